@@ -1,0 +1,48 @@
+"""Running a trained model on one image of any size: denoise or colorize a user's photo.
+
+Fully convolutional models see the whole image; large images go through in overlapping
+tiles so memory stays bounded whatever the upload's size. Models with a dense code take
+their training size, so the image is resized to it and the result resized back."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .data import resize, to_gray
+
+TILE = 256     # tile side for big images: about 100 MB of activations for the shipped models
+OVERLAP = 16   # each tile's border is computed but discarded, so seams do not show
+
+
+@torch.no_grad()
+def run_on_image(model, image: torch.Tensor) -> torch.Tensor:
+    """(C, H, W) in [0, 1] -> the model's output for it, (C_out, H, W). The image is made
+    gray or color to match what the model takes; the colorizer is given it in gray."""
+    dev = next(model.parameters()).device
+    want = 1 if model.input_kind == "gray" else model.image_shape[0]
+    x = image[None].float()
+    x = to_gray(x) if want == 1 else (x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x)
+    if model.vector_code:
+        h, w = x.shape[-2:]
+        size = model.image_shape[-1]
+        small = resize(x, size) if (h, w) != (size, size) else x
+        out = model.reconstruct(small.to(dev)).float().cpu()
+        return F.interpolate(out, size=(h, w), mode="bilinear", align_corners=False).clamp(0, 1)[0]
+    return _tiled(model, x, dev)[0]
+
+
+def _tiled(model, x, dev):
+    h, w = x.shape[-2:]
+    if h <= TILE + 2 * OVERLAP and w <= TILE + 2 * OVERLAP:
+        return model.reconstruct(x.to(dev)).float().cpu()
+    out = None
+    for top in range(0, h, TILE):
+        for left in range(0, w, TILE):
+            t0, l0 = max(top - OVERLAP, 0), max(left - OVERLAP, 0)
+            t1, l1 = min(top + TILE + OVERLAP, h), min(left + TILE + OVERLAP, w)
+            y = model.reconstruct(x[..., t0:t1, l0:l1].to(dev)).float().cpu()
+            if out is None:
+                out = torch.zeros(1, y.shape[1], h, w)
+            bh, bw = min(TILE, h - top), min(TILE, w - left)
+            out[..., top:top + bh, left:left + bw] = y[..., top - t0:top - t0 + bh, left - l0:left - l0 + bw]
+    return out

@@ -1,0 +1,210 @@
+"""Self-describing checkpoints: one safetensors file holding the weights and, in its
+header, the JSON metadata (config, image shape, dataset, metrics, aeviz version, checksum).
+
+Loading never runs code (no pickle). Writes go to a temporary file that is renamed into
+place, so a crash leaves the old file or none, never half of one. A file that fails any
+check is refused with one sentence saying what is wrong.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+
+from .config import ConfigError, TrainConfig
+
+SUFFIX = ".safetensors"
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+MAX_HEADER = 10_000_000
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be used; the message says which file and why."""
+
+
+def user_dir() -> Path:
+    return Path(os.environ.get("AEVIZ_CHECKPOINTS", Path.home() / ".cache" / "aeviz" / "checkpoints"))
+
+
+def search_dirs() -> list[Path]:
+    """Where checkpoints are looked for: the shipped ones, then the user's own."""
+    return [d for d in (SHIPPED_DIR, user_dir()) if d.is_dir()]
+
+
+def _checksum(data: bytes, meta: dict) -> str:
+    """sha256 over the tensor bytes and the metadata (minus the checksum itself)."""
+    h = hashlib.sha256(data)
+    h.update(json.dumps({k: v for k, v in meta.items() if k != "checksum"}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:
+    """Write weights and meta atomically to path; returns path."""
+    path = Path(path)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    data = save_safetensors(state)  # header + data; the checksum covers the tensors' bytes
+    meta = dict(meta)
+    meta["checksum"] = _checksum(_tensor_bytes(data), meta)
+    blob = save_safetensors(state, metadata={"aeviz": json.dumps(meta, sort_keys=True)})
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(blob)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise CheckpointError(f"Could not write the checkpoint to {path.parent}: {exc.strerror or exc}.") from None
+    return path
+
+
+def _tensor_bytes(blob: bytes) -> bytes:
+    (n,) = struct.unpack("<Q", blob[:8])
+    return blob[8 + n:]
+
+
+def read_meta(path: Path) -> dict:
+    """The metadata alone, from the file's header, without reading the weights."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            if len(head) < 8:
+                raise CheckpointError(f"{path.name} is truncated (shorter than a safetensors header).")
+            (n,) = struct.unpack("<Q", head)
+            if n > MAX_HEADER:
+                raise CheckpointError(f"{path.name} is not a valid checkpoint (its header claims {n} bytes).")
+            header = f.read(n)
+    except OSError as exc:
+        raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    return _parse_meta(path, header, n)
+
+
+def _parse_meta(path: Path, header: bytes, n: int) -> dict:
+    try:
+        if len(header) < n:
+            raise ValueError("truncated header")
+        meta = json.loads(json.loads(header)["__metadata__"]["aeviz"])
+        TrainConfig.from_dict(meta["config"])
+        meta["image_shape"] = [int(s) for s in meta["image_shape"]]
+        return meta
+    except ConfigError as exc:
+        raise CheckpointError(f"{path.name} has a config aeviz cannot build: {exc}") from None
+    except (ValueError, KeyError, TypeError):
+        raise CheckpointError(f"{path.name} is not an aeviz checkpoint, or its metadata is malformed.") from None
+
+
+def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
+    """Load and verify a checkpoint by path or id; returns the model in eval mode, with
+    .config, .meta, .checkpoint_id and .path attached."""
+    from .models import build
+
+    path = resolve(path_or_id)
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    if len(blob) < 8:
+        raise CheckpointError(f"{path.name} is truncated (shorter than a safetensors header).")
+    (n,) = struct.unpack("<Q", blob[:8])
+    if n > min(MAX_HEADER, len(blob) - 8):
+        raise CheckpointError(f"{path.name} is truncated or not a safetensors file.")
+    meta = _parse_meta(path, blob[8:8 + n], n)
+    if meta.get("checksum") != _checksum(blob[8 + n:], meta):
+        raise CheckpointError(f"{path.name} failed its checksum: the file is corrupt or was changed; "
+                              "delete it and train again.")
+    try:
+        state = load_safetensors(blob)
+    except Exception:  # safetensors raises its own SafetensorError for any malformed body
+        raise CheckpointError(f"{path.name} has malformed weights.") from None
+    cfg = TrainConfig.from_dict(meta["config"])
+    model = build(cfg, meta["image_shape"])
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError:
+        raise CheckpointError(f"{path.name}: its weights do not match its config ({cfg.model}).") from None
+    model.eval().to(device)
+    model.config, model.meta, model.checkpoint_id, model.path = cfg, meta, meta["id"], path
+    return model
+
+
+def resolve(path_or_id: str | Path) -> Path:
+    p = Path(path_or_id)
+    if p.suffix == SUFFIX or p.exists():
+        if not p.is_file():
+            raise CheckpointError(f"No checkpoint file at {p}.")
+        return p
+    found = find(str(path_or_id))
+    if found is None:
+        raise CheckpointError(f"No checkpoint with id '{path_or_id}'; `aeviz list` shows the ones there are.")
+    return found
+
+
+def find(checkpoint_id: str) -> Path | None:
+    """The first checkpoint file with this id in the search dirs, or None."""
+    if not checkpoint_id or "/" in checkpoint_id or checkpoint_id.startswith("."):
+        return None
+    for d in search_dirs():
+        p = d / f"{checkpoint_id}{SUFFIX}"
+        if p.is_file() and _inside(p, d):
+            return p
+    return None
+
+
+def _inside(p: Path, d: Path) -> bool:
+    """True when p, symlinks followed, stays inside d: nothing outside it is ever loaded."""
+    return p.resolve().is_relative_to(d.resolve())
+
+
+@dataclass
+class Entry:
+    path: Path
+    meta: dict | None
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"] if self.meta else self.path.stem
+
+
+def list_checkpoints(dirs: list[Path] | None = None) -> list[Entry]:
+    """Every checkpoint in the search dirs; broken files are listed with their error."""
+    entries, seen = [], set()
+    for d in dirs if dirs is not None else search_dirs():
+        for p in sorted(Path(d).glob(f"*{SUFFIX}")):
+            if p.name.startswith(".") or not _inside(p, Path(d)):
+                continue
+            try:
+                meta = read_meta(p)
+            except CheckpointError as exc:
+                entries.append(Entry(p, None, str(exc)))
+                continue
+            if meta["id"] not in seen:
+                seen.add(meta["id"])
+                entries.append(Entry(p, meta))
+    return entries
+
+
+@contextlib.contextmanager
+def training_lock(directory: Path, checkpoint_id: str):
+    """An exclusive lock per configuration: a second process training the same config
+    waits here, then finds the first one's checkpoint instead of training again."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / f".{checkpoint_id}.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

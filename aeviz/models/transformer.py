@@ -1,0 +1,61 @@
+"""Transformer autoencoder: the image cut into patch tokens, a transformer encoder reads
+them into one class token that becomes the code; a transformer decoder turns the code,
+added to learned position queries, back into patches (the ViT/MAE patch scheme)."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from .base import Autoencoder
+
+DEFAULT_WIDTHS = (96, 96, 96)  # token width per layer; the number of widths is the depth
+
+
+def patch_size_for(h: int, w: int) -> int:
+    for p in (4, 2, 1):
+        if h % p == 0 and w % p == 0 and (h // p) * (w // p) <= 256:
+            return p
+    return 1
+
+
+def stack(width: int, depth: int) -> nn.TransformerEncoder:
+    layer = nn.TransformerEncoderLayer(width, nhead=4, dim_feedforward=2 * width, dropout=0.0,
+                                       activation="gelu", batch_first=True, norm_first=True)
+    return nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+
+
+class TransformerAE(Autoencoder):
+    def __init__(self, cfg, image_shape):
+        super().__init__(cfg, image_shape)
+        c, h, w = self.image_shape
+        widths = tuple(cfg.hidden) or DEFAULT_WIDTHS
+        width, depth = widths[0], len(widths)
+        self.p = patch_size_for(h, w)
+        self.grid = (h // self.p, w // self.p)
+        n_tokens, patch_dim = self.grid[0] * self.grid[1], c * self.p * self.p
+        self.embed = nn.Linear(patch_dim, width)
+        self.enc_pos = nn.Parameter(torch.randn(1, n_tokens + 1, width) * 0.02)
+        self.cls = nn.Parameter(torch.zeros(1, 1, width))
+        self.encoder = stack(width, depth)
+        self.to_code = nn.Linear(width, cfg.latent_dim)
+        self.from_code = nn.Linear(cfg.latent_dim, width)
+        self.dec_pos = nn.Parameter(torch.randn(1, n_tokens, width) * 0.02)
+        self.decoder = stack(width, depth)
+        self.norm = nn.LayerNorm(width)
+        self.to_patch = nn.Linear(width, patch_dim)
+
+    def patches(self, x):
+        n, c = x.shape[:2]
+        gh, gw, p = *self.grid, self.p
+        return x.reshape(n, c, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(n, gh * gw, c * p * p)
+
+    def encode(self, x):
+        tokens = self.embed(self.patches(x))
+        tokens = torch.cat([self.cls.expand(len(x), -1, -1), tokens], 1) + self.enc_pos
+        return self.to_code(self.encoder(tokens)[:, 0])
+
+    def decode_logits(self, z):
+        tokens = self.decoder(self.dec_pos + self.from_code(z)[:, None])
+        out = self.to_patch(self.norm(tokens))
+        c, (gh, gw), p = self.image_shape[0], self.grid, self.p
+        return out.reshape(-1, gh, gw, c, p, p).permute(0, 3, 1, 4, 2, 5).reshape(-1, c, gh * p, gw * p)

@@ -1,0 +1,124 @@
+"""train(cfg): fit a model, evaluate it, and save a self-describing checkpoint, or return
+the cached one. The loop knows nothing of its caller: progress goes to callbacks."""
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from . import __version__
+from .checkpoints import SUFFIX, find, save, training_lock, user_dir
+from .config import TrainConfig
+from .data import corrupt, load_dataset
+from .metrics import evaluate, mse_per_image, reconstruct_all
+from .models import build
+
+EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss went NaN or exploded; nothing was saved."""
+
+
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def autocast_for(device: torch.device):
+    """bf16 mixed precision where the hardware runs it fast (CUDA); float32 elsewhere."""
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return lambda: torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext
+
+
+def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = None,
+          on_batch_end: Callable[[int, int, int, dict], None] | None = None, *,
+          ckpt_dir: str | Path | None = None, data_dir: str | Path | None = None,
+          device: str | torch.device | None = None, force: bool = False) -> Path:
+    """Train cfg (or find it in the cache) and return the checkpoint's path.
+
+    on_epoch_end(epoch, logs) gets the epoch's train and test figures;
+    on_batch_end(epoch, step, steps_per_epoch, terms) gets each step's loss terms.
+    """
+    out_dir = Path(ckpt_dir) if ckpt_dir else user_dir()
+    if not force and (hit := _cached(cfg, out_dir)):
+        return hit
+    with training_lock(out_dir, cfg.id):
+        if not force and (hit := _cached(cfg, out_dir)):  # another process finished it meanwhile
+            return hit
+        model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device)
+        return save(model, meta, out_dir / f"{cfg.id}{SUFFIX}")
+
+
+def _cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
+    p = out_dir / f"{cfg.id}{SUFFIX}"
+    return p if p.is_file() else find(cfg.id)
+
+
+def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None):
+    """The training loop proper; returns the trained model and the checkpoint metadata."""
+    device = torch.device(device) if device else default_device()
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    train_ds = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir)
+    test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
+    model = build(cfg, train_ds.image_shape).to(device)
+    opts = model.optimizers()
+    autocast = autocast_for(device)
+    n, bs = len(train_ds), cfg.batch_size
+    steps = math.ceil(n / bs)
+    history, first_loss, started = [], None, time.perf_counter()
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        sums: dict[str, float] = {}
+        for step in range(steps):
+            clean = train_ds.x[perm[step * bs:(step + 1) * bs]]
+            noisy = model.prepare(corrupt(clean, cfg.noise, cfg.noise_level, gen))
+            terms = model.train_step(noisy.to(device), clean.to(device), opts, autocast)
+            first_loss = first_loss if first_loss is not None else abs(terms["loss"])
+            _check(terms["loss"], first_loss, cfg, epoch, step + 1)
+            for k, v in terms.items():
+                sums[k] = sums.get(k, 0.0) + v
+            if on_batch_end:
+                on_batch_end(epoch, step + 1, steps, terms)
+        logs = {f"train_{k}": v / steps for k, v in sums.items()}
+        logs["test_mse"] = _test_mse(model, test_ds.x, cfg)
+        logs["epoch"], logs["seconds"] = epoch, time.perf_counter() - started
+        history.append(logs)
+        if on_epoch_end:
+            on_epoch_end(epoch, logs)
+    model.eval()
+    meta = {
+        "id": cfg.id, "config": cfg.to_dict(), "image_shape": list(train_ds.image_shape),
+        "dataset": {"name": cfg.dataset, "train": len(train_ds), "test": len(test_ds),
+                    "classes": train_ds.classes},
+        "history": history,
+        "test": evaluate(model, test_ds.x, train_ds.x, seed=cfg.seed),
+        "aeviz_version": __version__, "torch_version": torch.__version__,
+        "device": device.type, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "train_seconds": round(time.perf_counter() - started, 2),
+    }
+    return model, meta
+
+
+def _check(loss: float, first: float, cfg: TrainConfig, epoch: int, step: int) -> None:
+    if math.isfinite(loss) and abs(loss) <= EXPLODE_FACTOR * max(first, 1e-6):
+        return
+    what = "became NaN" if math.isnan(loss) else f"exploded to {loss:.3g}"
+    raise TrainingDiverged(
+        f"Training stopped at epoch {epoch}, step {step}: the loss {what}. The learning rate "
+        f"(lr={cfg.lr:g}) is the likely cause; try one ten times smaller. Nothing was saved.")
+
+
+@torch.no_grad()
+def _test_mse(model, test_x, cfg) -> float:
+    model.eval()
+    gen = torch.Generator().manual_seed(cfg.seed)
+    out = reconstruct_all(model, model.prepare(corrupt(test_x, cfg.noise, cfg.noise_level, gen)))
+    return float(mse_per_image(out, test_x).mean())
