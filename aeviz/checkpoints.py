@@ -99,6 +99,10 @@ def _parse_meta(path: Path, header: bytes, n: int) -> dict:
         meta = json.loads(json.loads(header)["__metadata__"]["aeviz"])
         TrainConfig.from_dict(meta["config"])
         meta["image_shape"] = [int(s) for s in meta["image_shape"]]
+        # load() builds from these and lists use the id: a malformed one must fail here, as a
+        # CheckpointError, not later as a KeyError or a ValueError from the model's constructor.
+        if len(meta["image_shape"]) != 3 or min(meta["image_shape"]) < 1 or not isinstance(meta["id"], str):
+            raise ValueError("image_shape or id")
         return meta
     except ConfigError as exc:
         raise CheckpointError(f"{path.name} has a config aeviz cannot build: {exc}") from None
@@ -138,6 +142,15 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     model.eval().to(device)
     model.config, model.meta, model.checkpoint_id, model.path = cfg, meta, meta["id"], path
     return model
+
+
+def verify(path: Path) -> bool:
+    """True when the file loads: header, checksum, and weights that fit its config."""
+    try:
+        load(path)
+    except CheckpointError:
+        return False
+    return True
 
 
 def resolve(path_or_id: str | Path) -> Path:

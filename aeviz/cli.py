@@ -105,9 +105,8 @@ def config_from_args(args) -> TrainConfig:
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
-    from .checkpoints import read_meta
+    from .checkpoints import read_meta, user_dir
     from .train import _cached, train
-    from .checkpoints import user_dir
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
@@ -116,23 +115,26 @@ def cmd_train(args) -> int:
         _print_test(read_meta(hit)["test"])
         print(hit)
         return 0
-    bar = tqdm(total=None, unit="step", dynamic_ncols=True, file=sys.stderr)
+    bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
 
     def on_batch_end(epoch, step, steps, terms):
-        if bar.total is None:
-            bar.reset(total=steps * cfg.epochs)
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=steps * cfg.epochs, unit="step", dynamic_ncols=True, file=sys.stderr)
         bar.set_description(f"epoch {epoch}/{cfg.epochs}")
         bar.set_postfix(loss=f"{terms['loss']:.4g}")
         bar.update(1)
 
     def on_epoch_end(epoch, logs):
-        bar.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}")
+        tqdm.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}",
+                   file=sys.stderr)
 
     try:
         path = train(cfg, on_epoch_end, on_batch_end, ckpt_dir=out_dir, data_dir=args.data_dir,
                      device=args.device, force=args.force)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     _print_test(read_meta(path)["test"])
     print(path)
     return 0
@@ -150,14 +152,18 @@ def cmd_list(args) -> int:
         if e.meta is None:
             rows.append((e.path.stem, "BROKEN", e.error, "", "", "", "", str(e.path)))
             continue
-        c, t = e.meta["config"], e.meta["test"]
+        c, t = e.meta["config"], e.meta.get("test", {})
         rows.append((e.id, c["model"], c["dataset"], str(c["latent_dim"]), str(c["epochs"]),
-                     f"{t['mse']:.5f}", f"{t['psnr']:.2f}", str(e.path)))
+                     _fmt(t.get("mse"), ".5f"), _fmt(t.get("psnr"), ".2f"), str(e.path)))
     if len(rows) == 1:
         print("No checkpoints yet; `aeviz train --model conv` makes one.")
         return 0
     _table(rows)
     return 0
+
+
+def _fmt(value, spec: str) -> str:
+    return "" if value is None else format(value, spec)
 
 
 def cmd_models(args) -> int:

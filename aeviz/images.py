@@ -61,9 +61,11 @@ def _to_float_array(im: Image.Image) -> np.ndarray:
         top = 65535.0 if im.mode.startswith("I;16") or a.max() <= 65535 else float(a.max())
         return (np.clip(a / top, 0, 1)[..., None]).astype(np.float32)
     if im.mode == "F":
-        a = np.asarray(im, dtype=np.float32)
+        # float64, and NaN or inf (a float TIFF may hold them) set to 0: either would spread NaN.
+        a = np.asarray(im, dtype=np.float64)
+        a = np.where(np.isfinite(a), a, 0.0)
         span = float(a.max() - a.min()) or 1.0
-        return ((a - a.min()) / span)[..., None]
+        return ((a - a.min()) / span)[..., None].astype(np.float32)
     if im.mode in ("1", "L"):
         return (np.asarray(im.convert("L"), dtype=np.float32) / 255.0)[..., None]
     if im.mode in ("LA", "RGBA", "PA", "P") or "transparency" in im.info:

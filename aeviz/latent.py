@@ -51,7 +51,11 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
 
     n_neighbors = max(2, min(15, len(codes) - 1))
     reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, random_state=seed)
-    return reducer.fit_transform(codes).astype(np.float32)
+    threads = torch.get_num_threads()
+    try:
+        return reducer.fit_transform(codes).astype(np.float32)
+    finally:
+        torch.set_num_threads(threads)  # numba's threading layer resets torch's thread count
 
 
 @dataclass

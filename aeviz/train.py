@@ -12,13 +12,16 @@ from typing import Callable
 import torch
 
 from . import __version__
-from .checkpoints import SUFFIX, find, save, training_lock, user_dir
+from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
 from .config import TrainConfig
 from .data import corrupt, load_dataset
 from .metrics import evaluate, mse_per_image, reconstruct_all
 from .models import build
 
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
+# Weights this large mean the optimizer has thrown them away, even when a bounded loss (a
+# sigmoid output under MSE) hides it by sitting on a plateau instead of exploding.
+MAX_WEIGHT = 1e3
 
 
 class TrainingDiverged(RuntimeError):
@@ -56,8 +59,11 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
 
 
 def _cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
-    p = out_dir / f"{cfg.id}{SUFFIX}"
-    return p if p.is_file() else find(cfg.id)
+    """A cache hit is a file that exists and verifies; a corrupt one is trained over."""
+    for p in (out_dir / f"{cfg.id}{SUFFIX}", find(cfg.id)):
+        if p is not None and p.is_file() and verify(p):
+            return p
+    return None
 
 
 def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None):
@@ -87,6 +93,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
                 sums[k] = sums.get(k, 0.0) + v
             if on_batch_end:
                 on_batch_end(epoch, step + 1, steps, terms)
+        _check_weights(model, cfg, epoch)
         logs = {f"train_{k}": v / steps for k, v in sums.items()}
         logs["test_mse"] = _test_mse(model, test_ds.x, cfg)
         logs["epoch"], logs["seconds"] = epoch, time.perf_counter() - started
@@ -113,6 +120,17 @@ def _check(loss: float, first: float, cfg: TrainConfig, epoch: int, step: int) -
     what = "became NaN" if math.isnan(loss) else f"exploded to {loss:.3g}"
     raise TrainingDiverged(
         f"Training stopped at epoch {epoch}, step {step}: the loss {what}. The learning rate "
+        f"(lr={cfg.lr:g}) is the likely cause; try one ten times smaller. Nothing was saved.")
+
+
+@torch.no_grad()
+def _check_weights(model, cfg: TrainConfig, epoch: int) -> None:
+    largest = max(float(p.detach().abs().max()) for p in model.parameters())
+    if math.isfinite(largest) and largest <= MAX_WEIGHT:
+        return
+    what = "became NaN" if math.isnan(largest) else f"grew to {largest:.3g}"
+    raise TrainingDiverged(
+        f"Training stopped after epoch {epoch}: the weights {what}. The learning rate "
         f"(lr={cfg.lr:g}) is the likely cause; try one ten times smaller. Nothing was saved.")
 
 

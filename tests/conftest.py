@@ -1,0 +1,67 @@
+"""Shared fixtures. Every test gets its own checkpoint and projection-cache folders, the
+session its own data folder (never ~/.cache nor the repo's checkpoints/), and torch runs
+on one thread."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from types import SimpleNamespace
+
+import pytest
+import torch
+from threadpoolctl import threadpool_limits
+
+# The suite runs on small shared machines: with two threads per process, a loop that takes
+# 1 s alone took 30 s while another job held the cores (thread oversubscription). The same
+# for numpy's and scipy's BLAS.
+torch.set_num_threads(1)
+threadpool_limits(1)
+
+ENV_DIRS = {"AEVIZ_CHECKPOINTS": "checkpoints", "AEVIZ_CACHE": "cache", "AEVIZ_DATA_DIR": "data"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_dirs(tmp_path_factory):
+    """The same isolation for session- and module-scoped fixtures, which run before the
+    per-test one below."""
+    root = tmp_path_factory.mktemp("aeviz-session")
+    with pytest.MonkeyPatch.context() as mp:
+        for var, sub in ENV_DIRS.items():
+            mp.setenv(var, str(root / sub))
+        yield root
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    # Importing and running UMAP (numba, OpenMP) resets torch to all cores: every test after
+    # it ran ten times slower on a busy machine.
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def aeviz_dirs(tmp_path, monkeypatch):
+    """This test's own folders: .checkpoints and .cache (created on first use). The data
+    folder stays the session's: it is part of the in-memory dataset cache's key, and a new
+    one per test would parse mnist5k's CSV again in every test."""
+    dirs = {"AEVIZ_CHECKPOINTS": "checkpoints", "AEVIZ_CACHE": "cache"}
+    for var, sub in dirs.items():
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    return SimpleNamespace(**{sub: tmp_path / sub for sub in dirs.values()})
+
+
+@pytest.fixture
+def small_data(monkeypatch):
+    """aeviz.train / fit() see only the first 96 training and 48 test images of a dataset,
+    so a real training run (data, loop, evaluation, save) takes about a second."""
+    import aeviz  # noqa: F401  (loads aeviz.train, whose name the package rebinds to the function)
+
+    train_module = sys.modules["aeviz.train"]
+    real = train_module.load_dataset
+
+    def load_small(name, split="train", *args, **kwargs):
+        ds = real(name, split, *args, **kwargs)
+        n = 96 if split == "train" else 48
+        return dataclasses.replace(ds, x=ds.x[:n], y=None if ds.y is None else ds.y[:n])
+
+    monkeypatch.setattr(train_module, "load_dataset", load_small)
