@@ -118,23 +118,22 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
 
 
 def _check(loss: float, first: float, cfg: TrainConfig, epoch: int, step: int) -> None:
-    if math.isfinite(loss) and abs(loss) <= EXPLODE_FACTOR * max(first, 1e-6):
-        return
-    what = "became NaN" if math.isnan(loss) else f"exploded to {loss:.3g}"
-    raise TrainingDiverged(
-        f"Training stopped at epoch {epoch}, step {step}: the loss {what}. The learning rate "
-        f"(lr={cfg.lr:g}) is the likely cause; try one ten times smaller. Nothing was saved.")
+    if not (math.isfinite(loss) and abs(loss) <= EXPLODE_FACTOR * max(first, 1e-6)):
+        _diverged(f"at epoch {epoch}, step {step}: the loss", loss, "exploded to", cfg)
 
 
 @torch.no_grad()
 def _check_weights(model, cfg: TrainConfig, epoch: int) -> None:
     largest = max(float(p.detach().abs().max()) for p in model.parameters())
-    if math.isfinite(largest) and largest <= MAX_WEIGHT:
-        return
-    what = "became NaN" if math.isnan(largest) else f"grew to {largest:.3g}"
+    if not (math.isfinite(largest) and largest <= MAX_WEIGHT):
+        _diverged(f"after epoch {epoch}: the weights", largest, "grew to", cfg)
+
+
+def _diverged(where: str, value: float, grew: str, cfg: TrainConfig):
+    what = "became NaN" if math.isnan(value) else f"{grew} {value:.3g}"
     raise TrainingDiverged(
-        f"Training stopped after epoch {epoch}: the weights {what}. The learning rate "
-        f"(lr={cfg.lr:g}) is the likely cause; try one ten times smaller. Nothing was saved.")
+        f"Training stopped {where} {what}. The learning rate (lr={cfg.lr:g}) is the likely cause; "
+        "try one ten times smaller. Nothing was saved.")
 
 
 @torch.no_grad()
