@@ -1,0 +1,181 @@
+"""The dashboard's caches: models as shared resources, arrays and images as data.
+
+Everything is keyed by the checkpoint's path and modification time, so a checkpoint
+trained again under the same name is never served stale, and every page, every user
+and every rerun reuses the same computation."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+import aeviz
+from aeviz import explore, latent, metrics
+from aeviz.checkpoints import SHIPPED_DIR
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def checkpoint_table() -> list[dict]:
+    """Every checkpoint as a plain dict (id, path, label, flags), shipped ones first.
+    A short ttl picks up checkpoints trained from the command line meanwhile."""
+    rows = []
+    for e in aeviz.list_checkpoints():
+        shipped = Path(e.path).resolve().parent == SHIPPED_DIR.resolve()
+        if e.meta is None:
+            rows.append({"id": e.id, "path": str(e.path), "error": e.error, "shipped": shipped})
+            continue
+        c, test = e.meta["config"], e.meta.get("test", {})
+        rows.append({
+            "id": e.id, "path": str(e.path), "error": None, "shipped": shipped,
+            "model": c["model"], "dataset": c["dataset"], "latent_dim": c["latent_dim"],
+            "fully_conv": bool(c.get("fully_conv")) or c["model"] == "colorizer",
+            "noise": c.get("noise", "none"), "mse": test.get("mse"), "psnr": test.get("psnr"),
+            "mtime": os.path.getmtime(e.path),
+        })
+    rows.sort(key=lambda r: (not r["shipped"], r["error"] is not None, r.get("model", ""), r["id"]))
+    for r in rows:
+        r["label"] = label(r)
+    return rows
+
+
+def label(row: dict) -> str:
+    """How a checkpoint reads in a picker: model, dataset, code size, test error."""
+    if row["error"]:
+        return f"{row['id']} (unreadable)"
+    model = row["model"].upper() if row["model"] in ("vae", "aae") else row["model"]
+    if row["model"] == "denoising":
+        model = "denoiser"
+    code = f"{row['latent_dim']}-ch map" if row["fully_conv"] else f"{row['latent_dim']}-d code"
+    where = "shipped" if row["shipped"] else "yours"
+    err = f"test MSE {row['mse']:.4f}" if row.get("mse") is not None else "no test figures"
+    return f"{model} · {row['dataset']} · {code} · {err} · {where}"
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=12)
+def load_model(path: str, mtime: float):
+    """A model shared by all sessions; it stays in eval mode and is only ever read."""
+    return aeviz.load_checkpoint(path)
+
+
+def model_for(row: dict):
+    return load_model(row["path"], row["mtime"])
+
+
+def dataset_for(model, split: str):
+    """The model's own dataset (aeviz caches the tensors in memory)."""
+    cfg = model.config
+    return aeviz.load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale)
+
+
+def _key(model) -> tuple[str, float]:
+    return str(model.path), os.path.getmtime(model.path)
+
+
+@st.cache_data(show_spinner="Reconstructing the images…", max_entries=16)
+def reconstructions(path: str, mtime: float, split: str, noisy: bool) -> dict:
+    """Inputs, reconstructions and per-image MSE of a whole split (noisy: the model's own
+    training corruption is applied first, so a denoiser is shown doing its job)."""
+    model = load_model(path, mtime)
+    cfg = model.config
+    x = dataset_for(model, split).x
+    gen = torch.Generator().manual_seed(cfg.seed)
+    inputs = aeviz.corrupt(x, cfg.noise, cfg.noise_level, gen) if noisy else x
+    out = metrics.reconstruct_all(model, model.prepare(inputs))
+    return {"inputs": inputs.numpy(), "outputs": out.numpy(),
+            "mse": metrics.mse_per_image(out, x).numpy()}
+
+
+@st.cache_data(show_spinner="Fitting the PCA baseline…", max_entries=8)
+def pca_reconstructions(path: str, mtime: float, split: str) -> dict:
+    """PCA with as many components as the code, fitted on the training split."""
+    model = load_model(path, mtime)
+    train_x, x = dataset_for(model, "train").x, dataset_for(model, split).x
+    recon = explore.pca_reconstruct(train_x, x, model.config.latent_dim)
+    return {"outputs": recon.numpy(), "mse": metrics.mse_per_image(recon, x).numpy()}
+
+
+@st.cache_data(show_spinner="Encoding the images…", max_entries=16)
+def codes(path: str, mtime: float, split: str) -> np.ndarray:
+    model = load_model(path, mtime)
+    return latent.encode_all(model, dataset_for(model, split).x)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def decoded(path: str, mtime: float, z: np.ndarray) -> np.ndarray:
+    """Decoded images for codes, as an array (cached: a slider revisits the same codes)."""
+    return latent.decode(load_model(path, mtime), z).numpy()
+
+
+@st.cache_data(show_spinner="Fitting a Gaussian mixture to the training codes…", max_entries=8)
+def mixture_samples(path: str, mtime: float, n: int, temperature: float, seed: int) -> np.ndarray:
+    return explore.sample_mixture(codes(path, mtime, "train"), n, 10, temperature, seed)
+
+
+def reconstructions_of(model, split: str, noisy: bool = False) -> dict:
+    return reconstructions(*_key(model), split, noisy)
+
+
+def mixture_samples_of(model, n: int, temperature: float, seed: int) -> np.ndarray:
+    return mixture_samples(*_key(model), n, temperature, seed)
+
+
+def codes_of(model, split: str) -> np.ndarray:
+    return codes(*_key(model), split)
+
+
+def decode_codes(model, z) -> torch.Tensor:
+    return torch.from_numpy(decoded(*_key(model), np.ascontiguousarray(np.asarray(z, np.float32))))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def example_photo(name: str) -> np.ndarray:
+    return explore.example_photo(name).numpy()
+
+
+@st.cache_data(show_spinner="Running the model on the image…", max_entries=16)
+def apply_model(path: str, mtime: float, data: bytes | None, example: str | None,
+                noise: str = "none", level: float = 0.0, seed: int = 0) -> dict:
+    """A denoiser or colorizer on one whole image (an upload's bytes or an example photo):
+    what it was fed, what it gave, and the clean original with PSNR/SSIM when one is known.
+    Raises aeviz.images.ImageError for an upload that is not a usable image."""
+    from aeviz.apply import run_on_image
+    from aeviz.images import decode_image
+
+    model = load_model(path, mtime)
+    image = torch.from_numpy(example_photo(example)) if example else decode_image(data)
+    gen = torch.Generator().manual_seed(seed)
+    if model.input_kind == "gray":
+        fed = aeviz.to_gray(image[None])[0]
+        clean = image if image.shape[0] == 3 else None  # a gray upload has no colors to compare with
+    else:
+        fed = aeviz.corrupt(image[None], noise, level, gen)[0]
+        clean = image if noise != "none" and level > 0 else None
+    out = run_on_image(model, fed)
+    result = {"fed": fed.numpy(), "output": out.numpy(), "clean": None if clean is None else clean.numpy()}
+    if clean is not None:
+        ref, fed_, out_ = (_channels(t[None], out.shape[0]) for t in (clean, fed, out))
+        result.update(psnr_in=float(metrics.psnr(fed_, ref)), psnr_out=float(metrics.psnr(out_, ref)),
+                      ssim_in=float(metrics.ssim(fed_, ref)), ssim_out=float(metrics.ssim(out_, ref)))
+    return result
+
+
+def _channels(x: torch.Tensor, c: int) -> torch.Tensor:
+    """x with c channels, to compare images of a gray model with color ones and back."""
+    if x.shape[1] == c:
+        return x
+    return aeviz.to_gray(x) if c == 1 else x.expand(-1, c, -1, -1)
+
+
+@st.cache_data(show_spinner="Denoising…", max_entries=16)
+def denoise_images(path: str, mtime: float, split: str, indices: tuple, noise: str, level: float, seed: int) -> dict:
+    """Some of a split's images, corrupted, then denoised, with per-image PSNR."""
+    model = load_model(path, mtime)
+    clean = dataset_for(model, split).x[list(indices)]
+    noisy = aeviz.corrupt(clean, noise, level, torch.Generator().manual_seed(seed))
+    out = metrics.reconstruct_all(model, noisy)
+    return {"clean": clean.numpy(), "noisy": noisy.numpy(), "output": out.numpy(),
+            "psnr_in": metrics.psnr(noisy, clean).numpy(), "psnr_out": metrics.psnr(out, clean).numpy(),
+            "ssim_out": metrics.ssim(out, clean).numpy()}

@@ -1,0 +1,319 @@
+"""The dashboard under Streamlit's AppTest: every page renders on the shipped checkpoints
+without an exception, and changing a widget changes what the page shows.
+
+Images are compared by their media URLs, which hash the image bytes: a different URL is
+a different picture."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import aeviz
+from aeviz.checkpoints import SHIPPED_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 300  # seconds per run: the CI machines and this one have two slow cores
+PAGES = ["views/reconstructions.py", "views/latent_map.py", "views/interpolation.py", "views/latent_walk.py",
+         "views/sampling.py", "views/denoise.py", "views/colorize.py", "views/train.py"]
+
+
+def shipped(model: str, **config) -> str:
+    for e in aeviz.list_checkpoints([SHIPPED_DIR]):
+        c = e.meta["config"] if e.meta else {}
+        if c.get("model") == model and all(c.get(k) == v for k, v in config.items()):
+            return e.id
+    pytest.fail(f"No shipped {model} checkpoint with {config} in {SHIPPED_DIR}; run scripts/ship_checkpoints.py.")
+
+
+def open_page(page: str, **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def images(at: AppTest) -> list[str]:
+    return [url for img in at.image for url in img.value]
+
+
+def png_bytes(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_caches():
+    import streamlit as st
+    st.cache_data.clear()  # the checkpoint list is cached with a ttl; start from the disk
+    yield
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_shipped_default(page):
+    at = open_page(page)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title and at.title[0].value
+    assert at.sidebar.selectbox[0].value == shipped("vae", latent_dim=16, dataset="mnist5k")
+
+
+@pytest.mark.parametrize("page", ["views/latent_map.py", "views/interpolation.py", "views/latent_walk.py",
+                                  "views/sampling.py"])
+def test_code_vector_pages_say_in_one_line_when_they_do_not_apply(page):
+    at = open_page(page, checkpoint=shipped("colorizer"))
+    assert len(at.info) == 1 and "does not apply" in at.info[0].value
+    assert not images(at) and not at.get("plotly_chart")
+    at.button[0].click()  # "Switch to ..." a shipped checkpoint the page applies to
+    rerun(at)
+    assert at.sidebar.selectbox[0].value != shipped("colorizer")
+    assert not at.info or "does not apply" not in at.info[0].value
+
+
+def test_reconstructions_sort_by_error_changes_the_gallery():
+    at = open_page(PAGES[0])
+    worst = at.image[0].captions
+    at.radio(key="rec_order").set_value("best first")
+    best = rerun(at).image[0].captions
+    assert worst != best
+    mse = lambda caption: float(caption.split("MSE ")[1].split()[0])  # noqa: E731
+    assert mse(worst[0]) > mse(best[0])
+    assert any("PCA" in m.label for m in at.metric), "the PCA baseline is shown beside the test MSE"
+
+
+def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_image():
+    at = open_page("views/latent_map.py")
+    assert not at.info or "computing" not in at.info[0].value, "the shipped UMAP map should be instant"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][1]["type"] == "scattergl" and len(spec["data"]) >= 2
+    before = images(at)
+    at.number_input[0].set_value(7)  # the one number input: which image's neighbours
+    assert images(rerun(at)) != before
+    at.radio(key="map_method").set_value("PCA")
+    assert "PCA 2D" in " ".join(c.value for c in rerun(at).caption)
+
+
+def test_interpolation_strip_changes_with_an_endpoint_and_the_mode():
+    at = open_page("views/interpolation.py")
+    strip = at.image[1].value if len(at.image) > 1 else None
+    assert strip is not None and "→" in " ".join(at.image[1].captions)
+    at.number_input(key="interp_idx_B").set_value(42)
+    other = rerun(at).image[1].value
+    assert other != strip
+    at.radio(key="interp_mode").set_value("slerp")
+    assert rerun(at).image[1].value != other
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert any(t.get("name") == "path" for t in spec["data"]), "the path is drawn on the map"
+
+
+def test_interpolation_takes_an_uploaded_endpoint_and_rejects_a_bad_one():
+    at = open_page("views/interpolation.py")
+    at.selectbox(key="interp_src_A").set_value("upload")
+    rerun(at)
+    at.file_uploader(key="interp_up_A").set_value(("digit.png", png_bytes(np.eye(28, dtype=np.uint8) * 255), "image/png"))
+    assert "upload digit.png" in " ".join(rerun(at).image[-1].captions + [c for i in at.image for c in i.captions])
+    at.file_uploader(key="interp_up_A").set_value(("notes.png", b"not an image", "image/png"))
+    assert "not an image" in rerun(at).error[0].value
+
+
+def walk_payload(at: AppTest) -> dict:
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+def test_latent_walk_slider_changes_the_decoded_image():
+    at = open_page("views/latent_walk.py")
+    data = walk_payload(at)
+    assert len(data["dims"]) == 16 and len(data["strips"]) == 16 and len(data["strips"][0]) == data["steps"]
+    assert len(set(data["strips"][0])) > 1, "each slider position has its own image"
+    key = at.get("bidi_component")[0].key
+    moved = list(data["values"])
+    moved[3] = data["hi"][3]  # what the component reports when z3 is released at its top
+    at.session_state[key] = {"code": moved}
+    after = walk_payload(rerun(at))
+    assert after["values"][3] == pytest.approx(data["hi"][3])
+    assert after["image"] != data["image"]
+    assert after["image"] == data["strips"][3][-1], "the exact decode equals the strip image shown while dragging"
+
+
+def test_latent_walk_of_the_2d_vae_shows_the_manifold():
+    at = open_page("views/latent_walk.py", checkpoint=shipped("vae", latent_dim=2))
+    assert len(walk_payload(at)["dims"]) == 2
+    assert any("plane" in s.value for s in at.subheader)
+
+
+def test_sampling_seed_changes_the_grid_and_plain_autoencoders_say_where_codes_come_from():
+    at = open_page("views/sampling.py")
+    assert "N(0, I) prior" in at.image[0].captions[0]
+    before = images(at)
+    at.number_input(key="sample_seed").set_value(1)
+    assert images(rerun(at)) != before
+    at = open_page("views/sampling.py", checkpoint=shipped("conv", latent_dim=16))
+    assert "fitted to the training codes" in at.image[0].captions[0]
+
+
+def test_denoise_upload_gives_a_result_and_a_bad_upload_a_message():
+    at = open_page("views/denoise.py")
+    rng = np.random.default_rng(0)
+    photo = (rng.random((40, 56, 3)) * 255).astype(np.uint8)
+    at.file_uploader(key="dn_upload").set_value([("photo.png", png_bytes(photo), "image/png"),
+                                                 ("empty.png", b"", "image/png")])
+    rerun(at)
+    assert any("denoised (56×40)" in c for c in at.image[1].captions)
+    assert at.get("download_button")
+    assert any("empty" in e.value for e in at.error), "a zero-byte file is refused with a message"
+    before = images(at)
+    at.slider(key="dn_level").set_value(0.6)
+    assert images(rerun(at)) != before
+
+
+def test_denoise_dataset_images_report_psnr():
+    at = open_page("views/denoise.py")
+    at.radio(key="dn_source").set_value("dataset images")
+    rerun(at)
+    summary = [c.value for c in at.caption if c.value.startswith("Mean PSNR")][0]
+    noisy, denoised = (float(v) for v in re.findall(r"(-?[\d.]+) dB", summary)[:2])
+    assert denoised > noisy + 3, summary
+
+
+def test_colorize_color_upload_shows_psnr_and_a_gray_one_says_there_is_nothing_to_compare():
+    at = open_page("views/colorize.py")
+    img = np.zeros((30, 40, 3), np.uint8)
+    img[:, :20] = (200, 40, 40)
+    img[:, 20:] = (40, 160, 60)
+    at.file_uploader(key="cz_upload").set_value(("color.png", png_bytes(img), "image/png"))
+    rerun(at)
+    assert any("PSNR" in c.value for c in at.caption)
+    at.file_uploader(key="cz_upload").set_value(("gray.png", png_bytes(img[..., 0]), "image/png"))
+    assert any("no true colors" in c.value for c in rerun(at).caption)
+    at.file_uploader(key="cz_upload").set_value(("cmyk.jpg", _cmyk_jpeg(), "image/jpeg"))
+    assert not rerun(at).error, "a CMYK JPEG is read, not refused"
+
+
+def _saved(im: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def _odd_upload(kind: str) -> bytes:
+    rgb = Image.fromarray((np.arange(24 * 32 * 3).reshape(24, 32, 3) % 251).astype(np.uint8))
+    if kind == "palette":
+        return _saved(rgb.convert("P"), "PNG")
+    if kind == "rgba":
+        return _saved(rgb.convert("RGBA"), "PNG")
+    if kind == "16-bit":
+        return _saved(Image.fromarray((np.arange(24 * 32).reshape(24, 32) * 80).astype(np.uint16)), "PNG")
+    if kind == "animated gif":
+        return _saved(rgb, "GIF", save_all=True, append_images=[rgb.rotate(90)], duration=100, loop=0)
+    if kind == "tiff":
+        return _saved(rgb, "TIFF")
+    if kind == "truncated":
+        return _saved(rgb, "PNG")[:200]
+    if kind == "bomb":  # 20 megapixels of one gray: a small file, refused from its header
+        return _saved(Image.new("L", (5000, 4000), 128), "PNG")
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind, refused", [("palette", None), ("rgba", None), ("16-bit", None),
+                                           ("animated gif", None), ("tiff", None),
+                                           ("truncated", "truncated or corrupt"), ("bomb", "megapixel")])
+def test_odd_and_bad_uploads_give_a_result_or_one_clear_message(kind, refused):
+    at = open_page("views/colorize.py")
+    name = {"animated gif": "upload.gif", "tiff": "upload.tiff"}.get(kind, "upload.png")
+    at.file_uploader(key="cz_upload").set_value((name, _odd_upload(kind), "application/octet-stream"))
+    rerun(at)
+    if refused:
+        assert len(at.error) == 1 and refused in at.error[0].value
+    else:
+        assert not at.error and at.get("download_button"), [e.value for e in at.error]
+
+
+def _cmyk_jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("CMYK", (24, 16), (0, 128, 255, 0)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def test_train_serves_a_configuration_trained_before_from_the_cache():
+    at = open_page("views/train.py")
+    at.selectbox(key="tr_model").set_value("vae")
+    rerun(at)
+    at.number_input(key="tr_epochs").set_value(30)  # the shipped 16-d VAE's configuration
+    at.button(key="tr_submit").click()
+    rerun(at)
+    assert any("served from the cache" in s.value for s in at.success)
+
+
+def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data):
+    at = open_page("views/train.py")
+    at.selectbox(key="tr_model").set_value("vanilla")
+    rerun(at)
+    at.number_input(key="tr_latent").set_value(4)  # a tiny code: a configuration never trained before
+    at.number_input(key="tr_epochs").set_value(1)
+    at.button(key="tr_submit").click()
+    rerun(at)
+    other = open_page("views/train.py")  # a second session asks for the same while the first trains
+    other.selectbox(key="tr_model").set_value("vanilla")
+    rerun(other)
+    other.number_input(key="tr_latent").set_value(4)
+    other.number_input(key="tr_epochs").set_value(1)
+    other.button(key="tr_submit").click()
+    rerun(other)
+    busy = [w.value for w in other.warning]
+    deadline = time.time() + 120
+    while time.time() < deadline and not rerun(at).success:
+        time.sleep(1)
+    assert at.success and "Done" in at.success[0].value, [e.value for e in at.error]
+    served = [s.value for s in other.success]
+    # The second session is told a run is in progress (or, on a fast machine where the run
+    # had already finished, gets it from the cache); it never starts a second run.
+    assert (busy and "in progress" in busy[0]) or any("served from the cache" in v for v in served)
+    labels = rerun(at).sidebar.selectbox[0].options  # as shown: formatted labels
+    assert any(label.startswith("vanilla") and "yours" in label for label in labels)
+
+
+def test_train_says_when_a_dataset_is_not_available():
+    at = open_page("views/train.py")
+    at.selectbox(key="tr_model").set_value("vanilla")
+    rerun(at)
+    at.selectbox(key="tr_dataset").set_value("svhn")
+    at.number_input(key="tr_epochs").set_value(1)
+    at.button(key="tr_submit").click()
+    rerun(at)
+    deadline = time.time() + 120
+    while time.time() < deadline and not rerun(at).error:
+        time.sleep(1)
+    assert at.error and "svhn" in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+def test_broken_and_corrupt_checkpoints_get_a_message_not_a_traceback(aeviz_dirs, small_data):
+    import streamlit as st
+
+    path = aeviz.train(aeviz.defaults_for("vanilla", latent_dim=3, epochs=1))  # into this test's folder
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 0xFF  # one flipped bit in the weights: the header still reads, the checksum fails
+    path.write_bytes(bytes(blob))
+    (path.parent / "not-a-checkpoint.safetensors").write_bytes(b"garbage")
+    st.cache_data.clear()
+    at = open_page(PAGES[0], checkpoint=path.stem)
+    assert at.error and "checksum" in at.error[0].value
+    assert any("unreadable" in e.label for e in at.sidebar.expander)
+    st.cache_data.clear()

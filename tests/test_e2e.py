@@ -1,0 +1,231 @@
+"""End to end: `streamlit run app.py` on a free loopback port, driven by headless Chromium
+(Playwright with the system's chromium). Opens every page, drags a latent slider, clicks
+the latent map, uploads images to Denoise and Colorize and a non-image, and saves a
+screenshot of each page to artifacts/screenshots/."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PAGES = {"reconstructions": "", "latent-map": "latent-map", "interpolation": "interpolation",
+         "latent-walk": "latent-walk", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
+         "train": "train"}
+TITLES = {"reconstructions": "Reconstructions", "latent-map": "Latent map", "interpolation": "Interpolation",
+          "latent-walk": "Latent walk", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
+          "train": "Train"}
+SLOW = 180_000  # ms: the first page load imports torch and loads models on two slow cores
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not on PATH (CI installs it; locally: apt-get install chromium)")
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    env = {**os.environ, "AEVIZ_CHECKPOINTS": str(tmp / "checkpoints"), "AEVIZ_CACHE": str(tmp / "cache"),
+           "AEVIZ_DATA_DIR": str(tmp / "data")}
+    log = open(tmp / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail(f"streamlit did not start:\n{(tmp / 'streamlit.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # its own process group: nothing it started outlives the test
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    yield pg
+    context.close()
+
+
+def settle(pg) -> None:
+    """Wait until the script has finished running (Streamlit's status widget is gone)."""
+    pg.wait_for_timeout(700)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=SLOW)
+    pg.wait_for_timeout(300)
+
+
+def visit(pg, server: str, name: str) -> None:
+    pg.goto(f"{server}/{PAGES[name]}")
+    pg.get_by_role("heading", name=TITLES[name]).first.wait_for()
+    settle(pg)
+    assert pg.locator("[data-testid=stException]").count() == 0, f"{name}: an exception is shown"
+
+
+def shot(pg, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as
+    tall as that block's content for the picture."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = pg.viewport_size
+    height = pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    pg.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    pg.wait_for_timeout(800)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+    pg.set_viewport_size(size)
+
+
+def png_file(tmp_path: Path, name: str, array: np.ndarray) -> Path:
+    path = tmp_path / name
+    Image.fromarray(array).save(path)
+    return path
+
+
+def photo() -> np.ndarray:
+    import skimage.data
+    return np.asarray(Image.fromarray(skimage.data.astronaut()).resize((192, 192)))
+
+
+def test_every_page_opens_without_an_exception(page, server):
+    for name in PAGES:
+        visit(page, server, name)
+        shot(page, name)
+
+
+def test_latent_slider_moves_the_image_while_dragging(page, server):
+    visit(page, server, "latent-walk")
+    img = page.locator("img.walk-image")
+    first = img.get_attribute("src")
+    slider = page.locator("input[aria-label=z0]")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert img.get_attribute("src") != first, "the image changes at once, with no server round trip"
+    # A mouse drag across the slider: every move that lands on a new step shows a new image.
+    box = page.locator("input[aria-label=z5]").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 4, y)
+    page.mouse.down()
+    seen, start = [], time.time()
+    for k in range(24):
+        page.mouse.move(box["x"] + 4 + k * (box["width"] - 8) / 23, y)
+        seen.append(img.get_attribute("src"))
+    rate = len(seen) / (time.time() - start)
+    page.mouse.up()
+    assert len(set(seen)) >= 15, "the decoded image follows the slider while it is dragged"
+    assert rate >= 15, f"{rate:.1f} updates per second"
+    settle(page)
+    assert img.get_attribute("src") not in (first, None)
+    shot(page, "latent-walk-dragged")
+
+
+def _click_plot(page, data_x: float, data_y: float) -> None:
+    """Click the plotly map at a place given in data coordinates."""
+    px, py = page.evaluate("""([x, y]) => {
+        const gd = document.querySelector('.js-plotly-plot');
+        const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)];
+    }""", [data_x, data_y])
+    page.mouse.click(px, py)
+
+
+def test_clicking_the_latent_map_decodes_the_place_and_shows_a_clicked_image(page, server):
+    visit(page, server, "latent-map")
+    page.locator(".js-plotly-plot .nsewdrag").first.wait_for()
+    # An empty place: the lattice point (away from the border) farthest from every real point.
+    empty = page.evaluate("""() => {
+        const d = document.querySelector('.js-plotly-plot')._fullData;
+        const pts = []; for (const t of d.slice(1)) for (let i = 0; i < t.x.length; i++) pts.push([t.x[i], t.y[i]]);
+        const L = d[0], n = Math.round(Math.sqrt(L.x.length)); let best = null, far = -1;
+        for (let r = 8; r < n - 8; r++) for (let c = 8; c < n - 8; c++) {
+            const x = L.x[r * n + c], y = L.y[r * n + c];
+            let m = Infinity; for (const p of pts) m = Math.min(m, (p[0] - x) ** 2 + (p[1] - y) ** 2);
+            if (m > far) { far = m; best = [x, y]; }
+        }
+        return best; }""")
+    _click_plot(page, *empty)
+    page.get_by_text("Decoded place").wait_for()
+    page.get_by_text("Distance to the nearest real point").wait_for()
+    settle(page)
+    assert page.locator("[data-testid=stImage]").count() >= 1
+    shot(page, "latent-map-decoded-place")
+    point = page.evaluate(
+        "() => { const t = document.querySelector('.js-plotly-plot')._fullData[1]; return [t.x[0], t.y[0]]; }")
+    _click_plot(page, *point)
+    page.get_by_text("Clicked image").wait_for()
+    settle(page)
+    shot(page, "latent-map-clicked-point")
+
+
+def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
+    visit(page, server, "denoise")
+    good = png_file(tmp_path, "astronaut.png", photo())
+    bad = tmp_path / "not-an-image.png"
+    bad.write_bytes(b"this is a text file, not a picture")
+    page.locator("input[type=file]").set_input_files([str(good), str(bad)])
+    page.locator("[data-testid=stDownloadButton]").first.wait_for()
+    page.get_by_text("not-an-image.png: This file is not an image").wait_for()
+    settle(page)
+    assert page.get_by_text("denoised (192×192)").count() == 1
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "denoise-upload")
+
+
+def test_colorize_an_upload(page, server, tmp_path):
+    visit(page, server, "colorize")
+    jpg = tmp_path / "astronaut.jpg"
+    buf = io.BytesIO()
+    Image.fromarray(photo()).save(buf, format="JPEG")
+    jpg.write_bytes(buf.getvalue())
+    page.locator("input[type=file]").set_input_files(str(jpg))
+    page.locator("[data-testid=stDownloadButton]").first.wait_for()
+    page.get_by_text("PSNR against the original").wait_for()
+    settle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "colorize-upload")

@@ -1,0 +1,54 @@
+"""Colorize: a color or gray image in, the gray version the model sees, the colors it gives
+back, and, when the upload was in color, the original with PSNR. Any size."""
+from pathlib import Path
+
+import streamlit as st
+
+from aeviz.explore import EXAMPLE_PHOTOS
+from aeviz.images import ImageError
+from dashboard import cache, ui
+
+st.title("Colorize")
+colorizers = [r for r in cache.checkpoint_table() if not r["error"] and r["model"] == "colorizer"]
+if not colorizers:
+    st.info("No colorizer checkpoint yet: train one on the Train page (model 'colorizer', dataset 'photos').")
+    st.stop()
+
+
+@st.fragment
+def page():
+    c1, c2 = st.columns([1, 2])
+    source = c1.radio("Image", ["upload", "example photo"], key="cz_source")
+    best = sorted(colorizers, key=lambda r: (not r["shipped"], r["id"]))[0]
+    row = ui.pick_checkpoint("Colorizer", colorizers, best, key="cz_model")
+    model = ui.model_or_message(row)
+    if model is None:
+        return
+    cfg = model.config
+    c2.caption(f"Trained on {cfg.dataset}: it sees only the lightness and predicts the colors (Lab's a and b); "
+               "the output keeps the input's own lightness, so no detail is lost.")
+    if source == "example photo":
+        name = st.selectbox("Photo (never seen in training)", EXAMPLE_PHOTOS, key="cz_example")
+        items = [(name, None, name)]
+    else:
+        up = st.file_uploader("A color or gray image (PNG, JPEG, WebP, BMP, GIF or TIFF)", type=ui.UPLOAD_TYPES,
+                              key="cz_upload")
+        if up is None:
+            st.info("Upload an image, or pick an example photo.")
+            return
+        items = [(up.name, ui.upload_bytes(up), None)]
+    for name, data, example in items:
+        try:
+            result = cache.apply_model(row["path"], row["mtime"], data, example)
+        except ImageError as exc:
+            st.error(f"{name}: {exc}")
+            continue
+        ui.image_result(result, ("gray input", "colorized", "original"), f"{Path(name).stem}-colorized", key="cz_dl")
+        if result["clean"] is not None:
+            st.caption(f"PSNR against the original: colorized {result['psnr_out']:.2f} dB, the gray input alone "
+                       f"{result['psnr_in']:.2f} dB. The gain is what the predicted colors add.")
+        else:
+            st.caption("The upload was gray, so there are no true colors to compare with.")
+
+
+page()

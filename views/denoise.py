@@ -1,0 +1,93 @@
+"""Denoise: uploads, example photos or the dataset's images; noise of a chosen kind and level
+added (or the upload denoised as it is); input, output and the clean original with PSNR
+and SSIM when it is known; the result to download. Photos of any size go through a fully
+convolutional denoiser whole."""
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from aeviz.data import DatasetError
+from aeviz.explore import EXAMPLE_PHOTOS
+from aeviz.images import ImageError
+from dashboard import cache, ui
+
+NOISES = {"gaussian": "Gaussian", "salt-pepper": "salt and pepper", "mask": "masking (pixels set to black)",
+          "none": "none: denoise the image as it is"}
+SOURCES = ["upload", "example photo", "dataset images"]
+SHOWN = 8
+
+st.title("Denoise")
+denoisers = [r for r in cache.checkpoint_table() if not r["error"] and r["noise"] != "none" and r["model"] != "colorizer"]
+if not denoisers:
+    st.info("No denoising checkpoint yet: train one on the Train page (model 'denoising').")
+    st.stop()
+
+
+def preferred(source: str) -> dict:
+    """Whole photos want a fully convolutional denoiser; dataset images the one trained on them."""
+    want_fc = source != "dataset images"
+    return sorted(denoisers, key=lambda r: (r["fully_conv"] != want_fc, not r["shipped"], r["id"]))[0]
+
+
+@st.fragment
+def page():
+    c1, c2 = st.columns([1, 2])
+    source = c1.radio("Images", SOURCES, key="dn_source")
+    row = ui.pick_checkpoint("Denoiser", denoisers, preferred(source), key=f"dn_model_{source}")
+    model = ui.model_or_message(row)
+    if model is None:
+        return
+    cfg = model.config
+    c2.caption(f"Trained on {cfg.dataset} with {cfg.noise} noise at {cfg.noise_level:g}"
+               + ("; fully convolutional, so any image size goes through whole." if row["fully_conv"]
+                  else f"; a dense code, so images are resized to {model.image_shape[-1]} pixels and back."))
+    n1, n2, n3 = st.columns(3)
+    kinds = list(NOISES) if source != "dataset images" else [k for k in NOISES if k != "none"]
+    noise = n1.selectbox("Noise to add", kinds, format_func=NOISES.get, key=f"dn_noise_{source}")
+    level = n2.slider("Noise level", 0.0, 0.8, float(cfg.noise_level or 0.3), 0.05, key="dn_level",
+                      disabled=noise == "none",
+                      help="Gaussian: the standard deviation; the others: the share of pixels hit.")
+    seed = int(n3.number_input("Noise seed", 0, 2**31 - 1, 0, key="dn_seed"))
+    path, mtime = row["path"], row["mtime"]
+
+    if source == "dataset images":
+        try:
+            ds = cache.dataset_for(model, "test")
+        except DatasetError as exc:
+            st.error(str(exc))
+            return
+        first = int(st.number_input(f"First test image (of {len(ds)})", 0, len(ds) - 1, 0, key="dn_first"))
+        idx = tuple(range(first, min(len(ds), first + SHOWN)))
+        r = cache.denoise_images(path, mtime, "test", idx, noise, level, seed)
+        s = ui.scale_for(ds.x.shape[-2], 84)
+        for name, key in (("Noisy input", "noisy"), ("Denoised", "output"), ("Clean original", "clean")):
+            st.caption(name + (" (PSNR against the clean original)" if key != "clean" else ""))
+            psnr = r["psnr_in"] if key == "noisy" else r["psnr_out"]
+            captions = [f"#{i}" + (f" · {p:.1f} dB" if key != "clean" else "") for i, p in zip(idx, psnr)]
+            ui.pictures(st, r[key], captions, s)
+        st.caption(f"Mean PSNR: noisy {np.mean(r['psnr_in']):.2f} dB → denoised {np.mean(r['psnr_out']):.2f} dB "
+                   f"(mean SSIM {np.mean(r['ssim_out']):.3f}).")
+        return
+
+    if source == "example photo":
+        items = [(name, None, name) for name in [st.selectbox("Photo", EXAMPLE_PHOTOS, key="dn_example")]]
+    else:
+        files = st.file_uploader("Images to denoise (PNG, JPEG, WebP, BMP, GIF or TIFF)", type=ui.UPLOAD_TYPES,
+                                 accept_multiple_files=True, key="dn_upload")
+        if not files:
+            st.info("Upload one or more images, or pick an example photo.")
+            return
+        items = [(f.name, ui.upload_bytes(f), None) for f in files]
+    for k, (name, data, example) in enumerate(items):
+        st.subheader(name)
+        try:
+            result = cache.apply_model(path, mtime, data, example, noise, level, seed)
+        except ImageError as exc:
+            st.error(f"{name}: {exc}")
+            continue
+        fed = "noisy input" if noise != "none" and level > 0 else "input"
+        ui.image_result(result, (fed, "denoised", "clean original"), f"{Path(name).stem}-denoised", key=f"dn_dl_{k}")
+
+
+page()

@@ -1,0 +1,127 @@
+"""Latent map: the codes of a split in 2D (or 3D), colored by label. Click a point to see
+its image, its reconstruction and its nearest neighbours in latent space; click empty
+space to decode that place; box or lasso a region to see the images in it."""
+import math
+import time
+
+import numpy as np
+import streamlit as st
+
+from aeviz import latent
+from dashboard import cache, jobs, plots, ui
+
+NEIGHBOURS = 8
+MAX_SELECTED = 60
+
+model = ui.current_model()
+ui.require_code_vector(model, "a latent map")
+split = ui.current_split()
+ds = ui.dataset_or_stop(model, split)
+cfg = model.config
+scale = ui.scale_for(ds.x.shape[-2])
+
+st.title("Latent map")
+c1, c2 = st.columns([1, 3])
+method = c1.radio("Projection", ["UMAP", "PCA"], horizontal=True, key="map_method").lower()
+dim = 3 if c2.toggle("3D", key="map_3d", help="Computed on request the first time (UMAP takes a while).") else 2
+
+proj, shown_as, pending = jobs.projection_or_fallback(model, split, method, dim)
+if pending is not None and pending.error:
+    st.error(f"The {pending.method.upper()} {pending.dim}D map could not be computed: {pending.error}")
+    st.button("Try again", on_click=jobs.projection_jobs().forget_failure, args=(pending.key,))
+elif pending is not None:
+    def wait_for_map(had_fallback: bool):
+        # Polls the background job; the rest of the app stays usable meanwhile. A full rerun
+        # shows the map once it (or the PCA map standing in for it) is ready.
+        fallback, _, still = jobs.projection_or_fallback(model, split, method, dim)
+        if still is None or (fallback is not None and not had_fallback):
+            st.rerun()
+        elapsed = time.time() - still.since
+        st.info(f"{method.upper()} {dim}D map computing… {elapsed:.0f} s so far (once per checkpoint and split; "
+                "it is then saved to disk)." + (" Meanwhile, the PCA map." if fallback is not None else ""))
+        st.progress(1 - math.exp(-elapsed / 60), text="encoding the images, projecting, fitting the map's inverse")
+    st.fragment(wait_for_map, run_every=2)(proj is not None)
+if proj is None:
+    st.stop()
+
+
+def remember_pick(code: np.ndarray, what: str, shown_as: str, xy) -> None:
+    """The last place picked on the map (per user): the Interpolation page can start from it."""
+    st.session_state["map_pick"] = {"checkpoint": model.checkpoint_id, "split": split, "what": what,
+                                    "code": np.asarray(code, np.float32).ravel().tolist(),
+                                    "map": shown_as, "xy": [float(v) for v in xy]}
+
+
+def show_image(i: int) -> None:
+    rec = cache.reconstructions_of(model, split)
+    label = f", label {ds.classes[int(ds.y[i])] if ds.classes else int(ds.y[i])}" if ds.y is not None else ""
+    a, b = st.columns(2)
+    ui.picture(a, ds.x[i], f"image #{i}{label}", scale)
+    ui.picture(b, rec["outputs"][i], f"its reconstruction (MSE {rec['mse'][i]:.4f})", scale)
+
+
+def show_neighbours(proj, i: int) -> None:
+    idx = latent.nearest(proj.codes, proj.codes[i], k=NEIGHBOURS, exclude=i)
+    dist = np.linalg.norm(proj.codes[idx] - proj.codes[i], axis=1)
+    st.caption(f"Nearest {len(idx)} images to #{i} in latent space (Euclidean distance between codes)")
+    ui.pictures(st, [ds.x[j] for j in idx], [f"#{j} · {d:.2f}" for j, d in zip(idx, dist)], scale)
+
+
+def show_place(proj, x: float, y: float, shown_as: str) -> None:
+    z = proj.inverse([[x, y]])
+    img = cache.decode_codes(model, z)[0]
+    far = float(proj.distance_to_data([[x, y]])[0])
+    where = ("inside the data" if far < 3 else "between or beside the data" if far < 12
+             else "far from any real image: the decoder is extrapolating")
+    ui.picture(st, img, f"decoded at ({x:.2f}, {y:.2f})", scale)
+    st.caption(f"Distance to the nearest real point: {far:.1f}× the typical spacing between neighbours ({where}).")
+    remember_pick(z[0], f"map place ({x:.2f}, {y:.2f})", shown_as, (x, y))
+
+
+@st.fragment
+def explore(proj, shown_as):
+    what = shown_as
+    if cfg.latent_dim <= proj.coords.shape[1]:  # nothing to project: the map is the code space itself
+        what = f"The {cfg.latent_dim}-d codes themselves (no projection needed)"
+    st.caption(f"{what}: the {split} split's {len(proj.codes)} codes ({cfg.latent_dim}-d), colored by label.")
+    if proj.coords.shape[1] == 3:
+        st.plotly_chart(plots.map_figure_3d(proj, ds.classes), key=f"map3d-{model.checkpoint_id}-{split}",
+                        config={"displaylogo": False})
+        st.caption("Clicks, boxes and decoding of empty space work on the 2D map.")
+        click, chosen = None, []
+    else:
+        map_col, side = st.columns([3, 2])
+        with map_col:
+            event = st.plotly_chart(
+                plots.map_figure(proj, ds.classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
+                on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+            st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
+        sel = plots.read_selection(event)
+        click, chosen = sel["click"], sel["indices"]
+        with side:
+            if click and click[0] == "place":
+                st.subheader("Decoded place")
+                show_place(proj, click[1], click[2], shown_as)
+            elif click:
+                st.subheader("Clicked image")
+                show_image(click[1])
+                i = click[1]
+                remember_pick(proj.codes[i], f"image #{i}", shown_as, proj.coords[i, :2])
+            else:
+                st.info("Click the map: a point shows its image and reconstruction; empty space is decoded.")
+    if chosen:
+        more = f" (the first {MAX_SELECTED} shown)" if len(chosen) > MAX_SELECTED else ""
+        st.subheader(f"{len(chosen)} images selected{more}")
+        if ds.y is not None:
+            counts = np.bincount(ds.y[chosen].numpy(), minlength=len(ds.classes or []))
+            st.caption("Labels in the selection: " + ", ".join(
+                f"{ds.classes[k] if ds.classes else k}: {c}" for k, c in enumerate(counts) if c))
+        ui.pictures(st, [ds.x[j] for j in chosen[:MAX_SELECTED]], [f"#{j}" for j in chosen[:MAX_SELECTED]],
+                    max(1, scale // 2))
+    st.subheader("Nearest neighbours in latent space")
+    default = click[1] if click and click[0] == "point" else 0
+    i = st.columns(4)[0].number_input("Image number", 0, len(proj.codes) - 1, default, key=f"nn-{default}")
+    show_neighbours(proj, int(i))
+
+
+explore(proj, shown_as)

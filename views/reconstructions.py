@@ -1,0 +1,86 @@
+"""Reconstructions: originals beside the model's reconstructions and PCA's at the same code
+size, per-image error, sorted to bring out the anomalies; test metrics and training curves."""
+import os
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from dashboard import cache, ui
+
+PER_PAGE = 24
+METRICS = [("mse", "test MSE", "{:.5f}"), ("psnr", "PSNR (dB)", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"),
+           ("pca_mse", "PCA MSE", "{:.5f}"), ("mse_vs_pca", "MSE ÷ PCA's", "{:.2f}"),
+           ("psnr_gain", "PSNR gain", "{:+.2f} dB"), ("psnr_gray", "PSNR of gray input", "{:.2f}"),
+           ("neg_elbo", "−ELBO", "{:.1f}")]
+
+model = ui.current_model()
+split = ui.current_split()
+cfg = model.config
+ds = ui.dataset_or_stop(model, split)
+path, mtime = str(model.path), os.path.getmtime(model.path)
+
+st.title("Reconstructions")
+st.caption(f"{cfg.model} on {cfg.dataset} ({split} split, {len(ds)} images). What the model gives back for "
+           "each image; sort by error to see what it finds hard: the worst reconstructions are the anomalies.")
+
+test = model.meta.get("test", {})
+shown = [(label, fmt.format(test[k])) for k, label, fmt in METRICS if k in test]
+for col, (label, value) in zip(st.columns(max(1, len(shown))), shown):
+    col.metric(label, value)
+if "mse_vs_pca" in test:
+    better = "better" if test["mse_vs_pca"] < 1 else "worse"
+    st.caption(f"The autoencoder's test MSE is {test['mse_vs_pca']:.2f}× that of PCA with {cfg.latent_dim} "
+               f"components: {better} than the best linear code of the same size.")
+
+history = model.meta.get("history") or []
+if history:
+    df = pd.DataFrame(history).set_index("epoch")
+    left, right = st.columns(2)
+    left.caption("Training loss per epoch (its named terms)")
+    left.line_chart(df[[c for c in df.columns if c.startswith("train_")]], height=220)
+    right.caption("Test MSE per epoch")
+    right.line_chart(df[["test_mse"]], height=220)
+
+
+@st.fragment
+def gallery():
+    c1, c2, c3 = st.columns([2, 1, 1])
+    order_by = c1.radio("Order", ["worst first", "best first", "dataset order"], horizontal=True, key="rec_order")
+    noisy = False
+    if cfg.noise != "none" and cfg.noise_level > 0:
+        noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
+    rec = cache.reconstructions(path, mtime, split, noisy)
+    pca = cache.pca_reconstructions(path, mtime, split) if model.vector_code and model.input_kind == "image" else None
+    pages = max(1, -(-len(ds) // PER_PAGE))
+    page = c2.number_input(f"Page (of {pages})", 1, pages, 1, key="rec_page")
+    order = np.argsort(rec["mse"])
+    order = order[::-1] if order_by == "worst first" else order if order_by == "best first" else np.arange(len(ds))
+    picked = order[(page - 1) * PER_PAGE: page * PER_PAGE]
+
+    show_original = noisy or model.input_kind == "gray"  # the input is not the clean image then
+    columns = ["input"] + (["original"] if show_original else []) + ["reconstruction"]
+    columns += ["PCA"] if pca is not None else []
+    st.caption("Each tile: " + " | ".join(columns) + ". Caption: image number, label, per-image MSE.")
+    inputs = rec["inputs"]
+    if model.input_kind == "gray":  # what the colorizer is fed
+        inputs = model.prepare(torch.from_numpy(inputs)).numpy()
+    tiles, captions = [], []
+    for i in picked:
+        row = [inputs[i]] + ([ds.x[i].numpy()] if show_original else []) + [rec["outputs"][i]]
+        row += [pca["outputs"][i]] if pca is not None else []
+        tiles.append(ui.side_by_side(row))
+        label = f" · {ds.classes[int(ds.y[i])] if ds.classes else int(ds.y[i])}" if ds.y is not None else ""
+        pca_err = f" (PCA {pca['mse'][i]:.4f})" if pca is not None else ""
+        captions.append(f"#{i}{label} · MSE {rec['mse'][i]:.4f}{pca_err}")
+    ui.pictures(st, tiles, captions, ui.scale_for(ds.x.shape[-2], 84))
+
+    counts, edges = np.histogram(rec["mse"], bins=30)
+    st.caption(f"Per-image MSE over the {split} split: mean {rec['mse'].mean():.5f}, "
+               f"worst {rec['mse'].max():.5f} (image #{int(np.argmax(rec['mse']))}).")
+    centers = [f"{(a + b) / 2:.4f}" for a, b in zip(edges[:-1], edges[1:])]  # equal width: they sort as numbers
+    st.bar_chart(pd.DataFrame({"MSE": centers, "images": counts}), x="MSE", y="images", height=220)
+
+
+gallery()

@@ -1,0 +1,99 @@
+"""Train: a form for the model, dataset, code size and main hyperparameters. Training runs
+on a background thread (one run per server), with a progress bar and a live loss chart;
+the checkpoint then joins the sidebar's list. A configuration trained before is served
+from the cache at once."""
+import time
+
+import pandas as pd
+import streamlit as st
+
+import aeviz
+from aeviz.checkpoints import find
+from aeviz.config import NOISES, ConfigError
+from aeviz.data import EMBEDDED, TORCHVISION
+from dashboard import cache, jobs, ui
+
+CONV_FAMILY = ("conv", "denoising")
+DATASETS = [*EMBEDDED, *TORCHVISION]
+
+st.title("Train")
+trainer = jobs.trainer()
+
+
+def _open(checkpoint_id: str) -> None:
+    cache.checkpoint_table.clear()
+    st.session_state[ui.CHECKPOINT_KEY] = checkpoint_id
+
+
+model_name = st.selectbox("Model", sorted(aeviz.MODELS), index=sorted(aeviz.MODELS).index("conv"), key="tr_model",
+                          format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}")
+d = aeviz.defaults_for(model_name)
+with st.form("train_form"):
+    c1, c2, c3 = st.columns(3)
+    dataset = c1.selectbox("Dataset", DATASETS, index=DATASETS.index(d.dataset), key="tr_dataset",
+                           help="mnist5k, digits and photos ship with aeviz; the others download through torchvision.")
+    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
+    epochs = c3.number_input("Epochs", 1, 200, 5, key="tr_epochs",
+                             help="On two CPU cores an epoch of mnist5k takes some seconds.")
+    c4, c5, c6 = st.columns(3)
+    lr = c4.number_input("Learning rate", 1e-5, 1.0, d.lr, format="%.5f")
+    batch_size = c5.number_input("Batch size", 1, 4096, d.batch_size)
+    loss = c6.selectbox("Reconstruction loss", ["mse", "bce", "l1"], index=["mse", "bce", "l1"].index(d.loss))
+    c7, c8, c9 = st.columns(3)
+    noise = c7.selectbox("Input noise (makes a denoiser)", NOISES, index=NOISES.index(d.noise))
+    noise_level = c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05)
+    beta = c9.number_input("β (KL or adversarial weight)", 0.0, 100.0, d.beta,
+                           disabled=model_name not in ("vae", "aae"))
+    fully_conv = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv,
+                             disabled=model_name not in CONV_FAMILY)
+    seed = st.columns([1, 2])[0].number_input("Seed", 0, 2**31 - 1, d.seed)
+    submitted = st.form_submit_button("Train", type="primary", key="tr_submit")
+
+if submitted:
+    try:
+        cfg = aeviz.defaults_for(model_name, dataset=dataset, latent_dim=int(latent_dim), epochs=int(epochs),
+                                 lr=float(lr), batch_size=int(batch_size), loss=loss, noise=noise,
+                                 noise_level=float(noise_level), beta=float(beta), seed=int(seed),
+                                 fully_conv=bool(fully_conv) if model_name in CONV_FAMILY else d.fully_conv)
+    except ConfigError as exc:
+        st.error(str(exc))
+        cfg = None
+    if cfg is not None and find(cfg.id) is not None:  # the same id: the same configuration
+        st.success(f"This configuration was trained before: {cfg.id}, served from the cache.")
+        st.button("Open it in the sidebar", on_click=_open, args=(cfg.id,), key="tr_open_cached")
+    elif cfg is not None and not trainer.start(cfg, on_done=cache.checkpoint_table.clear):
+        st.warning(f"A training run is in progress (model {trainer.run.cfg.model}); try again when it finishes.")
+
+
+def progress(was_running: bool):
+    run = trainer.run
+    if run is None:
+        st.caption("No training run yet on this server.")
+        return
+    cfg = run.cfg
+    st.subheader(f"{cfg.model} on {cfg.dataset}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
+    elapsed = (run.finished or time.time()) - run.started
+    if run.status == "running":
+        frac = run.step / run.total if run.total else 0.0
+        st.progress(frac, text=f"epoch {max(run.epoch, 1)}/{cfg.epochs}, step {run.step}/{run.total or '?'}, "
+                               f"{elapsed:.0f} s" + ("" if run.total else " (loading the data)"))
+    elif was_running:
+        st.rerun()  # the run just ended: a full rerun shows it in the sidebar and stops the polling
+    elif run.status == "done":
+        st.success(f"Done in {elapsed:.0f} s: {cfg.id}. It is in the sidebar's checkpoint list.")
+        st.button("Open it in the sidebar", on_click=_open, args=(cfg.id,), key="tr_open_done")
+    else:
+        st.error(run.message)
+    if run.losses:
+        losses = pd.DataFrame(run.losses[-2000:], columns=["step", "loss"]).set_index("step")
+        left, right = st.columns(2)
+        left.caption("Training loss per step")
+        left.line_chart(losses, height=240)
+        if run.epochs:
+            right.caption("Test MSE per epoch")
+            right.line_chart(pd.DataFrame(run.epochs).set_index("epoch")[["test_mse"]], height=240)
+
+
+# Polls the shared run once a second while it trains; only this part of the page reruns.
+running = trainer.busy()
+st.fragment(progress, run_every=1.0 if running else None)(running)
