@@ -49,17 +49,6 @@ def slider_ranges(codes: np.ndarray, has_prior: bool, span: float = 3.0) -> tupl
     return (mean - span * std).astype(np.float32), (mean + span * std).astype(np.float32)
 
 
-def sweep_codes(z: np.ndarray, dims, lo, hi, steps: int) -> np.ndarray:
-    """For each of dims, steps codes with that dimension swept evenly from its lo to hi and
-    the others held at z: (len(dims) * steps, D), dimension-major. latent.traversal is the
-    same with one set of values shared by every dimension."""
-    z = np.asarray(z, np.float32).ravel()
-    out = np.repeat(z[None], len(dims) * steps, axis=0)
-    for i, d in enumerate(dims):
-        out[i * steps:(i + 1) * steps, d] = np.linspace(lo[i], hi[i], steps)
-    return out
-
-
 def manifold_codes(n: int = 15, edge: float = 0.03) -> np.ndarray:
     """An n x n grid over a 2-d Gaussian latent plane, spaced by the prior's quantiles from
     edge to 1 - edge (as in Kingma & Welling, 2014, Fig. 4), row-major with z2 falling

@@ -6,7 +6,6 @@ per checkpoint, split, method and dimension and kept on disk; a shipped checkpoi
 ship its projections beside it."""
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,11 +183,14 @@ def interpolate(z0: np.ndarray, z1: np.ndarray, steps: int, mode: str = "linear"
 
 def traversal(z: np.ndarray, dims, values) -> np.ndarray:
     """Codes that vary each dimension in dims over values, the others held at z:
-    shape (len(dims) * len(values), D), dimension-major."""
+    shape (len(dims) * steps, D), dimension-major. values is one row of steps shared by
+    every dimension, or one row per dimension (each slider's own range)."""
     z = np.asarray(z, np.float32).ravel()
-    out = np.repeat(z[None], len(dims) * len(values), axis=0)
+    values = np.broadcast_to(np.asarray(values, np.float32), (len(dims), np.shape(values)[-1]))
+    steps = values.shape[1]
+    out = np.repeat(z[None], len(dims) * steps, axis=0)
     for i, d in enumerate(dims):
-        out[i * len(values):(i + 1) * len(values), d] = values
+        out[i * steps:(i + 1) * steps, d] = values[i]
     return out
 
 
@@ -242,6 +244,3 @@ def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "
         np.savez(out, codes=proj.codes, labels=labels, coords=proj.coords)
     return out
 
-
-def stable_seed(*parts) -> int:
-    return int(hashlib.md5(":".join(map(str, parts)).encode()).hexdigest()[:8], 16)

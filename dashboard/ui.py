@@ -113,6 +113,15 @@ def require_code_vector(model, what: str) -> None:
                      "pick a VAE or AE checkpoint.", lambda r: not r["fully_conv"])
 
 
+def code_space_page(what: str):
+    """The start of every page that works in the code space: the sidebar's model (or a
+    one-line message when it has no code vector), the split and its dataset."""
+    model = current_model()
+    require_code_vector(model, what)
+    split = current_split()
+    return model, split, dataset_or_stop(model, split)
+
+
 # --- images ---------------------------------------------------------------------------------
 
 def scale_for(height: int, target: int = SHOWN_PX) -> int:

@@ -12,7 +12,6 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.explore import sweep_codes
 
 from . import cache, ui
 
@@ -119,6 +118,6 @@ def strips(path: str, mtime: float, z: tuple, dims: tuple, lo: tuple, hi: tuple,
     """The exact image of z and, per shown dimension, its strip of steps images (decoded
     in one batch), as small PNG data URLs; the browser enlarges them crisply."""
     model = cache.load_model(path, mtime)
-    codes = np.concatenate([np.asarray(z, np.float32)[None], sweep_codes(z, dims, lo, hi, steps)])
+    codes = np.concatenate([np.asarray(z, np.float32)[None], latent.traversal(z, dims, np.linspace(lo, hi, steps).T)])
     urls = [ui.data_url(x) for x in latent.decode(model, codes)]
     return {"image": urls[0], "strips": [urls[1 + i * steps: 1 + (i + 1) * steps] for i in range(len(dims))]}

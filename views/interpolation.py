@@ -13,10 +13,7 @@ from dashboard import cache, jobs, plots, ui
 
 SOURCES = ["image from the split", "place clicked on a map", "upload"]
 
-model = ui.current_model()
-ui.require_code_vector(model, "interpolation")
-split = ui.current_split()
-ds = ui.dataset_or_stop(model, split)
+model, split, ds = ui.code_space_page("interpolation")
 cfg = model.config
 codes = cache.codes_of(model, split)
 scale = ui.scale_for(ds.x.shape[-2], 84)

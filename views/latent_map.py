@@ -13,10 +13,7 @@ from dashboard import cache, jobs, plots, ui
 NEIGHBOURS = 8
 MAX_SELECTED = 60
 
-model = ui.current_model()
-ui.require_code_vector(model, "a latent map")
-split = ui.current_split()
-ds = ui.dataset_or_stop(model, split)
+model, split, ds = ui.code_space_page("a latent map")
 cfg = model.config
 scale = ui.scale_for(ds.x.shape[-2])
 

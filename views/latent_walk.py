@@ -15,10 +15,7 @@ MANY_SHOWN = 16
 STEPS = 25          # slider positions: each is a precomputed image, so dragging is exact
 TRAVERSAL = np.linspace(-3, 3, 11, dtype=np.float32)
 
-model = ui.current_model()
-ui.require_code_vector(model, "a latent walk")
-split = ui.current_split()
-ds = ui.dataset_or_stop(model, split)
+model, split, ds = ui.code_space_page("a latent walk")
 cfg = model.config
 codes = cache.codes_of(model, split)
 d = codes.shape[1]

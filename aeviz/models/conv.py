@@ -2,7 +2,6 @@
 (``fully_conv``), in which case the code is a feature map and any image size works."""
 from __future__ import annotations
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
