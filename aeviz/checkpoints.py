@@ -55,6 +55,12 @@ def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:
     meta = dict(meta)
     meta["checksum"] = _checksum(_tensor_bytes(data), meta)
     blob = save_safetensors(state, metadata={"aeviz": json.dumps(meta, sort_keys=True)})
+    return write_atomic(path, blob, "the checkpoint")
+
+
+def write_atomic(path: Path, blob: bytes, what: str) -> Path:
+    """Write blob to path through a hidden temporary file, fsynced, then renamed over path:
+    a crash or a full disk leaves the old file or none. An OSError ends as a CheckpointError."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +72,7 @@ def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise CheckpointError(f"Could not write the checkpoint to {path.parent}: {exc.strerror or exc}.") from None
+        raise CheckpointError(f"Could not write {what} to {path.parent}: {exc.strerror or exc}.") from None
     return path
 
 
@@ -200,6 +206,8 @@ def list_checkpoints(dirs: list[Path] | None = None) -> list[Entry]:
             if p.name.startswith(".") or not _inside(p, Path(d)):
                 continue
             try:
+                if not p.is_file():  # opening a FIFO would wait forever, and the dashboard with it
+                    raise CheckpointError(f"{p.name} is not a regular file.")
                 meta = read_meta(p)
             except CheckpointError as exc:
                 entries.append(Entry(p, None, str(exc)))
@@ -214,8 +222,12 @@ def list_checkpoints(dirs: list[Path] | None = None) -> list[Entry]:
 def training_lock(directory: Path, checkpoint_id: str):
     """An exclusive lock per configuration: a second process training the same config
     waits here, then finds the first one's checkpoint instead of training again."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / f".{checkpoint_id}.lock", "w") as f:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        f = open(directory / f".{checkpoint_id}.lock", "w")  # noqa: SIM115  (closed by the with below)
+    except OSError as exc:  # a read-only folder, or a file where the folder should be
+        raise CheckpointError(f"Could not write to the checkpoint folder {directory}: {exc.strerror or exc}.") from None
+    with f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield

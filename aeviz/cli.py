@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"aeviz: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("aeviz: interrupted; nothing was saved for the unfinished run.", file=sys.stderr)
+        print("aeviz: interrupted; the same command continues from the last finished epoch.", file=sys.stderr)
         return 130
 
 
@@ -120,7 +120,10 @@ def cmd_train(args) -> int:
     def on_batch_end(epoch, step, steps, terms):
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=steps * cfg.epochs, unit="step", dynamic_ncols=True, file=sys.stderr)
+            if epoch > 1:  # a run killed before continues where it stopped
+                tqdm.write(f"Resuming {cfg.id} after epoch {epoch - 1} of {cfg.epochs}.", file=sys.stderr)
+            bar = tqdm(total=steps * cfg.epochs, initial=(epoch - 1) * steps, unit="step",
+                       dynamic_ncols=True, file=sys.stderr)
         bar.set_description(f"epoch {epoch}/{cfg.epochs}")
         bar.set_postfix(loss=f"{terms['loss']:.4g}")
         bar.update(1)

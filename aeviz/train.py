@@ -1,8 +1,10 @@
 """train(cfg): fit a model, evaluate it, and save a self-describing checkpoint, or return
-the cached one. The loop knows nothing of its caller: progress goes to callbacks."""
+the cached one. The loop knows nothing of its caller: progress goes to callbacks, and so
+does the state after each epoch, which train() keeps so a killed run resumes (resume.py)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 from datetime import datetime, timezone
@@ -11,7 +13,7 @@ from typing import Callable
 
 import torch
 
-from . import __version__
+from . import __version__, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
 from .config import TrainConfig
 from .data import corrupt, load_dataset
@@ -22,6 +24,7 @@ EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has
 # Weights this large mean the optimizer has thrown them away, even when a bounded loss (a
 # sigmoid output under MSE) hides it by sitting on a plateau instead of exploding.
 MAX_WEIGHT = 1e3
+log = logging.getLogger(__name__)
 
 
 class TrainingDiverged(RuntimeError):
@@ -47,6 +50,7 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
 
     on_epoch_end(epoch, logs) gets the epoch's train and test figures;
     on_batch_end(epoch, step, steps_per_epoch, terms) gets each step's loss terms.
+    A run killed before it finished continues from its last finished epoch (not with force).
     """
     out_dir = Path(ckpt_dir) if ckpt_dir else user_dir()
     if not force and (hit := _cached(cfg, out_dir)):
@@ -54,8 +58,18 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
     with training_lock(out_dir, cfg.id):
         if not force and (hit := _cached(cfg, out_dir)):  # another process finished it meanwhile
             return hit
-        model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device)
-        return save(model, meta, out_dir / f"{cfg.id}{SUFFIX}")
+        resume.remove_temporary(out_dir, cfg.id)  # what a killed writer left half-written
+        state_path = resume.path_for(out_dir, cfg.id)
+        try:
+            model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device,
+                              state=None if force else resume.load(state_path, cfg),
+                              save_state=lambda state: resume.save(state, cfg, state_path))
+        except TrainingDiverged:
+            resume.discard(out_dir, cfg.id)  # resuming it would only diverge again
+            raise
+        path = save(model, meta, out_dir / f"{cfg.id}{SUFFIX}")
+        resume.discard(out_dir, cfg.id)
+        return path
 
 
 def _cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
@@ -66,20 +80,25 @@ def _cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
     return None
 
 
-def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None):
-    """The training loop proper; returns the trained model and the checkpoint metadata."""
+def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None,
+        state: dict | None = None, save_state: Callable[[dict], None] | None = None):
+    """The training loop proper; returns the trained model and the checkpoint metadata.
+
+    state: one that save_state was given, to continue from its epoch with the same result
+    as a run never stopped; save_state(state) gets one after each epoch (its tensors are the
+    live ones: write or copy them before returning).
+    """
     device = torch.device(device) if device else default_device()
-    torch.manual_seed(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
     train_ds = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir)
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
-    model = build(cfg, train_ds.image_shape).to(device)
-    opts = model.optimizers()
+    model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
     autocast = autocast_for(device)
     n, bs = len(train_ds), cfg.batch_size
     steps = math.ceil(n / bs)
-    history, first_loss, started, stepping = [], None, time.perf_counter(), 0.0
-    for epoch in range(1, cfg.epochs + 1):
+    state = state or {"epoch": 0, "history": [], "first_loss": None, "seconds": 0.0, "train_seconds": 0.0}
+    done, history, first_loss = state["epoch"], list(state["history"]), state["first_loss"]
+    started, stepping = time.perf_counter() - state["seconds"], state["train_seconds"]
+    for epoch in range(done + 1, cfg.epochs + 1):
         model.train()
         perm = torch.randperm(n, generator=gen)
         sums: dict[str, float] = {}
@@ -101,6 +120,10 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         logs["epoch"], logs["seconds"] = epoch, time.perf_counter() - started
         logs["train_seconds"] = stepping  # the optimizer steps alone, for speed comparisons
         history.append(logs)
+        if save_state:  # before on_epoch_end: an epoch reported is an epoch kept
+            save_state(resume.capture(model, opts, gen, device, {
+                "epoch": epoch, "history": list(history), "first_loss": first_loss,
+                "seconds": logs["seconds"], "train_seconds": stepping}))
         if on_epoch_end:
             on_epoch_end(epoch, logs)
     model.eval()
@@ -113,8 +136,25 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         "aeviz_version": __version__, "torch_version": torch.__version__,
         "device": device.type, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(time.perf_counter() - started, 2),
+        "resumed_from_epoch": done or None,
     }
     return model, meta
+
+
+def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | None):
+    """A freshly seeded model, its optimizers and the shuffling generator, with state put
+    back into them; a state that does not fit is dropped (returned as None)."""
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    model = build(cfg, image_shape).to(device)
+    opts = model.optimizers()
+    if state is not None:
+        try:
+            resume.restore(state, model, opts, gen, device)
+        except (ValueError, RuntimeError, KeyError) as exc:
+            log.warning("Ignoring the resume state of %s (%s); training from the start.", cfg.id, exc)
+            return _start(cfg, image_shape, device, None)
+    return model, opts, gen, state
 
 
 def _check(loss: float, first: float, cfg: TrainConfig, epoch: int, step: int) -> None:
