@@ -35,14 +35,22 @@ def _tiled(model, x, dev):
     h, w = x.shape[-2:]
     if h <= TILE + 2 * OVERLAP and w <= TILE + 2 * OVERLAP:
         return model.reconstruct(x.to(dev)).float().cpu()
+    # Tiles of about TILE x TILE pixels: a thin image gets long thin tiles, so the number of
+    # model calls follows the pixel count, not the long side (20 x 10,000: 5 calls, not 40).
+    # The short side counts as at least 2 * OVERLAP, since the model pads it up to a few rows.
+    th, tw = min(h, TILE), min(w, TILE)
+    if th < TILE:
+        tw = TILE * TILE // max(th, 2 * OVERLAP)
+    elif tw < TILE:
+        th = TILE * TILE // max(tw, 2 * OVERLAP)
     out = None
-    for top in range(0, h, TILE):
-        for left in range(0, w, TILE):
+    for top in range(0, h, th):
+        for left in range(0, w, tw):
             t0, l0 = max(top - OVERLAP, 0), max(left - OVERLAP, 0)
-            t1, l1 = min(top + TILE + OVERLAP, h), min(left + TILE + OVERLAP, w)
+            t1, l1 = min(top + th + OVERLAP, h), min(left + tw + OVERLAP, w)
             y = model.reconstruct(x[..., t0:t1, l0:l1].to(dev)).float().cpu()
             if out is None:
                 out = torch.zeros(1, y.shape[1], h, w)
-            bh, bw = min(TILE, h - top), min(TILE, w - left)
+            bh, bw = min(th, h - top), min(tw, w - left)
             out[..., top:top + bh, left:left + bw] = y[..., top - t0:top - t0 + bh, left - l0:left - l0 + bw]
     return out

@@ -206,8 +206,9 @@ def _folder(path: str, split: str, size: int, grayscale: bool):
     root = root.resolve()
     files = []
     for p in sorted(root.rglob("*")):
-        # Never read outside the folder the user named, even through a symlink.
-        if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() and p.resolve().is_relative_to(root):
+        # Never read outside the folder the user named, even through a symlink. Entries that are
+        # not files (a FIFO, a broken link) are kept, to be counted as skipped below, never read.
+        if p.suffix.lower() in IMAGE_SUFFIXES and not p.is_dir() and _stays_inside(p, root):
             files.append(p)
     if not files:
         raise DatasetError(f"Folder '{path}' holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}).")
@@ -219,6 +220,8 @@ def _folder(path: str, split: str, size: int, grayscale: bool):
     images, labels, skipped = [], [], 0
     for p in chosen:
         try:
+            if not p.is_file():  # reading a FIFO would wait forever
+                raise OSError("not a regular file")
             img = decode_image(p.read_bytes(), channels=1 if grayscale else 3)
         except (ImageError, OSError):
             skipped += 1
@@ -228,6 +231,13 @@ def _folder(path: str, split: str, size: int, grayscale: bool):
     if not images:
         raise DatasetError(f"None of the {len(chosen)} image files in '{path}' could be read.")
     return ImageDataset(f"folder:{path}", split, torch.stack(images), torch.tensor(labels), class_names, skipped)
+
+
+def _stays_inside(p: Path, root: Path) -> bool:
+    try:
+        return p.resolve().is_relative_to(root)
+    except (RuntimeError, OSError):  # a symlink loop: it leads nowhere, and is counted as skipped
+        return True
 
 
 def resize(x: torch.Tensor, size: int) -> torch.Tensor:

@@ -15,6 +15,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 16_000_000  # 16 MP: a large photo, while a bomb (say 100000x100000) is refused unread
 FORMATS = "PNG, JPEG, WebP, BMP, GIF or TIFF"
+# Only these decoders ever see an upload: Pillow would otherwise try its forty others on
+# any bytes (EPS hands the file to Ghostscript, a program with a history of exploits).
+OPEN_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "DIB", "GIF", "TIFF")  # JPEG includes MPO (phone photos)
 
 
 class ImageError(ValueError):
@@ -28,7 +31,7 @@ def decode_image(data: bytes, channels: int | None = None, max_pixels: int = MAX
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
+            im = Image.open(io.BytesIO(data), formats=OPEN_FORMATS)
             w, h = im.size  # read from the header, before any pixel is decoded
             if w * h > max_pixels:
                 raise ImageError(f"The image is {w}x{h} pixels, over the {max_pixels / 1e6:.0f}-megapixel limit; "

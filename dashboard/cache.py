@@ -135,7 +135,9 @@ def example_photo(name: str) -> np.ndarray:
     return explore.example_photo(name).numpy()
 
 
-@st.cache_data(show_spinner="Running the model on the image…", max_entries=16)
+# Keyed by upload bytes: an entry holds three float copies of the image (576 MB at 16 MP), so
+# a byte budget, not only a count, bounds the cache's memory; an hour unused frees it.
+@st.cache_data(show_spinner="Running the model on the image…", max_entries=16, max_size="1GiB", ttl=3600)
 def apply_model(path: str, mtime: float, data: bytes | None, example: str | None,
                 noise: str = "none", level: float = 0.0, seed: int = 0) -> dict:
     """A denoiser or colorizer on one whole image (an upload's bytes or an example photo):
