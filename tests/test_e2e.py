@@ -5,74 +5,34 @@ screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, SLOW, ServerError, running, settle
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {"reconstructions": "", "latent-map": "latent-map", "interpolation": "interpolation",
          "latent-walk": "latent-walk", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
          "train": "train"}
 TITLES = {"reconstructions": "Reconstructions", "latent-map": "Latent map", "interpolation": "Interpolation",
           "latent-walk": "Latent walk", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
           "train": "Train"}
-SLOW = 180_000  # ms: the first page load imports torch and loads models on two slow cores
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("chromium is not on PATH (CI installs it; locally: apt-get install chromium)")
-    tmp = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    env = {**os.environ, "AEVIZ_CHECKPOINTS": str(tmp / "checkpoints"), "AEVIZ_CACHE": str(tmp / "cache"),
-           "AEVIZ_DATA_DIR": str(tmp / "data")}
-    log = open(tmp / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"streamlit did not start:\n{(tmp / 'streamlit.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # its own process group: nothing it started outlives the test
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+        with running("app.py", tmp_path_factory.mktemp("e2e")) as srv:
+            yield srv.url
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +40,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -94,13 +52,6 @@ def page(browser):
     pg.set_default_timeout(SLOW)
     yield pg
     context.close()
-
-
-def settle(pg) -> None:
-    """Wait until the script has finished running (Streamlit's status widget is gone)."""
-    pg.wait_for_timeout(700)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=SLOW)
-    pg.wait_for_timeout(300)
 
 
 def visit(pg, server: str, name: str) -> None:

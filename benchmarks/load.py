@@ -1,0 +1,422 @@
+"""Many users at once while a training run goes on, and a long run (aeviz issue 5).
+
+    python benchmarks/load.py [--sessions 20] [--presses 5] [--train-epochs 200] [--minutes 0]
+
+One `streamlit run app.py` on loopback (shipped checkpoints only, empty temp caches) and
+one headless Chromium with a page per user, each in its own browser context (its own
+Streamlit session). The training run is the Train page's own background job, started from
+one more page, so it shares the server (its threads, memory and caches) with the users, as
+it would in use; a separate `aeviz train` process would only share the cores.
+
+Phases (all users at once within each): open the latent walk; --presses timed key presses
+on the user's own slider (key press -> new image, and -> the server's answer); move the
+slider to the user's own end (user i: dimension i mod 16, Home or End), so every user holds
+a distinct code; then the even users flip theirs while the odd ones wait; every image must
+be its own user's code decoded (pixels within 3/255 of the expected image, and nearest to
+its own of all users' expected images), and the odd users' images must not have changed;
+then the latent map (through the sidebar, same session) and a click on the user's own
+point, whose image must be the one shown. Any traceback or st.error on a page fails.
+Server memory (RSS of the server and its children) is sampled throughout. With --minutes,
+the users keep pressing (one press per --think seconds, the map every 10th) for that long,
+RSS sampled every 10 s. Exits 1 if a check or memory bound fails."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import io
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import streamlit_server as srv  # noqa: E402
+
+STEPS = 25          # the walk's slider positions (views/latent_walk.py)
+DIMS = 16           # the shipped VAE's code size: one slider per dimension
+TOLERANCE = 3       # uint8 levels: the server decodes in a batch, we decode one code
+
+
+@dataclass
+class User:
+    i: int
+    pg: object
+    image_ms: list = field(default_factory=list)
+    answer_ms: list = field(default_factory=list)
+    same_image: int = 0          # presses whose step decodes to the very same picture
+    end: str = "Home"            # the key that puts its slider at its own end
+    right: bool = True           # the way its slider is being swept
+
+    @property
+    def dim(self) -> int:
+        return self.i % DIMS
+
+    @property
+    def slider(self) -> str:
+        return f"input[aria-label=z{self.dim}]"
+
+
+@dataclass
+class Result:
+    users: list
+    errors: list = field(default_factory=list)     # what a user would see as a failure, and failed checks
+    rss: list = field(default_factory=list)        # (seconds since start, MiB, phase)
+    training: list = field(default_factory=list)   # (phase, the Train page's state)
+    phases: dict = field(default_factory=dict)     # phase -> (start, end) seconds
+
+
+async def settle(pg) -> None:
+    await pg.wait_for_timeout(700)
+    await pg.wait_for_function(srv.IDLE_JS, timeout=srv.SLOW)
+    await pg.wait_for_timeout(300)
+
+
+async def check_page(u: User, res: Result, where: str) -> None:
+    res.errors += [f"user {u.i}, {where}: {t}" for t in await u.pg.evaluate(srv.ERRORS_JS)]
+
+
+async def open_walk(u: User, url: str, res: Result) -> None:
+    await u.pg.goto(f"{url}/latent-walk")
+    await u.pg.locator("img.walk-image").wait_for()
+    await settle(u.pg)
+    await check_page(u, res, "latent walk")
+
+
+async def press(u: User, key: str, timed: bool = True) -> None:
+    """One key press on the user's slider; waits for the server's answer."""
+    pg = u.pg
+    await pg.evaluate(srv.PROBE_JS, ["img.walk-image", u.slider])
+    await pg.locator(u.slider).focus()
+    await pg.keyboard.press(key)
+    await pg.wait_for_function("() => window.__probe.answer !== null", timeout=srv.SLOW, polling=100)
+    await pg.wait_for_timeout(50)  # the image of an unchanged picture never arrives: not a failure
+    p = await pg.evaluate("() => window.__probe")
+    if p["image"] is None:
+        u.same_image += 1
+    elif timed:
+        u.image_ms.append(p["image"] - p["t0"])
+    if timed:
+        u.answer_ms.append(p["answer"] - p["t0"])
+
+
+async def bounce(u: User, presses: int, think: float) -> None:
+    """Presses that turn at the slider's ends, as a user sweeping it back and forth."""
+    for _ in range(presses):
+        value = int(await u.pg.locator(u.slider).input_value())
+        if value in (0, STEPS - 1):
+            u.right = value == 0
+        await press(u, "ArrowRight" if u.right else "ArrowLeft")
+        await asyncio.sleep(think)
+
+
+async def go_to_end(u: User, key: str) -> None:
+    u.end = key
+    if int(await u.pg.locator(u.slider).input_value()) != (0 if key == "Home" else STEPS - 1):
+        await press(u, key, timed=False)
+    await settle(u.pg)
+
+
+def code_of(base: np.ndarray, u: User) -> np.ndarray:
+    z = base.copy()
+    z[u.dim] = -3.0 if u.end == "Home" else 3.0  # the shipped VAE's sliders span +-3 prior sd
+    return z
+
+
+async def shown_pixels(u: User) -> tuple[str, np.ndarray]:
+    src = await u.pg.locator("img.walk-image").get_attribute("src")
+    return src, np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))), np.int16)
+
+
+async def check_isolation(users: list, base: np.ndarray, decode, res: Result, where: str) -> list[str]:
+    """Every user's image is its own code decoded; returns the shown sources."""
+    expected = decode(np.stack([code_of(base, u) for u in users]))
+    shown = await asyncio.gather(*(shown_pixels(u) for u in users))
+    for k, (u, (_, px)) in enumerate(zip(users, shown)):
+        if px.shape != expected[k].shape:
+            res.errors.append(f"user {u.i}, {where}: image of shape {px.shape}, expected {expected[k].shape}")
+            continue
+        diffs = [np.abs(px - e).max() for e in expected]
+        if diffs[k] > TOLERANCE or int(np.argmin(diffs)) != k:
+            res.errors.append(f"user {u.i}, {where}: shows another code's image (off its own by {diffs[k]} levels, "
+                              f"nearest is user {users[int(np.argmin(diffs))].i}'s)")
+        value = await u.pg.locator(u.slider).evaluate("e => e.closest('.walk-row').querySelector('.v').textContent")
+        if float(value) != code_of(base, u)[u.dim]:
+            res.errors.append(f"user {u.i}, {where}: slider z{u.dim} reads {value}")
+    return [src for src, _ in shown]
+
+
+# The k-th point (in a spread-out order) with no other point within 8 px, so a click on it
+# cannot land on a neighbour: [x, y, image index], in page pixels.
+PICK_POINT_JS = """(k) => {
+  const gd = document.querySelector('.js-plotly-plot'), r = gd.getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, pts = [];
+  for (const t of gd._fullData.slice(1)) for (let j = 0; j < t.x.length; j++)
+    pts.push([r.left + xa._offset + xa.l2p(t.x[j]), r.top + ya._offset + ya.l2p(t.y[j]), Number(t.customdata[j])]);
+  let seen = 0;
+  for (let n = 0; n < pts.length; n++) {
+    const p = pts[(n * 7919) % pts.length];
+    if (pts.every(q => q === p || (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 >= 64) && seen++ === k) return p;
+  }
+  return pts[0];
+}"""
+
+
+async def open_map(u: User, res: Result) -> None:
+    """The map through the sidebar (the same session), then a click on the user's own point."""
+    pg = u.pg
+    await pg.get_by_role("link", name="Latent map").click()
+    await pg.locator(".js-plotly-plot .nsewdrag").first.wait_for()
+    await settle(pg)
+    px, py, index = await pg.evaluate(PICK_POINT_JS, max(u.i, 0))
+    await pg.mouse.click(px, py)
+    await pg.get_by_text("Clicked image").wait_for()
+    await settle(pg)
+    caption = await pg.locator("[data-testid=stImageCaption]").first.inner_text()
+    if not caption.startswith(f"image #{index},") and caption != f"image #{index}":
+        res.errors.append(f"user {u.i}, latent map: clicked image #{index}, shown: {caption!r}")
+    await check_page(u, res, "latent map")
+
+
+async def back_to_walk(u: User, res: Result) -> None:
+    await u.pg.get_by_role("link", name="Latent walk").click()
+    await u.pg.locator("img.walk-image").wait_for()
+    await settle(u.pg)
+    await check_page(u, res, "latent walk (back from the map)")
+
+
+async def start_training(pg, url: str, epochs: int) -> None:
+    """The Train page's form: the default model (conv on mnist5k), a seed no shipped
+    checkpoint has, so it really trains."""
+    await pg.goto(f"{url}/train")
+    await pg.get_by_role("spinbutton", name="Epochs").fill(str(epochs))
+    await pg.get_by_role("spinbutton", name="Seed").fill("7")
+    await pg.get_by_role("button", name="Train", exact=True).click()
+    await pg.locator("[data-testid=stProgress]").wait_for()
+
+
+async def training_state(pg) -> str:
+    if pg is None:
+        return "none"
+    bar = pg.locator("[data-testid=stProgress]")
+    if await bar.count():
+        return "running: " + (await bar.first.inner_text()).strip().replace("\n", " ")
+    return (await pg.locator("[data-testid=stMain]").inner_text())[:200].replace("\n", " ")
+
+
+async def sample_rss(pid: int, res: Result, t0: float, every: float, phase: list) -> None:
+    while True:
+        res.rss.append((time.time() - t0, srv.rss_mib(pid), phase[0]))
+        await asyncio.sleep(every)
+
+
+async def soak(u: User, minutes: float, think: float, res: Result) -> None:
+    deadline, n = time.time() + 60 * minutes, 0
+    while time.time() < deadline:
+        n += 1
+        if n % 10 == 0:
+            await open_map(u, res)
+            await back_to_walk(u, res)
+        else:
+            await bounce(u, 1, think)
+
+
+def shipped_vae():
+    """Decodes codes as the walk does, with the shipped 16-d VAE; and the walk's start code."""
+    import aeviz
+    from aeviz import latent
+    from aeviz.images import to_uint8
+
+    path = next(p for p in sorted((srv.ROOT / "checkpoints").glob("vae-*.safetensors"))
+                if aeviz.load_checkpoint(p).config.latent_dim == DIMS)
+    model = aeviz.load_checkpoint(path)
+    base = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)[0]  # image #0: the walk's start
+
+    def decode(z):
+        return [to_uint8(x).astype(np.int16) for x in latent.decode(model, z)]
+    return base, decode
+
+
+async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
+              minutes: float = 0, sample_every: float = 1.0, log=print) -> Result:
+    from playwright.async_api import async_playwright
+
+    base, decode = shipped_vae()
+    res, phase, t0 = Result(users=[]), ["warm-up"], time.time()
+
+    def mark(name: str) -> None:
+        if phase[0] in res.phases:
+            res.phases[phase[0]] = (res.phases[phase[0]][0], time.time() - t0)
+        phase[0] = name
+        res.phases[name] = (time.time() - t0, None)
+        log(f"[{time.time() - t0:6.1f} s] {name}")
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
+
+        async def new_page():
+            pg = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+            pg.set_default_timeout(srv.SLOW)
+            pg.on("pageerror", lambda exc: res.errors.append(f"a script error in the page: {exc}"))
+            return pg
+
+        sampler = asyncio.create_task(sample_rss(pid, res, t0, sample_every, phase))
+        mark("warm-up")  # one user loads the model, codes and map into the server's caches
+        warm = User(-1, await new_page())
+        await open_walk(warm, url, res)
+        await open_map(warm, res)
+        await warm.pg.context.close()
+        trainer = None
+        if train_epochs:
+            trainer = await new_page()
+            await start_training(trainer, url, train_epochs)
+            await asyncio.sleep(5)  # the run's data and optimizer allocated before the baseline
+        res.training.append(("start", await training_state(trainer)))
+        mark("baseline")
+        await asyncio.sleep(10)
+        users = res.users = [User(i, await new_page()) for i in range(sessions)]
+        mark("load")
+        await asyncio.gather(*(open_walk(u, url, res) for u in users))
+        await asyncio.gather(*(bounce(u, presses, think) for u in users))
+        await asyncio.gather(*(go_to_end(u, "Home" if u.i < DIMS else "End") for u in users))
+        before = await check_isolation(users, base, decode, res, "after moving")
+        flip = [u for u in users if u.i % 2 == 0]
+        await asyncio.gather(*(go_to_end(u, "End" if u.end == "Home" else "Home") for u in flip))
+        after = await check_isolation(users, base, decode, res, "after the even users moved")
+        res.errors += [f"user {u.i}: its image changed when other users moved their sliders"
+                       for u, a, b in zip(users, before, after) if u.i % 2 and a != b]
+        await asyncio.gather(*(open_map(u, res) for u in users))
+        res.training.append(("end of load", await training_state(trainer)))
+        mark("idle")  # every user still connected, none busy: what the server keeps for them
+        await asyncio.sleep(10)
+        if minutes:
+            sampler.cancel()
+            mark("soak")
+            sampler = asyncio.create_task(sample_rss(pid, res, t0, 10.0, phase))
+            await asyncio.gather(*(back_to_walk(u, res) for u in users))
+            await asyncio.gather(*(soak(u, minutes, max(think, 1.0), res) for u in users))
+            res.training.append(("end of soak", await training_state(trainer)))
+        mark("closed")
+        for u in users:
+            await u.pg.context.close()
+        await asyncio.sleep(5)
+        res.rss.append((time.time() - t0, srv.rss_mib(pid), "closed"))
+        mark("done")
+        sampler.cancel()
+        await browser.close()
+    return res
+
+
+def rss_in(res: Result, phase: str) -> list[float]:
+    return [mib for _, mib, ph in res.rss if ph == phase]
+
+
+@dataclass
+class Bounds:
+    """Server RSS bounds, MiB. Kept: what the server holds for N connected, idle users over
+    the warmed-up baseline (medians of 10 s of samples), at most per_user each; models, data
+    and maps are shared, and one user's copy of mnist5k's training split alone is 15 MiB.
+    Transient: the peak under load over the baseline (concurrent reruns' working memory and
+    the training run's batches). Soak: the median of its last minute over the median of
+    the minute after its warm-up."""
+    per_user: float = 10
+    transient: float = 1024
+    soak_warmup_min: float = 1
+    soak_growth: float = 64
+
+
+def memory(res: Result, b: Bounds) -> dict:
+    base = float(np.median(rss_in(res, "baseline")))
+    out = {"baseline": base, "peak": max(rss_in(res, "load")), "kept": float(np.median(rss_in(res, "idle"))) - base,
+           "closed": rss_in(res, "closed")[-1]}
+    soak = [(t, mib) for t, mib, ph in res.rss if ph == "soak"]
+    if soak:
+        t0, t1 = soak[0][0] + 60 * b.soak_warmup_min, soak[-1][0]
+        first = [m for t, m in soak if t0 <= t < t0 + 60] or [soak[-1][1]]
+        last = [m for t, m in soak if t >= max(t0, t1 - 60)] or [soak[-1][1]]
+        out.update(soak_start=soak[0][1], soak_peak=max(m for _, m in soak), soak_end=soak[-1][1],
+                   soak_growth=float(np.median(last) - np.median(first)), soak_samples=len(soak),
+                   soak_minutes=(t1 - soak[0][0]) / 60)
+    return out
+
+
+def memory_checks(res: Result, b: Bounds) -> list[str]:
+    m, n, fails = memory(res, b), len(res.users), []
+    if m["kept"] > b.per_user * n:
+        fails.append(f"the server keeps {m['kept']:.0f} MiB for {n} idle users (bound {b.per_user:g} MiB each)")
+    if m["peak"] - m["baseline"] > b.transient:
+        fails.append(f"peak RSS under load {m['peak']:.0f} MiB, {m['peak'] - m['baseline']:.0f} over the baseline "
+                     f"(bound {b.transient:g})")
+    if "soak_growth" in m and m["soak_growth"] > b.soak_growth:
+        fails.append(f"soak: RSS grew {m['soak_growth']:.0f} MiB after its first {b.soak_warmup_min:g} min "
+                     f"(bound {b.soak_growth:g})")
+    return fails
+
+
+def pct(xs, q: float) -> float:
+    return float(np.percentile(xs, q)) if len(xs) else float("nan")
+
+
+def report(res: Result, b: Bounds) -> str:
+    image = [x for u in res.users for x in u.image_ms]
+    answer = [x for u in res.users for x in u.answer_ms]
+    m, n = memory(res, b), len(res.users)
+    lines = [f"{n} users; training: " + "; ".join(f"{ph}: {st}" for ph, st in res.training), "",
+             "| measurement | n | p50 | p95 | max |", "|---|---|---|---|---|"]
+    for name, xs in (("new image", image), ("server's answer shown", answer)):
+        lines.append(f"| walk slider under load, key press -> {name} (ms) | {len(xs)} | {pct(xs, 50):.0f} | "
+                     f"{pct(xs, 95):.0f} | {max(xs, default=float('nan')):.0f} |")
+    lines += ["", "| server RSS (MiB) | value | bound |", "|---|---|---|",
+              f"| baseline: models, data and map cached, training as above (median) | {m['baseline']:.0f} | |",
+              f"| kept for {n} connected idle users, over the baseline | {m['kept']:.0f} | {b.per_user * n:.0f} |",
+              f"| peak under load (over the baseline) | {m['peak']:.0f} ({m['peak'] - m['baseline']:+.0f}) | "
+              f"+{b.transient:.0f} |",
+              f"| after the users closed their pages | {m['closed']:.0f} | |"]
+    if "soak_growth" in m:
+        lines += [f"| soak: start / peak / end ({m['soak_samples']} samples over {m['soak_minutes']:.1f} min) | "
+                  f"{m['soak_start']:.0f} / {m['soak_peak']:.0f} / {m['soak_end']:.0f} | |",
+                  f"| soak: growth, last minute over the minute after the first {b.soak_warmup_min:g} (medians) | "
+                  f"{m['soak_growth']:.0f} | {b.soak_growth:.0f} |"]
+    same = sum(u.same_image for u in res.users)
+    lines += ["", f"Presses whose new step decoded to the very same picture (no new image to time): {same}."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=20, help="users at once")
+    ap.add_argument("--presses", type=int, default=5, help="timed key presses per user under load")
+    ap.add_argument("--think", type=float, default=0.5, help="seconds between a user's presses")
+    ap.add_argument("--train-epochs", type=int, default=200, help="epochs of the training run (0: none)")
+    ap.add_argument("--minutes", type=float, default=0, help="soak: minutes of steady interaction after the load")
+    ap.add_argument("--per-user-mib", type=float, default=Bounds.per_user, help="bound: MiB kept per idle user")
+    ap.add_argument("--transient-mib", type=float, default=Bounds.transient, help="bound: peak over the baseline")
+    ap.add_argument("--soak-warmup", type=float, default=Bounds.soak_warmup_min, help="soak: minutes not counted")
+    ap.add_argument("--soak-bound-mib", type=float, default=Bounds.soak_growth, help="bound: soak growth, MiB")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
+    if srv.CHROMIUM is None:
+        sys.exit("chromium is not on PATH (apt-get install chromium).")
+    from latency import machine
+
+    with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
+        res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
+                              args.train_epochs, args.minutes))
+    bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
+    fails = res.errors + memory_checks(res, bounds)
+    print(f"\nMachine: {machine()}\n")
+    print(report(res, bounds))
+    print("\nRSS samples (s, MiB, phase): " + ", ".join(f"{t:.0f}:{m:.0f}:{ph}" for t, m, ph in res.rss))
+    if fails:
+        print("\nFAILED:\n" + "\n".join(f"- {f}" for f in fails[:50]))
+        sys.exit(1)
+    print("\nAll checks passed: no errors, every user saw its own image, memory within the bounds.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""A real `streamlit run` on a free loopback port, and the bits of headless Chromium that
+drive it: shared by the end-to-end test, the load test and benchmarks/latency.py and
+benchmarks/load.py (which put this folder on sys.path)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SLOW = 180_000  # ms: the first page load imports torch and loads models on two slow cores
+
+# Streamlit's "running" indicator; gone when the script run (and its fragments) finished.
+IDLE_JS = "() => !document.querySelector('[data-testid=stStatusWidget]')"
+# What a user would see as a failure: a traceback box or an st.error box.
+ERRORS_JS = ("() => Array.from(document.querySelectorAll('[data-testid=stException], "
+             "[data-testid=stAlertContentError]')).map(e => e.innerText.slice(0, 300))")
+
+
+class ServerError(RuntimeError):
+    """The server did not come up; the message ends with its log's tail."""
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(workdir: Path) -> dict:
+    """The environment of a server that sees only the shipped checkpoints: empty user
+    checkpoint, projection-cache and data folders under workdir."""
+    return {**os.environ, "AEVIZ_CHECKPOINTS": str(workdir / "checkpoints"), "AEVIZ_CACHE": str(workdir / "cache"),
+            "AEVIZ_DATA_DIR": str(workdir / "data")}
+
+
+def start(script: str | Path, workdir: Path, env: dict | None = None) -> Server:
+    """`streamlit run script` in its own process group, logging to workdir; returns at once."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port, log = free_port(), workdir / "streamlit.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             # No watching of the source tree: it is a server in use, not in development, and
+             # on a shared checkout the watcher's overflowing event queue cost it a core.
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env or isolated_env(workdir), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    return Server(f"http://127.0.0.1:{port}", proc, log)
+
+
+def wait_healthy(server: Server, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            pass
+        if server.proc.poll() is not None or time.time() > deadline:
+            raise ServerError(f"streamlit did not start:\n{server.log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+def stop(server: Server) -> None:
+    # Its own process group: nothing it started outlives it.
+    try:
+        os.killpg(server.proc.pid, signal.SIGTERM)
+        server.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.proc.pid, signal.SIGKILL)
+        server.proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def running(script: str | Path, workdir: Path, env: dict | None = None):
+    """A healthy server for the with-block, stopped after it."""
+    server = start(script, workdir, env)
+    try:
+        wait_healthy(server)
+        yield server
+    except BaseException:
+        sys.stderr.write(f"--- the server's log ends:\n{server.log.read_text()[-3000:]}\n")
+        raise
+    finally:
+        stop(server)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass  # it ended meanwhile
+    return total / 1024
+
+
+def settle(pg) -> None:
+    """Wait until the script has finished running (Playwright's sync API)."""
+    pg.wait_for_timeout(700)
+    pg.wait_for_function(IDLE_JS, timeout=SLOW)
+    pg.wait_for_timeout(300)
+
+
+# Armed before a key press: the keydown's time, the first frame showing a new, loaded image
+# under img_selector ("image"), and for the latent walk the first frame after the server's
+# answer to that press (the row's "moved" mark cleared, "answer"). Times in ms, page clock.
+PROBE_JS = """([imgSelector, input]) => {
+  const p = window.__probe = {t0: null, image: null, answer: null, done: false};
+  if (!window.__probeListens) {
+    window.__probeListens = true;
+    document.addEventListener('keydown', e => { if (window.__probe.t0 === null) window.__probe.t0 = e.timeStamp; }, true);
+  }
+  // The walk's component lives in a shadow root: look there once, then in it at every frame.
+  const deep = (sel, root) => root.querySelector(sel) || [...root.querySelectorAll('*')].reduce(
+    (hit, e) => hit || (e.shadowRoot && deep(sel, e.shadowRoot)), null);
+  const home = (deep(input || imgSelector, document) || document).getRootNode();
+  const shown = () => document.querySelector(imgSelector) || home.querySelector(imgSelector);
+  const before = shown() ? shown().src : null;
+  const el = input ? home.querySelector(input) : null;
+  const row = el ? el.closest('.walk-row') : null;
+  let sent = false;
+  if (row) el.addEventListener('input', () => { sent = true; }, {once: true});
+  const tick = () => {
+    const i = shown(), now = performance.now();
+    if (p.t0 !== null && p.image === null && i && i.src !== before && i.complete && i.naturalWidth > 0) p.image = now;
+    if (row && sent && p.answer === null && !row.classList.contains('moved')) p.answer = now;
+    p.done = p.image !== null && (!row || p.answer !== null);
+    if (!p.done) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
