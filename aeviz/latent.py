@@ -49,7 +49,9 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     import umap  # imported here: its numba compilation costs seconds on first use
 
     n_neighbors = max(2, min(15, len(codes) - 1))
-    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, random_state=seed)
+    # 200 epochs: umap's own choice above 10,000 points; below it umap runs 500, which took
+    # 1.4x (1,000 codes) to 2.4x (5,000) the time for the same trustworthiness of the map.
+    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, n_epochs=200, random_state=seed)
     threads = torch.get_num_threads()
     try:
         return reducer.fit_transform(codes).astype(np.float32)
@@ -88,11 +90,13 @@ class Projection:
         return tree.query(np.asarray(points, np.float32).reshape(-1, 2))[0] / spacing
 
 
-def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 600, seed: int = 0):
+def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 1000, batch: int = 256, seed: int = 0):
     """A 2 -> 128 -> 128 -> D ReLU network fitted to map coordinates back to codes. It
     answers in microseconds anywhere on the plane, where umap's own inverse_transform
-    takes seconds and fails outside the data's hull."""
+    takes seconds and fails outside the data's hull. Mini-batches keep its cost the same
+    for any number of points (full batches took seconds at 1,000 points, minutes at 60,000)."""
     torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
     center = coords.mean(0).astype(np.float32)
     scale = float(coords.std()) or 1.0
     x = torch.from_numpy((coords - center) / scale).float()
@@ -101,8 +105,9 @@ def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 600, seed: i
                               torch.nn.ReLU(), torch.nn.Linear(128, codes.shape[1]))
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     for _ in range(steps):
+        idx = torch.randint(len(x), (batch,), generator=gen) if len(x) > batch else slice(None)
         opt.zero_grad()
-        torch.nn.functional.mse_loss(net(x), y).backward()
+        torch.nn.functional.mse_loss(net(x[idx]), y[idx]).backward()
         opt.step()
     weights = []
     for layer in net:
