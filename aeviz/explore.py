@@ -1,26 +1,12 @@
 """Small numerical helpers for exploring a trained model, shared by the dashboard and
-scripts: the PCA baseline's own reconstructions, placing new codes on a 2D map, slider
-ranges, the 2-d manifold grid, Gaussian-mixture sampling, image tiling and the two
-photos held out of training. Nothing here imports streamlit."""
+scripts: placing new codes on a 2D map, slider ranges, the 2-d manifold grid,
+Gaussian-mixture sampling, image tiling and the two photos held out of training. Nothing here imports streamlit."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 EXAMPLE_PHOTOS = ("chelsea", "flower")  # the photos dataset's test photos: never seen in training
-
-
-def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
-    """x reconstructed by PCA with k components fitted on train_x: the linear baseline
-    beside an autoencoder with a k-dimensional code (metrics.pca_mse gives its mean error)."""
-    from sklearn.decomposition import PCA
-
-    a = train_x.flatten(1).numpy().astype(np.float64)
-    k = max(1, min(k, a.shape[0], a.shape[1]))
-    pca = PCA(n_components=k, random_state=0).fit(a)
-    b = x.flatten(1).numpy().astype(np.float64)
-    recon = np.clip(pca.inverse_transform(pca.transform(b)), 0, 1)
-    return torch.from_numpy(recon.astype(np.float32)).view_as(x)
 
 
 def place_on_map(map_coords: np.ndarray, map_codes: np.ndarray, codes: np.ndarray, k: int = 8) -> np.ndarray:

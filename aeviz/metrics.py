@@ -41,17 +41,25 @@ def ssim(a: torch.Tensor, b: torch.Tensor, win: int = 7) -> torch.Tensor:
     return s.flatten(1).mean(1)
 
 
+def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
+    """x reconstructed by PCA with k components fitted on train_x: the linear baseline
+    beside an autoencoder with a k-dimensional code. Exact PCA from the eigenvectors of the
+    D x D scatter matrix: for 784 pixels 0.1 s, where an SVD of the N x D data took over 1 s
+    on the dashboard's first page."""
+    a = train_x.flatten(1).double()
+    mean = a.mean(0)
+    k = max(1, min(k, a.shape[0], a.shape[1]))
+    centered = a - mean
+    _, vectors = torch.linalg.eigh(centered.T @ centered)  # eigenvalues ascending
+    v = vectors[:, -k:]
+    b = x.flatten(1).double() - mean
+    return ((b @ v) @ v.T + mean).clamp(0, 1).float().view_as(x)
+
+
 def pca_mse(train_x: torch.Tensor, test_x: torch.Tensor, k: int) -> float:
     """Test MSE of PCA with k components fitted on the training images: the linear baseline
     an autoencoder with a k-dimensional code has to beat."""
-    from sklearn.decomposition import PCA
-
-    a = train_x.flatten(1).numpy().astype(np.float64)
-    b = test_x.flatten(1).numpy().astype(np.float64)
-    k = min(k, a.shape[0], a.shape[1])
-    pca = PCA(n_components=k, svd_solver="full").fit(a)
-    recon = np.clip(pca.inverse_transform(pca.transform(b)), 0, 1)
-    return float(((recon - b) ** 2).mean())
+    return float(((pca_reconstruct(train_x, test_x, k) - test_x) ** 2).mean())
 
 
 @torch.no_grad()

@@ -93,7 +93,7 @@ def pca_reconstructions(path: str, mtime: float, split: str) -> dict:
     """PCA with as many components as the code, fitted on the training split."""
     model = load_model(path, mtime)
     train_x, x = dataset_for(model, "train").x, dataset_for(model, split).x
-    recon = explore.pca_reconstruct(train_x, x, model.config.latent_dim)
+    recon = metrics.pca_reconstruct(train_x, x, model.config.latent_dim)
     return {"outputs": recon.numpy(), "mse": metrics.mse_per_image(recon, x).numpy()}
 
 
