@@ -35,6 +35,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import streamlit_server as srv  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import cpu_name  # noqa: E402
+
 VIEWPORT = {"width": 1400, "height": 1100}
 TARGET = 1.3  # the issue's target: the walk slider's p50 within 1.3x of the floor's
 FLOOR_PAGE = '''"""The framework's floor: one native slider redrawing one small image."""
@@ -57,11 +60,9 @@ def pct(xs, q: float) -> float:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     import streamlit
     import torch
-    return (f"{cpu}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), torch {torch.__version__} "
+    return (f"{cpu_name()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), torch {torch.__version__} "
             f"({torch.get_num_threads()} threads), streamlit {streamlit.__version__}, "
             f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, Python {platform.python_version()}")
 

@@ -7,15 +7,18 @@ import os
 from importlib import metadata
 
 
-def machine_line() -> str:
-    model = "unknown CPU"
+def cpu_name() -> str:
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "unknown CPU"
+
+
+def machine_line() -> str:
+    model = cpu_name()
     versions = []
     for pkg in ("torch", "umap-learn", "pynndescent", "numba", "scikit-learn"):
         try:

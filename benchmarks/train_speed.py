@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import platform
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import torch
 from PIL import Image
@@ -29,6 +29,9 @@ from torch.utils.flop_counter import FlopCounterMode
 import aeviz
 from aeviz.images import to_uint8
 from aeviz.train import fit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import cpu_name, print_table  # noqa: E402
 
 PHOTO_MODELS = {"colorizer": {}, "denoising-photos": {"dataset": "photos", "fully_conv": True, "latent_dim": 48}}
 
@@ -97,14 +100,6 @@ def step_flops(cfg, train_x) -> float:
     return counter.get_total_flops() / len(clean)
 
 
-def cpu_name() -> str:
-    with contextlib.suppress(OSError):
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=2)
@@ -136,10 +131,7 @@ def main(argv=None) -> int:
     header = ("model", "dataset", "reference img/s", "aeviz img/s", "speed-up", "reference test loss",
               "aeviz test loss", "MFLOP per image", "share of matmul peak", "headroom")
     print(f"matmul at the end: {matmul_gflops():.0f} GFLOP/s")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    print_table(header, rows)
     return 0
 
 
