@@ -56,6 +56,10 @@ def restore(state: dict, model, opts, gen, device) -> None:
     model.load_state_dict(saved)
     for opt, sd in zip(opts, state["optimizers"]):
         opt.load_state_dict(sd)
+        for p, slots in opt.state.items():  # saved contiguous: back to the layout of their parameter
+            for k, v in slots.items():
+                if torch.is_tensor(v) and v.shape == p.shape and v.stride() != p.stride():
+                    slots[k] = torch.empty_like(p).copy_(v)
     gen.set_state(state["generator"])
     torch.set_rng_state(state["torch_rng"])
     if device.type == "cuda" and "cuda_rng" in state:

@@ -93,6 +93,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
     model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
     autocast = autocast_for(device)
+    layout = torch.channels_last if model.channels_last else torch.preserve_format
     n, bs = len(train_ds), cfg.batch_size
     steps = math.ceil(n / bs)
     state = state or {"epoch": 0, "history": [], "first_loss": None, "seconds": 0.0, "train_seconds": 0.0}
@@ -106,7 +107,8 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         for step in range(steps):
             clean = train_ds.x[perm[step * bs:(step + 1) * bs]]
             noisy = model.prepare(corrupt(clean, cfg.noise, cfg.noise_level, gen))
-            terms = model.train_step(noisy.to(device), clean.to(device), opts, autocast)
+            terms = model.train_step(noisy.to(device, memory_format=layout), clean.to(device, memory_format=layout),
+                                     opts, autocast)
             first_loss = first_loss if first_loss is not None else abs(terms["loss"])
             _check(terms["loss"], first_loss, cfg, epoch, step + 1)
             for k, v in terms.items():
@@ -126,7 +128,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
                 "seconds": logs["seconds"], "train_seconds": stepping}))
         if on_epoch_end:
             on_epoch_end(epoch, logs)
-    model.eval()
+    model = model.to(memory_format=torch.contiguous_format).eval()
     meta = {
         "id": cfg.id, "config": cfg.to_dict(), "image_shape": list(train_ds.image_shape),
         "dataset": {"name": cfg.dataset, "train": len(train_ds), "test": len(test_ds),
@@ -147,6 +149,8 @@ def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | No
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     model = build(cfg, image_shape).to(device)
+    if model.channels_last:
+        model = model.to(memory_format=torch.channels_last)  # before the optimizers make their state like it
     opts = model.optimizers()
     if state is not None:
         try:

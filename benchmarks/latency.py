@@ -144,7 +144,7 @@ def press_series(pg, slider, image: str, presses: int, walk_input: str | None = 
                 if walk_input:
                     answers.append(p["answer"] - p["t0"])
         try:
-            pg.wait_for_function(srv.IDLE_JS, timeout=60_000)
+            pg.wait_for_function(srv.IDLE_JS, timeout=60_000, polling=srv.IDLE_POLL)
         except Exception:  # TimeoutError: reported, and the next press tried
             missed["left the page running for over 60 s"] += 1
         pg.wait_for_timeout(150)

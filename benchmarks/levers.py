@@ -19,12 +19,13 @@ import torch
 from torch import nn
 
 import aeviz
+from train_speed import textbook_optimizers
 
 
 def setup(cfg, shape, lever: str | None):
     torch.manual_seed(cfg.seed)
     model = aeviz.build(cfg, shape)
-    opts = model.optimizers()
+    opts = textbook_optimizers(model)  # aeviz's own are fused: the plain step is the textbook one
     if lever == "channels-last":
         model = model.to(memory_format=torch.channels_last)
     elif lever == "fused Adam":

@@ -16,19 +16,24 @@ be its own user's code decoded (pixels within 3/255 of the expected image, and n
 its own of all users' expected images), and the odd users' images must not have changed;
 then the latent map (through the sidebar, same session) and a click on the user's own
 point, whose image must be the one shown. Any traceback or st.error on a page fails.
-Server memory (RSS of the server and its children) is sampled throughout. With --minutes,
-the users keep pressing (one press per --think seconds, the map every 10th) for that long,
-RSS sampled every 10 s. Exits 1 if a check or memory bound fails."""
+A user whose page gets stuck is reported with a screenshot (artifacts/load/) and drops out.
+Server memory is read two ways: RSS of the server and its children, sampled throughout, and
+Streamlit's own accounting of session state, served images and caches (/_stcore/metrics)
+before and after the load. With --minutes, the users keep pressing (one press per --think
+seconds, the map every 10th) for that long, RSS sampled every 10 s. Exits 1 if a check or
+memory bound fails."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import base64
 import io
+import re
 import signal
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,11 +74,12 @@ class Result:
     rss: list = field(default_factory=list)        # (seconds since start, MiB, phase)
     training: list = field(default_factory=list)   # (phase, the Train page's state)
     phases: dict = field(default_factory=dict)     # phase -> (start, end) seconds
+    accounted: dict = field(default_factory=dict)  # phase -> streamlit_memory() at its end
 
 
 async def settle(pg) -> None:
     await pg.wait_for_timeout(700)
-    await pg.wait_for_function(srv.IDLE_JS, timeout=srv.SLOW)
+    await pg.wait_for_function(srv.IDLE_JS, timeout=srv.SLOW, polling=srv.IDLE_POLL)
     await pg.wait_for_timeout(300)
 
 
@@ -215,6 +221,32 @@ async def sample_rss(pid: int, res: Result, t0: float, every: float, phase: list
         await asyncio.sleep(every)
 
 
+METRIC = re.compile(r'^(\w+)\{(.*)\} (\S+)$')
+SHARED = (".load_model", "._projection_from_disk")   # the caches every user must share
+
+
+def streamlit_memory(url: str) -> dict:
+    """What the server holds, from Streamlit's own accounting (/_stcore/metrics): bytes of
+    images served, uploads and data caches; the number of session-state entries (Streamlit
+    counts them unless asked for the costly sizing, whose walk through our caches fails);
+    and how often a model or map was loaded. Unlike RSS it is not blurred by the allocator
+    keeping freed pages or by a training run's batches."""
+    out = {"bytes": {}, "state_entries": 0, "loads": 0}
+    for line in urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=60).read().decode().splitlines():
+        m = METRIC.match(line)
+        if not m:
+            continue
+        name, labels, value = m[1], dict(re.findall(r'(\w+)="([^"]*)"', m[2])), float(m[3])
+        if name == "cache_memory_bytes" and labels["cache_type"] == "st_session_state":
+            out["state_entries"] += int(value)
+        elif name == "cache_memory_bytes" and labels["cache_type"] != "st_cache_resource":
+            out["bytes"][labels["cache_type"]] = out["bytes"].get(labels["cache_type"], 0) + value
+        elif name == "cache_lookups_total" and labels.get("cache", "").endswith(SHARED) \
+                and labels.get("result") == "miss":
+            out["loads"] += int(value)
+    return out
+
+
 async def soak(u: User, minutes: float, think: float, res: Result) -> None:
     deadline, n = time.time() + 60 * minutes, 0
     while time.time() < deadline:
@@ -224,6 +256,31 @@ async def soak(u: User, minutes: float, think: float, res: Result) -> None:
             await back_to_walk(u, res)
         else:
             await bounce(u, 1, think)
+
+
+SHOTS = srv.ROOT / "artifacts" / "load"
+
+
+async def together(users: list, step, res: Result, where: str) -> list:
+    """step(u) for every user at once. A user whose step raises (a page that never showed
+    what it waited for) is reported with a screenshot under artifacts/load/ and takes no
+    further part, so one stuck page neither stops the run nor hides what the others saw.
+    Returns the users that are still going."""
+    outcomes = await asyncio.gather(*(step(u) for u in users), return_exceptions=True)
+    going = []
+    for u, out in zip(users, outcomes):
+        if not isinstance(out, Exception):
+            going.append(u)
+            continue
+        shot = SHOTS / f"user{u.i}-{'-'.join(where.split())}.png"
+        try:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            await u.pg.screenshot(path=shot, full_page=True)
+        except Exception:
+            shot = "none"
+        res.errors.append(f"user {u.i}, {where}: {type(out).__name__}: {str(out).splitlines()[0] if str(out) else ''}"
+                          f" (screenshot: {shot})")
+    return going
 
 
 def shipped_vae():
@@ -279,28 +336,32 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         res.training.append(("start", await training_state(trainer)))
         mark("baseline")
         await asyncio.sleep(10)
+        res.accounted["baseline"] = await asyncio.to_thread(streamlit_memory, url)
         users = res.users = [User(i, await new_page()) for i in range(sessions)]
         mark("load")
-        await asyncio.gather(*(open_walk(u, url, res) for u in users))
-        await asyncio.gather(*(bounce(u, presses, think) for u in users))
-        await asyncio.gather(*(go_to_end(u, "Home" if u.i < DIMS else "End") for u in users))
-        before = await check_isolation(users, base, decode, res, "after moving")
-        flip = [u for u in users if u.i % 2 == 0]
-        await asyncio.gather(*(go_to_end(u, "End" if u.end == "Home" else "Home") for u in flip))
-        after = await check_isolation(users, base, decode, res, "after the even users moved")
+        active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
+        active = await together(active, lambda u: bounce(u, presses, think), res, "pressing its slider")
+        active = await together(active, lambda u: go_to_end(u, "Home" if u.i < DIMS else "End"), res,
+                                "moving its slider to its end")
+        before = await check_isolation(active, base, decode, res, "after moving")
+        flip = [u for u in active if u.i % 2 == 0]
+        await together(flip, lambda u: go_to_end(u, "End" if u.end == "Home" else "Home"), res, "moving again")
+        after = await check_isolation(active, base, decode, res, "after the even users moved")
         res.errors += [f"user {u.i}: its image changed when other users moved their sliders"
-                       for u, a, b in zip(users, before, after) if u.i % 2 and a != b]
-        await asyncio.gather(*(open_map(u, res) for u in users))
+                       for u, a, b in zip(active, before, after) if u.i % 2 and a != b]
+        active = await together(active, lambda u: open_map(u, res), res, "latent map")
         res.training.append(("end of load", await training_state(trainer)))
         mark("idle")  # every user still connected, none busy: what the server keeps for them
         await asyncio.sleep(10)
+        res.accounted["idle"] = await asyncio.to_thread(streamlit_memory, url)
         if minutes:
             sampler.cancel()
             mark("soak")
             sampler = asyncio.create_task(sample_rss(pid, res, t0, 10.0, phase))
-            await asyncio.gather(*(back_to_walk(u, res) for u in users))
-            await asyncio.gather(*(soak(u, minutes, max(think, 1.0), res) for u in users))
+            active = await together(active, lambda u: back_to_walk(u, res), res, "back to the walk")
+            await together(active, lambda u: soak(u, minutes, max(think, 1.0), res), res, "soak")
             res.training.append(("end of soak", await training_state(trainer)))
+            res.accounted["soak"] = await asyncio.to_thread(streamlit_memory, url)
         mark("closed")
         for u in users:
             await u.pg.context.close()
@@ -318,22 +379,32 @@ def rss_in(res: Result, phase: str) -> list[float]:
 
 @dataclass
 class Bounds:
-    """Server RSS bounds, MiB. Kept: what the server holds for N connected, idle users over
-    the warmed-up baseline (medians of 10 s of samples), at most per_user each; models, data
-    and maps are shared, and one user's copy of mnist5k's training split alone is 15 MiB.
-    Transient: the peak under load over the baseline (concurrent reruns' working memory and
-    the training run's batches). Soak: the median of its last minute over the median of
-    the minute after its warm-up."""
+    """Server memory bounds, MiB. Kept: what the server holds for N connected, idle users
+    over the warmed-up baseline, by Streamlit's own accounting (images served, uploads, and
+    what they added to the data caches), at most per_user each; models, data and maps are
+    shared, so none is loaded again after the warm-up. RSS is reported
+    beside it but not bounded per user: freed memory the allocator keeps and a training
+    run's batches move it by more than a user's share. Transient: the peak RSS under load
+    over the baseline (concurrent reruns' working memory and the training run's batches).
+    Soak: the median RSS of its last minute over the median of the minute after its warm-up."""
     per_user: float = 10
     transient: float = 1024
     soak_warmup_min: float = 1
     soak_growth: float = 64
 
 
+MIB = 2 ** 20
+
+
 def memory(res: Result, b: Bounds) -> dict:
     base = float(np.median(rss_in(res, "baseline")))
-    out = {"baseline": base, "peak": max(rss_in(res, "load")), "kept": float(np.median(rss_in(res, "idle"))) - base,
-           "closed": rss_in(res, "closed")[-1]}
+    out = {"baseline": base, "peak": max(rss_in(res, "load")),
+           "rss_kept": float(np.median(rss_in(res, "idle"))) - base, "closed": rss_in(res, "closed")[-1]}
+    before, after = res.accounted.get("baseline"), res.accounted.get("idle")
+    if before and after:
+        grew = {k: (v - before["bytes"].get(k, 0)) / MIB for k, v in after["bytes"].items()}
+        out.update(kept_by_kind=grew, kept=sum(grew.values()), loads=after["loads"] - before["loads"],
+                   state_entries=after["state_entries"] - before["state_entries"])
     soak = [(t, mib) for t, mib, ph in res.rss if ph == "soak"]
     if soak:
         t0, t1 = soak[0][0] + 60 * b.soak_warmup_min, soak[-1][0]
@@ -347,8 +418,12 @@ def memory(res: Result, b: Bounds) -> dict:
 
 def memory_checks(res: Result, b: Bounds) -> list[str]:
     m, n, fails = memory(res, b), len(res.users), []
-    if m["kept"] > b.per_user * n:
-        fails.append(f"the server keeps {m['kept']:.0f} MiB for {n} idle users (bound {b.per_user:g} MiB each)")
+    if "kept" not in m:
+        fails.append("Streamlit's memory accounting (/_stcore/metrics) was not read")
+    elif m["kept"] > b.per_user * n:
+        fails.append(f"the server keeps {m['kept']:.1f} MiB for {n} idle users (bound {b.per_user:g} MiB each)")
+    if m.get("loads"):
+        fails.append(f"a model or map was loaded {m['loads']} more time(s) after the warm-up: not shared")
     if m["peak"] - m["baseline"] > b.transient:
         fails.append(f"peak RSS under load {m['peak']:.0f} MiB, {m['peak'] - m['baseline']:.0f} over the baseline "
                      f"(bound {b.transient:g})")
@@ -371,16 +446,23 @@ def report(res: Result, b: Bounds) -> str:
     for name, xs in (("new image", image), ("server's answer shown", answer)):
         lines.append(f"| walk slider under load, key press -> {name} (ms) | {len(xs)} | {pct(xs, 50):.0f} | "
                      f"{pct(xs, 95):.0f} | {max(xs, default=float('nan')):.0f} |")
-    lines += ["", "| server RSS (MiB) | value | bound |", "|---|---|---|",
-              f"| baseline: models, data and map cached, training as above (median) | {m['baseline']:.0f} | |",
-              f"| kept for {n} connected idle users, over the baseline | {m['kept']:.0f} | {b.per_user * n:.0f} |",
-              f"| peak under load (over the baseline) | {m['peak']:.0f} ({m['peak'] - m['baseline']:+.0f}) | "
+    lines += ["", "| server memory (MiB) | value | bound |", "|---|---|---|"]
+    if "kept" in m:
+        kinds = ", ".join(f"{k.removeprefix('st_')} {v:.2f}" for k, v in m["kept_by_kind"].items() if v)
+        lines += [f"| kept for {n} connected idle users, over the baseline (Streamlit's accounting: {kinds}) | "
+                  f"{m['kept']:.2f} | {b.per_user * n:.0f} |",
+                  f"| their session-state entries (Streamlit counts, not sizes, them) | {m['state_entries']} | |",
+                  f"| models or maps loaded again after the warm-up (all users share the cached ones) | "
+                  f"{m['loads']} | 0 |"]
+    lines += [f"| RSS baseline: models, data and map cached, training as above (median) | {m['baseline']:.0f} | |",
+              f"| RSS with the {n} users connected and idle, over the baseline (median) | {m['rss_kept']:+.0f} | |",
+              f"| RSS peak under load (over the baseline) | {m['peak']:.0f} ({m['peak'] - m['baseline']:+.0f}) | "
               f"+{b.transient:.0f} |",
-              f"| after the users closed their pages | {m['closed']:.0f} | |"]
+              f"| RSS after the users closed their pages | {m['closed']:.0f} | |"]
     if "soak_growth" in m:
-        lines += [f"| soak: start / peak / end ({m['soak_samples']} samples over {m['soak_minutes']:.1f} min) | "
+        lines += [f"| RSS soak: start / peak / end ({m['soak_samples']} samples over {m['soak_minutes']:.1f} min) | "
                   f"{m['soak_start']:.0f} / {m['soak_peak']:.0f} / {m['soak_end']:.0f} | |",
-                  f"| soak: growth, last minute over the minute after the first {b.soak_warmup_min:g} (medians) | "
+                  f"| RSS soak: growth, last minute over the minute after the first {b.soak_warmup_min:g} (medians) | "
                   f"{m['soak_growth']:.0f} | {b.soak_growth:.0f} |"]
     same = sum(u.same_image for u in res.users)
     lines += ["", f"Presses whose new step decoded to the very same picture (no new image to time): {same}."]

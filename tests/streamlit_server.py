@@ -129,10 +129,15 @@ def rss_mib(pid: int) -> float:
     return total / 1024
 
 
+# How often a page is asked whether the script finished, in ms. Playwright's default asks at
+# every animation frame: twenty pages doing so took a good part of two cores from the server.
+IDLE_POLL = 250
+
+
 def settle(pg) -> None:
     """Wait until the script has finished running (Playwright's sync API)."""
     pg.wait_for_timeout(700)
-    pg.wait_for_function(IDLE_JS, timeout=SLOW)
+    pg.wait_for_function(IDLE_JS, timeout=SLOW, polling=IDLE_POLL)
     pg.wait_for_timeout(300)
 
 
@@ -140,7 +145,9 @@ def settle(pg) -> None:
 # under img_selector ("image"), and for the latent walk the first frame after the server's
 # answer to that press (the row's "moved" mark cleared, "answer"). Times in ms, page clock.
 PROBE_JS = """([imgSelector, input]) => {
-  const p = window.__probe = {t0: null, image: null, answer: null, done: false};
+  // A new probe ends the frame loop of the one before; a loop also ends after 60 s, so a
+  // press whose picture never changes leaves no loop running on every frame.
+  const p = window.__probe = {t0: null, image: null, answer: null, done: false}, armed = performance.now();
   if (!window.__probeListens) {
     window.__probeListens = true;
     document.addEventListener('keydown', e => { if (window.__probe.t0 === null) window.__probe.t0 = e.timeStamp; }, true);
@@ -160,7 +167,7 @@ PROBE_JS = """([imgSelector, input]) => {
     if (p.t0 !== null && p.image === null && i && i.src !== before && i.complete && i.naturalWidth > 0) p.image = now;
     if (row && sent && p.answer === null && !row.classList.contains('moved')) p.answer = now;
     p.done = p.image !== null && (!row || p.answer !== null);
-    if (!p.done) requestAnimationFrame(tick);
+    if (!p.done && window.__probe === p && now - armed < 60000) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }"""

@@ -5,8 +5,10 @@ Each user is a page in headless Chromium with its own Streamlit session: it swee
 latent slider, parks it at its own end, the even users move again while the odd ones wait,
 then all open the map and click their own point. Fails on any traceback or st.error, on a
 user seeing another user's image (or its image changing when others move), on the server
-keeping more than PER_USER_MIB per connected idle user over the warmed-up baseline, and on
-its peak under load exceeding the baseline by more than load.Bounds.transient."""
+keeping more than PER_USER_MIB per connected idle user over the warmed-up baseline (by
+Streamlit's own accounting of served images, uploads and data caches), on a model or map
+being loaded again for a user, and on its peak RSS under load exceeding the baseline by
+more than load.Bounds.transient."""
 from __future__ import annotations
 
 import asyncio

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dashboard import cache, ui
+from dashboard import cache, charts, ui
 
 PER_PAGE = 24
 METRICS = [("mse", "test MSE", "{:.5f}"), ("psnr", "PSNR (dB)", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"),
@@ -36,12 +36,12 @@ if "mse_vs_pca" in test:
 
 history = model.meta.get("history") or []
 if history:
-    df = pd.DataFrame(history).set_index("epoch")
+    df = pd.DataFrame(history)
     left, right = st.columns(2)
     left.caption("Training loss per epoch (its named terms)")
-    left.line_chart(df[[c for c in df.columns if c.startswith("train_")]], height=220)
+    charts.line_chart(left, df, "epoch", [c for c in df.columns if c.startswith("train_")], 220)
     right.caption("Test MSE per epoch")
-    right.line_chart(df[["test_mse"]], height=220)
+    charts.line_chart(right, df, "epoch", ["test_mse"], 220)
 
 
 @st.fragment

@@ -11,7 +11,7 @@ import aeviz
 from aeviz.checkpoints import find
 from aeviz.config import NOISES, ConfigError
 from aeviz.data import EMBEDDED, TORCHVISION
-from dashboard import cache, jobs, ui
+from dashboard import cache, charts, jobs, ui
 
 CONV_FAMILY = ("conv", "denoising")
 DATASETS = [*EMBEDDED, *TORCHVISION]
@@ -85,13 +85,13 @@ def progress(was_running: bool):
     else:
         st.error(run.message)
     if run.losses:
-        losses = pd.DataFrame(run.losses[-2000:], columns=["step", "loss"]).set_index("step")
         left, right = st.columns(2)
-        left.caption("Training loss per step")
-        left.line_chart(losses, height=240)
+        left.caption("Training loss per step" + (" (averaged over groups of steps)" if
+                                                  len(run.losses) > charts.MAX_POINTS else ""))
+        charts.line_chart(left, pd.DataFrame(list(run.losses), columns=["step", "loss"]), "step", ["loss"], 240)
         if run.epochs:
             right.caption("Test MSE per epoch")
-            right.line_chart(pd.DataFrame(run.epochs).set_index("epoch")[["test_mse"]], height=240)
+            charts.line_chart(right, pd.DataFrame(list(run.epochs)), "epoch", ["test_mse"], 240)
 
 
 # Polls the shared run once a second while it trains; only this part of the page reruns.

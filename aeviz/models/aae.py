@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .base import mlp
+from .base import adam, mlp
 from .dense import DenseAE
 
 
@@ -24,9 +24,9 @@ class AAE(DenseAE):
         autoencoder = [*self.encoder.parameters(), *self.decoder.parameters()]
         lr = self.cfg.lr
         return [
-            torch.optim.Adam(autoencoder, lr=lr),
-            torch.optim.Adam(self.discriminator.parameters(), lr=lr, betas=(0.5, 0.9)),
-            torch.optim.Adam(self.encoder.parameters(), lr=lr, betas=(0.5, 0.9)),
+            adam(autoencoder, lr),
+            adam(self.discriminator.parameters(), lr, betas=(0.5, 0.9)),
+            adam(self.encoder.parameters(), lr, betas=(0.5, 0.9)),
         ]
 
     def adversarial_terms(self, z):

@@ -44,6 +44,7 @@ def reduced(size: int, stages: int) -> int:
 
 class ConvAE(Autoencoder):
     """Strided convolutions down, a dense layer to the code, transposed convolutions up."""
+    channels_last = True
 
     out_channels = None  # None: the image's own channels
 
@@ -76,6 +77,7 @@ class ConvAE(Autoencoder):
 class FullyConvAE(Autoencoder):
     """No dense layer anywhere: the code is a latent_dim-channel map at 1/2^stages of the
     size, so one network denoises a 32x32 patch or a whole uploaded photo."""
+    channels_last = True
 
     vector_code = False
 
