@@ -145,7 +145,7 @@ def settle(pg) -> None:
 # under img_selector ("image"), and for the latent walk the first frame after the server's
 # answer to that press (the row's "moved" mark cleared, "answer"). Times in ms, page clock.
 PROBE_JS = """([imgSelector, input]) => {
-  // A new probe ends the frame loop of the one before; a loop also ends after 60 s, so a
+  // A new probe ends the frame loop of the one before; a loop also ends after 300 s (longer than any wait on it), so a
   // press whose picture never changes leaves no loop running on every frame.
   const p = window.__probe = {t0: null, image: null, answer: null, done: false}, armed = performance.now();
   if (!window.__probeListens) {
@@ -167,7 +167,7 @@ PROBE_JS = """([imgSelector, input]) => {
     if (p.t0 !== null && p.image === null && i && i.src !== before && i.complete && i.naturalWidth > 0) p.image = now;
     if (row && sent && p.answer === null && !row.classList.contains('moved')) p.answer = now;
     p.done = p.image !== null && (!row || p.answer !== null);
-    if (!p.done && window.__probe === p && now - armed < 60000) requestAnimationFrame(tick);
+    if (!p.done && window.__probe === p && now - armed < 300000) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }"""
