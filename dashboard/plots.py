@@ -8,10 +8,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+from scipy.spatial import cKDTree
 
 LATTICE = 60           # points per side of the clickable lattice
 PALETTE = qualitative.D3 + qualitative.Pastel
 LATTICE_CURVE = 0      # the lattice is the first trace, under everything else
+NEAR = 0.75            # lattice points closer than this many spacings to a real point are left out
 
 
 def _names(labels, classes):
@@ -31,10 +33,13 @@ def map_figure(proj, classes=None, height: int = 560, title: str | None = None) 
     half = 0.55 * float((xy.max(0) - xy.min(0)).max() or 1.0)
     gx = np.linspace(center[0] - half, center[0] + half, LATTICE)
     gy = np.linspace(center[1] - half, center[1] + half, LATTICE)
-    lx, ly = np.meshgrid(gx, gy)
+    lattice = np.stack(np.meshgrid(gx, gy), -1).reshape(-1, 2)
+    # No lattice point right beside a real one: plotly gives a click to the nearest point of
+    # any trace, so such a point took clicks meant for the image it sat next to.
+    lattice = lattice[cKDTree(xy).query(lattice)[0] > NEAR * (gx[1] - gx[0])]
     fig = go.Figure()
     fig.add_trace(go.Scattergl(
-        x=lx.ravel(), y=ly.ravel(), mode="markers", name="plane", showlegend=False, hoverinfo="none",
+        x=lattice[:, 0], y=lattice[:, 1], mode="markers", name="plane", showlegend=False, hoverinfo="none",
         marker=dict(size=9, color="rgba(0,0,0,0)", opacity=0, symbol="x-thin", line=dict(width=2, color="#222")),
         # A clicked lattice point shows as a cross; a box or lasso over empty space as a light
         # hatching (the figure must not change with the click, or Streamlit drops the selection).
