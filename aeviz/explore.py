@@ -1,6 +1,7 @@
 """Small numerical helpers for exploring a trained model, shared by the dashboard and
 scripts: placing new codes on a 2D map, slider ranges, the 2-d manifold grid,
-Gaussian-mixture sampling, image tiling and the two photos held out of training. Nothing here imports streamlit."""
+Gaussian-mixture sampling, image tiling and the two photos held out of training. Nothing
+here imports streamlit."""
 from __future__ import annotations
 
 import numpy as np

@@ -44,14 +44,20 @@ def ssim(a: torch.Tensor, b: torch.Tensor, win: int = 7) -> torch.Tensor:
 def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
     """x reconstructed by PCA with k components fitted on train_x: the linear baseline
     beside an autoencoder with a k-dimensional code. Exact PCA from the eigenvectors of the
-    D x D scatter matrix: for 784 pixels 0.1 s, where an SVD of the N x D data took over 1 s
-    on the dashboard's first page."""
+    smaller of the data's two Gram matrices (D x D pixels, or N x N images): for 784 pixels
+    0.1 s, where an SVD of the N x D data took over 1 s on the dashboard's first page, and
+    large color images never need a D x D matrix (49,152 pixels would take 19 GB)."""
     a = train_x.flatten(1).double()
     mean = a.mean(0)
     k = max(1, min(k, a.shape[0], a.shape[1]))
     centered = a - mean
-    _, vectors = torch.linalg.eigh(centered.T @ centered)  # eigenvalues ascending
-    v = vectors[:, -k:]
+    if a.shape[1] <= a.shape[0]:
+        _, vectors = torch.linalg.eigh(centered.T @ centered)  # eigenvalues ascending
+        v = vectors[:, -k:]
+    else:  # the image side: each axis is centered.T @ u, normalised; a zero-variance one is dropped
+        values, u = torch.linalg.eigh(centered @ centered.T)
+        v = centered.T @ u[:, -k:]
+        v = v / v.norm(dim=0).clamp_min(1e-12) * (values[-k:] > 1e-9 * values[-1])
     b = x.flatten(1).double() - mean
     return ((b @ v) @ v.T + mean).clamp(0, 1).float().view_as(x)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import signal
 import sys
 import tempfile
@@ -30,13 +29,12 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import streamlit_server as srv  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import cpu_name  # noqa: E402
+from report import pct, server_machine  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1100}
 TARGET = 1.3  # the issue's target: the walk slider's p50 within 1.3x of the floor's
@@ -53,18 +51,6 @@ DRAWN_JS = """() => { const imgs = [...document.querySelectorAll('[data-testid=s
   return !!document.querySelector('[data-testid=stMain] h1') && imgs.length > 0
     && imgs.every(i => i.complete && i.naturalWidth > 0)
     && !document.querySelector('[data-testid=stStatusWidget], [data-testid=stSpinner], [data-testid=stSkeleton]'); }"""
-
-
-def pct(xs, q: float) -> float:
-    return float(np.percentile(xs, q)) if len(xs) else float("nan")
-
-
-def machine() -> str:
-    import streamlit
-    import torch
-    return (f"{cpu_name()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads), streamlit {streamlit.__version__}, "
-            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, Python {platform.python_version()}")
 
 
 def new_page(browser):
@@ -236,7 +222,7 @@ def main() -> None:
     floor = pct(rows["floor"][0], 50)
     walk = pct(rows["walk"][0], 50)
     print(textwrap.dedent(f"""
-        Machine: {machine()}, Chromium {version}
+        Machine: {server_machine()}, Chromium {version}
 
         | measurement | n | p50 (ms) | p95 (ms) | p50 vs floor |
         |---|---|---|---|---|

@@ -43,6 +43,9 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import streamlit_server as srv  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import pct, server_machine  # noqa: E402
+
 STEPS = 25          # the walk's slider positions (views/latent_walk.py)
 DIMS = 16           # the shipped VAE's code size: one slider per dimension
 TOLERANCE = 3       # uint8 levels: the server decodes in a batch, we decode one code
@@ -361,7 +364,6 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
             active = await together(active, lambda u: back_to_walk(u, res), res, "back to the walk")
             await together(active, lambda u: soak(u, minutes, max(think, 1.0), res), res, "soak")
             res.training.append(("end of soak", await training_state(trainer)))
-            res.accounted["soak"] = await asyncio.to_thread(streamlit_memory, url)
         mark("closed")
         for u in users:
             await u.pg.context.close()
@@ -433,10 +435,6 @@ def memory_checks(res: Result, b: Bounds) -> list[str]:
     return fails
 
 
-def pct(xs, q: float) -> float:
-    return float(np.percentile(xs, q)) if len(xs) else float("nan")
-
-
 def report(res: Result, b: Bounds) -> str:
     image = [x for u in res.users for x in u.image_ms]
     answer = [x for u in res.users for x in u.answer_ms]
@@ -484,14 +482,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
     if srv.CHROMIUM is None:
         sys.exit("chromium is not on PATH (apt-get install chromium).")
-    from latency import machine
-
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
                               args.train_epochs, args.minutes))
     bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
     fails = res.errors + memory_checks(res, bounds)
-    print(f"\nMachine: {machine()}\n")
+    print(f"\nMachine: {server_machine()}\n")
     print(report(res, bounds))
     print("\nRSS samples (s, MiB, phase): " + ", ".join(f"{t:.0f}:{m:.0f}:{ph}" for t, m, ph in res.rss))
     if fails:

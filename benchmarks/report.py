@@ -4,6 +4,7 @@ its own imports can use it."""
 from __future__ import annotations
 
 import os
+import platform
 from importlib import metadata
 
 
@@ -27,6 +28,21 @@ def machine_line() -> str:
             pass
     threads = os.environ.get("OMP_NUM_THREADS", "unset")
     return f"machine: {model}, {os.cpu_count()} cores, OMP_NUM_THREADS={threads}; " + ", ".join(versions)
+
+
+def server_machine() -> str:
+    """The line for the benchmarks that drive a Streamlit server (imports torch and streamlit)."""
+    import streamlit
+    import torch
+    return (f"{cpu_name()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), torch {torch.__version__} "
+            f"({torch.get_num_threads()} threads), streamlit {streamlit.__version__}, "
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, Python {platform.python_version()}")
+
+
+def pct(xs, q: float) -> float:
+    """The q-th percentile of xs; nan when there is none."""
+    import numpy as np
+    return float(np.percentile(xs, q)) if len(xs) else float("nan")
 
 
 def print_table(header, rows) -> None:

@@ -5,8 +5,9 @@
 The reference is the loop of the PyTorch tutorials: a per-item Dataset returning
 transforms.ToTensor() of a PIL image, a DataLoader with batch 128 and shuffling, float32,
 one optimizer step per batch with plain Adam. aeviz's loop keeps the split as one tensor
-and slices batches from it, its Adam is fused and its conv models run channels-last. Both train the model aeviz.build() makes from the same config and seed,
-and both report the final test loss, so speed is never bought with quality.
+and slices batches from it, its Adam is fused and its conv models run channels-last. Both
+train the model aeviz.build() makes from the same config and seed, and both report the
+final test loss, so speed is never bought with quality.
 Images per second are medians over --repeats runs of each, interleaved, in one process.
 
 The ceiling: a training step's floating-point work (forward and backward, counted by
