@@ -28,9 +28,10 @@ def line_chart(container, frame: pd.DataFrame, x: str, ys: list[str], height: in
     series = {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
     spec = {
         "transform": [{"fold": ys, "as": ["series", "value"]}],
-        "mark": {"type": "line", "tooltip": True},
+        # Dots while there are few points, so a run's first epoch shows as more than nothing.
+        "mark": {"type": "line", "tooltip": True, "point": len(data) <= 30},
         "encoding": {
-            "x": {"field": x, "type": "quantitative", "title": x},
+            "x": {"field": x, "type": "quantitative", "title": x, "axis": {"format": "d", "tickMinStep": 1}},
             "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": False}},
             "color": series if len(ys) > 1 else {"value": "#1f77b4"},
         },
