@@ -34,7 +34,9 @@ Modes, each in its own process:
   then a second call in the same process (call is the second call alone).
 
 Quality: sklearn.manifold.trustworthiness (10 neighbours) of each map against its codes,
-on the same random subsample of at most 2,000 points (seed 0) for every row of one N; for
+on the same random subsample of at most 2,000 points (seed 0) for every row of one N; label
+agreement, the share of each point's 10 nearest neighbours on the map with its digit (for
+the synthetic codes, the digit of the real code each was drawn from); for
 aeviz, the error of the map's inverse network on the data (mean distance between
 inverse(coords) and the codes, over the codes' mean distance from their mean)."""
 from __future__ import annotations
@@ -120,19 +122,24 @@ def prepare(work: Path, sizes: list[int]) -> None:
     from aeviz import latent
     (work / "ckpt").mkdir()
     real = {}
+    train, test = aeviz.load_dataset("mnist5k", "train"), aeviz.load_dataset("mnist5k", "test")
+    labels = torch.cat([test.y, train.y]).numpy()
     for ckpt, suffix in ((VAE, ""), (CONV, "-second")):
         shutil.copy(ROOT / "checkpoints" / f"{ckpt}.safetensors", work / "ckpt")
         model = aeviz.load_checkpoint(work / "ckpt" / f"{ckpt}.safetensors")
-        train, test = aeviz.load_dataset("mnist5k", "train"), aeviz.load_dataset("mnist5k", "test")
         real[suffix] = latent.encode_all(model, torch.cat([test.x, train.x]))  # test first: N=1000 is the test split
     rng = np.random.default_rng(0)
     for n in sizes:
         for suffix, codes in real.items():
             if n <= len(codes):
+                pick = np.arange(n)
                 out = codes[:n]
             else:
-                out = codes[rng.integers(0, len(codes), n)] + 0.1 * codes.std(0) * rng.standard_normal((n, codes.shape[1]))
+                pick = rng.integers(0, len(codes), n)
+                out = codes[pick] + 0.1 * codes.std(0) * rng.standard_normal((n, codes.shape[1]))
             np.save(work / f"codes-{n}{suffix}.npy", out.astype(np.float32))
+            if not suffix:
+                np.save(work / f"labels-{n}.npy", labels[pick])
 
 
 def run_child(mode: str, n: int, work: Path, numba_dir: Path, cache: Path, timeout: int) -> dict:
@@ -151,18 +158,27 @@ def trust(codes, coords, idx) -> str:
     return f"{trustworthiness(codes[idx], coords[idx], n_neighbors=10):.3f}"
 
 
+def agreement(coords, labels) -> str:
+    """The share of each point's 10 nearest neighbours on the map that show the same digit:
+    how well the map keeps the classes together, as a user reads it."""
+    from scipy.spatial import cKDTree
+    near = cKDTree(coords).query(coords, k=11)[1][:, 1:]
+    return f"{(labels[near] == labels[:, None]).mean():.3f}"
+
+
 def measure(n: int, modes: list[str], work: Path, timeout: int) -> list[tuple]:
     import numpy as np
 
     numba_dir = work / f"numba-{n}"
     codes = np.load(work / f"codes-{n}.npy")
+    labels = np.load(work / f"labels-{n}.npy")
     idx = np.random.default_rng(0).permutation(n)[:2000]
     rows = []
 
     def row(what, t_imports, t_call, t_total, coords_name, inverse_error=None):
         coords = np.load(work / f"coords-{n}-{coords_name}.npy")
         rows.append((n, what, f"{t_imports:.2f}", f"{t_call:.2f}", f"{t_total:.2f}", trust(codes, coords, idx),
-                     "" if inverse_error is None else f"{inverse_error:.3f}"))
+                     agreement(coords, labels), "" if inverse_error is None else f"{inverse_error:.3f}"))
         print(rows[-1], file=sys.stderr, flush=True)
 
     for mode in modes:
@@ -206,7 +222,8 @@ def main(argv=None) -> int:
         prepare(work, sizes)
         rows = [r for n in sizes for r in measure(n, modes, work, args.timeout)]
     print(machine_line())
-    print_table(("N", "what", "imports (s)", "call (s)", "total (s)", "trustworthiness", "inverse error"), rows)
+    print_table(("N", "what", "imports (s)", "call (s)", "total (s)", "trustworthiness", "label agreement", "inverse error"),
+                rows)
     return 0
 
 
