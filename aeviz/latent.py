@@ -58,7 +58,8 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     # thread. Above 2,000 codes 100 epochs make as faithful a map as 200 in half the time
     # (trustworthiness and label agreement in BENCHMARKS.md, "Time to a latent map").
     epochs = 200 if len(codes) <= 2000 else 100
-    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, n_epochs=epochs, random_state=seed)
+    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, n_epochs=epochs, random_state=seed,
+                        n_jobs=1)  # what the seed makes it anyway; said here, umap does not warn
     threads = torch.get_num_threads()
     try:
         return reducer.fit_transform(codes).astype(np.float32)

@@ -82,6 +82,11 @@ class ProjectionJobs:
                 job = self._jobs[key] = (fut, time.time())
             return job
 
+    def job(self, key: tuple):
+        """(Future, queued at) for key, or None if it was never queued."""
+        with self._lock:
+            return self._jobs.get(key)
+
     def forget_failure(self, key: tuple) -> None:
         with self._lock:
             job = self._jobs.get(key)
@@ -130,6 +135,19 @@ def projection(model, split: str, method: str, dim: int):
     return None, Pending(method, dim, since, None, key)
 
 
+def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
+    """Queue a newly trained checkpoint's 2D maps (PCA, then UMAP) the moment it is saved,
+    as the Latent map page would queue them, so the page finds them on disk or well under
+    way. A new server process compiles UMAP's numba code on its first map (tens of seconds):
+    this way the user waits for it while reading the training results, not at the map."""
+    model = aeviz.load_checkpoint(path)
+    if not model.vector_code:
+        return  # no code vector, no map (the page says so)
+    for method in ("pca", "umap"):
+        key = (str(model.path), os.path.getmtime(model.path), split, method, 2)
+        jobs.submit(key, model, split, method, 2)
+
+
 def projection_or_fallback(model, split: str, method: str, dim: int):
     """(what to show, what it is, Pending or None). While the asked-for map computes, the
     2D PCA map (queued first, so it is ready in seconds) stands in for it."""
@@ -176,7 +194,8 @@ class Trainer:
         return self.run is not None and self.run.status == "running"
 
     def start(self, cfg: TrainConfig, on_done=None) -> bool:
-        """False when another run is in progress (nothing is started then)."""
+        """False when another run is in progress (nothing is started then). on_done(path)
+        is called when the run ends, with the checkpoint's path, or None if it failed."""
         with self._lock:
             if self.busy():
                 return False
@@ -205,7 +224,10 @@ class Trainer:
             status, message = "failed", f"Training failed unexpectedly ({type(exc).__name__}); see the server log."
         finally:
             if on_done:
-                on_done()  # first (the checkpoint list is refreshed), so a page that sees "done" lists it
+                try:  # first (the checkpoint list is refreshed), so a page that sees "done" lists it
+                    on_done(path)
+                except Exception:  # the run itself is saved; the page must still see it end
+                    log.exception("after training")
             run.path, run.message, run.finished = path, message, time.time()
             run.status = status
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -262,7 +263,7 @@ def test_train_serves_a_configuration_trained_before_from_the_cache():
     assert any("served from the cache" in s.value for s in at.success)
 
 
-def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data):
+def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, aeviz_dirs):
     at = open_page("views/train.py")
     at.selectbox(key="tr_model").set_value("vanilla")
     rerun(at)
@@ -288,6 +289,15 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data):
     assert (busy and "in progress" in busy[0]) or any("served from the cache" in v for v in served)
     labels = rerun(at).sidebar.selectbox[0].options  # as shown: formatted labels
     assert any(label.startswith("vanilla") and "yours" in label for label in labels)
+    # Its maps were queued the moment it was saved, before anyone opened the Latent map
+    # page, under the keys that page looks for: both end up on disk.
+    from dashboard import jobs
+    path = jobs.trainer().run.path
+    queued = [jobs.projection_jobs().job((path, os.path.getmtime(path), "test", method, 2)) for method in ("pca", "umap")]
+    assert all(queued), queued
+    for fut, _ in queued:
+        fut.result(timeout=600)  # the first UMAP of this process compiles numba code
+    assert sorted(p.name.split(".")[-2] for p in aeviz_dirs.cache.rglob("*.npz")) == ["pca2", "umap2"]
 
 
 def test_train_says_when_a_dataset_is_not_available():

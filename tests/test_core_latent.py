@@ -195,7 +195,6 @@ def test_project_pads_codes_that_are_already_small_and_refuses_unknown_methods()
         latent.project(codes, "tsne")
 
 
-@pytest.mark.filterwarnings("ignore:n_jobs value:UserWarning")  # umap: a seed means one job
 def test_umap_keeps_clusters_apart():
     # The one UMAP test: the first call compiles numba code (tens of seconds).
     rng = np.random.default_rng(0)

@@ -2,6 +2,7 @@
 on a background thread (one run per server), with a progress bar and a live loss chart;
 the checkpoint then joins the sidebar's list. A configuration trained before is served
 from the cache at once."""
+import functools
 import time
 
 import pandas as pd
@@ -18,6 +19,13 @@ DATASETS = [*EMBEDDED, *TORCHVISION]
 
 st.title("Train")
 trainer = jobs.trainer()
+
+
+def _trained(projections: jobs.ProjectionJobs, path: str | None) -> None:
+    """When the run ends (on its own thread): list the new checkpoint, and start its maps."""
+    cache.checkpoint_table.clear()
+    if path:
+        jobs.map_ahead(projections, path)
 
 
 def _open(checkpoint_id: str) -> None:
@@ -61,7 +69,7 @@ if submitted:
     if cfg is not None and find(cfg.id) is not None:  # the same id: the same configuration
         st.success(f"This configuration was trained before: {cfg.id}, served from the cache.")
         st.button("Open it in the sidebar", on_click=_open, args=(cfg.id,), key="tr_open_cached")
-    elif cfg is not None and not trainer.start(cfg, on_done=cache.checkpoint_table.clear):
+    elif cfg is not None and not trainer.start(cfg, on_done=functools.partial(_trained, jobs.projection_jobs())):
         st.warning(f"A training run is in progress (model {trainer.run.cfg.model}); try again when it finishes.")
 
 
