@@ -1,7 +1,7 @@
 """End to end: `streamlit run app.py` on a free loopback port, driven by headless Chromium
 (Playwright with the system's chromium). Opens every page, drags a latent slider, clicks
-the latent map, uploads images to Denoise and Colorize and a non-image, and saves a
-screenshot of each page to artifacts/screenshots/."""
+the latent map, uploads images to Denoise and Colorize and a non-image, trains a model and
+opens its map, and saves a screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
 import io
@@ -180,3 +180,27 @@ def test_colorize_an_upload(page, server, tmp_path):
     settle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "colorize-upload")
+
+
+def test_a_trained_model_opens_in_the_sidebar_and_its_map_is_under_way(page, server):
+    # The page's own defaults (conv on mnist5k, 16-d code), one epoch and a seed no shipped
+    # checkpoint has, so it really trains.
+    visit(page, server, "train")
+    page.get_by_role("spinbutton", name="Epochs").fill("1")
+    page.get_by_role("spinbutton", name="Seed").fill("7")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Done in").wait_for(timeout=600_000)
+    trained = page.get_by_text("Done in").inner_text().split(": ")[1].split(".")[0]
+    page.get_by_role("button", name="Open it in the sidebar").click()
+    # The button sits in the page's polling fragment: the sidebar must show the new model
+    # through the next page too, not the browser's old choice.
+    page.locator("[data-testid=stSidebar]").get_by_text(f"({trained})").wait_for()
+    page.get_by_role("link", name="Latent map").click()
+    page.get_by_role("heading", name="Latent map").first.wait_for()
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert f"({trained})" in sidebar, sidebar
+    # Its UMAP map was queued when training ended; it arrives without a click.
+    page.get_by_text("UMAP 2D: the test split's").wait_for(timeout=600_000)
+    settle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "latent-map-of-a-trained-model")

@@ -89,7 +89,12 @@ def progress(was_running: bool):
         st.rerun()  # the run just ended: a full rerun shows it in the sidebar and stops the polling
     elif run.status == "done":
         st.success(f"Done in {elapsed:.0f} s: {cfg.id}. It is in the sidebar's checkpoint list.")
-        st.button("Open it in the sidebar", on_click=_open, args=(cfg.id,), key="tr_open_done")
+        # Not a callback: this button is in the fragment, whose rerun leaves the sidebar's picker
+        # as the browser shows it, and the browser would send its old value back on the next
+        # page. A whole-app rerun draws the picker with the new checkpoint.
+        if st.button("Open it in the sidebar", key="tr_open_done"):
+            _open(cfg.id)
+            st.rerun()
     else:
         st.error(run.message)
     if run.losses:
