@@ -109,9 +109,15 @@ class Pending:
     key: tuple = ()
 
 
+def job_key(model, split: str, method: str, dim: int) -> tuple:
+    """A projection job's key, and the disk cache's arguments: the checkpoint file as it is
+    now, and what is mapped."""
+    return str(model.path), os.path.getmtime(model.path), split, method, dim
+
+
 def _on_disk(model, split: str, method: str, dim: int):
     try:
-        return _projection_from_disk(str(model.path), os.path.getmtime(model.path), split, method, dim)
+        return _projection_from_disk(*job_key(model, split, method, dim))
     except NotOnDisk:
         return None
 
@@ -121,7 +127,7 @@ def projection(model, split: str, method: str, dim: int):
     proj = _on_disk(model, split, method, dim)
     if proj is not None:
         return proj, None
-    key = (str(model.path), os.path.getmtime(model.path), split, method, dim)
+    key = job_key(model, split, method, dim)
     fut, since = projection_jobs().submit(key, model, split, method, dim)
     if fut.done() and fut.exception() is None:
         proj = _on_disk(model, split, method, dim)  # it finished between our two looks
@@ -144,8 +150,7 @@ def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
     if not model.vector_code:
         return  # no code vector, no map (the page says so)
     for method in ("pca", "umap"):
-        key = (str(model.path), os.path.getmtime(model.path), split, method, 2)
-        jobs.submit(key, model, split, method, 2)
+        jobs.submit(job_key(model, split, method, 2), model, split, method, 2)
 
 
 def projection_or_fallback(model, split: str, method: str, dim: int):
