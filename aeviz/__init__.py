@@ -13,7 +13,7 @@ from .checkpoints import load as load_checkpoint  # noqa: E402
 from .config import ConfigError, TrainConfig, defaults_for  # noqa: E402
 from .data import DatasetError, corrupt, load_dataset, to_gray  # noqa: E402
 from .models import MODELS, build  # noqa: E402
-from .train import TrainingDiverged, train  # noqa: E402
+from .training import TrainingDiverged, train  # noqa: E402
 
 __all__ = [
     "CheckpointError", "ConfigError", "DatasetError", "MODELS", "TrainConfig", "TrainingDiverged",

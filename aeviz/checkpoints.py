@@ -23,7 +23,8 @@ from safetensors.torch import save as save_safetensors
 from .config import ConfigError, TrainConfig
 
 SUFFIX = ".safetensors"
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+# Installed with the package (package data), so a wheel carries them.
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 MAX_HEADER = 10_000_000
 
 

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     from .checkpoints import CheckpointError
     from .data import DatasetError
     from .images import ImageError
-    from .train import TrainingDiverged
+    from .training import TrainingDiverged
 
     try:
         return args.run(args) or 0
@@ -106,7 +106,7 @@ def cmd_train(args) -> int:
     from tqdm import tqdm
 
     from .checkpoints import read_meta, user_dir
-    from .train import _cached, train
+    from .training import _cached, train
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()

@@ -293,3 +293,14 @@ def to_gray(x: torch.Tensor) -> torch.Tensor:
         return x
     weights = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
     return (x * weights).sum(1, keepdim=True)
+
+
+EXAMPLE_PHOTOS = ("chelsea", "flower")  # the photos dataset's test photos: never seen in training
+
+
+def example_photo(name: str) -> torch.Tensor:
+    """One of the photos dataset's test photos, whole, as (3, H, W) in [0, 1]."""
+    if name not in EXAMPLE_PHOTOS:
+        raise ValueError(f"Unknown example photo '{name}'. Choose one of: {', '.join(EXAMPLE_PHOTOS)}.")
+    (arr,) = _photo_arrays([name])
+    return torch.from_numpy(np.ascontiguousarray(arr)).permute(2, 0, 1).float() / 255.0

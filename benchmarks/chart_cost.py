@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     logging.disable(logging.WARNING)
     import streamlit as st
 
-    from dashboard import charts
+    from aeviz.dashboard import charts
 
     steps = np.arange(args.points)
     frame = pd.DataFrame({"step": steps, "loss": np.exp(-steps / 500) + 0.01 * np.random.default_rng(0).random(len(steps))})

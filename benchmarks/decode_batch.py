@@ -18,6 +18,7 @@ import numpy as np
 
 import aeviz
 from aeviz import latent
+from aeviz.checkpoints import SHIPPED_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import machine_line, print_table  # noqa: E402
@@ -30,7 +31,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=15)
     args = ap.parse_args(argv)
-    path = next(p for p in sorted((ROOT / "checkpoints").glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == 16)
     model = aeviz.load_checkpoint(path)
     z = np.random.default_rng(0).standard_normal((401, 16)).astype(np.float32)

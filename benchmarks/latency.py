@@ -172,10 +172,11 @@ def server_side(decodes: int) -> dict:
     os.environ["STREAMLIT_LOGGER_LEVEL"] = "error"  # the caches' "no runtime" warnings, outside a server
     import aeviz
     from aeviz import latent
-    from dashboard import ui, walk
+    from aeviz.checkpoints import SHIPPED_DIR
+    from aeviz.dashboard import ui, walk
 
     del os.environ["STREAMLIT_LOGGER_LEVEL"]  # the servers started later log as usual
-    path = next(p for p in sorted((srv.ROOT / "checkpoints").glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == 16)
     model = aeviz.load_checkpoint(path)
     z = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x[:1])

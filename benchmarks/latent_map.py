@@ -120,12 +120,13 @@ def prepare(work: Path, sizes: list[int]) -> None:
 
     import aeviz
     from aeviz import latent
+    from aeviz.checkpoints import SHIPPED_DIR
     (work / "ckpt").mkdir()
     real = {}
     train, test = aeviz.load_dataset("mnist5k", "train"), aeviz.load_dataset("mnist5k", "test")
     labels = torch.cat([test.y, train.y]).numpy()
     for ckpt, suffix in ((VAE, ""), (CONV, "-second")):
-        shutil.copy(ROOT / "checkpoints" / f"{ckpt}.safetensors", work / "ckpt")
+        shutil.copy(SHIPPED_DIR / f"{ckpt}.safetensors", work / "ckpt")
         model = aeviz.load_checkpoint(work / "ckpt" / f"{ckpt}.safetensors")
         real[suffix] = latent.encode_all(model, torch.cat([test.x, train.x]))  # test first: N=1000 is the test split
     rng = np.random.default_rng(0)

@@ -290,9 +290,10 @@ def shipped_vae():
     """Decodes codes as the walk does, with the shipped 16-d VAE; and the walk's start code."""
     import aeviz
     from aeviz import latent
+    from aeviz.checkpoints import SHIPPED_DIR
     from aeviz.images import to_uint8
 
-    path = next(p for p in sorted((srv.ROOT / "checkpoints").glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == DIMS)
     model = aeviz.load_checkpoint(path)
     base = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)[0]  # image #0: the walk's start

@@ -35,6 +35,7 @@ import torch
 
 import aeviz
 from aeviz import latent
+from aeviz.checkpoints import SHIPPED_DIR
 from aeviz.metrics import evaluate, psnr, reconstruct_all
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,7 +101,7 @@ def main(argv=None) -> int:
     if wrong:
         ap.error(f"not a recipe model: {', '.join(wrong)}; choose from {', '.join(recipe_models())}")
 
-    models = [("shipped", aeviz.load_checkpoint(p)) for p in sorted((ROOT / "checkpoints").glob("*.safetensors"))]
+    models = [("shipped", aeviz.load_checkpoint(p)) for p in sorted(SHIPPED_DIR.glob("*.safetensors"))]
     with tempfile.TemporaryDirectory(prefix="aeviz-quality-") as tmp:
         out_dir = args.cache_dir or Path(tmp)
         for name in names:

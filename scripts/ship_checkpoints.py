@@ -1,9 +1,9 @@
-"""Train the small checkpoints shipped in checkpoints/, and their latent maps, so the
+"""Train the small checkpoints shipped in aeviz/shipped/, and their latent maps, so the
 dashboard opens on working models with nothing to train first.
 
     python scripts/ship_checkpoints.py          # train what is missing (cached ones are kept)
 
-The exact commands are the COMMANDS list below; checkpoints/MANIFEST.md records them with
+The exact commands are the COMMANDS list below; aeviz/shipped/MANIFEST.md records them with
 each checkpoint's test figures."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "checkpoints"
+OUT = ROOT / "aeviz" / "shipped"
 
 COMMANDS = [
     "aeviz train --model vae --dataset mnist5k --latent-dim 16 --epochs 30",

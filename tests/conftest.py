@@ -56,7 +56,7 @@ def small_data(monkeypatch):
     so a real training run (data, loop, evaluation, save) takes about a second."""
     import aeviz  # noqa: F401  (loads aeviz.train, whose name the package rebinds to the function)
 
-    train_module = sys.modules["aeviz.train"]
+    train_module = sys.modules["aeviz.training"]
     real = train_module.load_dataset
 
     def load_small(name, split="train", *args, **kwargs):

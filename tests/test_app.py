@@ -21,7 +21,9 @@ import aeviz
 from aeviz.checkpoints import SHIPPED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
+# The package's router, so the pages' paths below are relative to it as AppTest wants;
+# the e2e tests run the checkout's app.py shim through `streamlit run`.
+APP = str(ROOT / "aeviz" / "dashboard" / "app.py")
 TIMEOUT = 300  # seconds per run: the CI machines and this one have two slow cores
 PAGES = ["views/reconstructions.py", "views/latent_map.py", "views/interpolation.py", "views/latent_walk.py",
          "views/sampling.py", "views/denoise.py", "views/colorize.py", "views/train.py"]
@@ -291,7 +293,7 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, a
     assert any(label.startswith("vanilla") and "yours" in label for label in labels)
     # Its maps were queued the moment it was saved, before anyone opened the Latent map
     # page, under the keys that page looks for: both end up on disk.
-    from dashboard import jobs
+    from aeviz.dashboard import jobs
     path = jobs.trainer().run.path
     queued = [jobs.projection_jobs().job((path, os.path.getmtime(path), "test", method, 2)) for method in ("pca", "umap")]
     assert all(queued), queued

@@ -20,7 +20,7 @@ SEPARATE_NETWORK_TERMS = {"disc"}
 
 
 def fit(cfg):
-    return sys.modules["aeviz.train"].fit(cfg, device="cpu")
+    return sys.modules["aeviz.training"].fit(cfg, device="cpu")
 
 
 def batch_for(name: str, n: int = 16):

@@ -32,7 +32,7 @@ from aeviz import CheckpointError, latent
 from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, save
 from aeviz.data import center_square, load_dataset
 from aeviz.images import MAX_PIXELS, ImageError, decode_image
-from dashboard import cache, ui
+from aeviz.dashboard import cache, ui
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow and Streamlit warn about what they are fed
@@ -250,7 +250,7 @@ from PIL import Image
 sys.path.insert(0, "tests")
 from test_core_images import png_claiming
 from aeviz.images import ImageError, decode_image
-from dashboard import cache
+from aeviz.dashboard import cache
 peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 def png(im):
     b = io.BytesIO(); im.save(b, format="PNG"); return b.getvalue()

@@ -7,9 +7,8 @@ import streamlit as st
 
 from aeviz import latent
 from aeviz.data import center_square
-from aeviz.explore import place_on_map, tile
 from aeviz.images import ImageError, decode_image
-from dashboard import cache, jobs, plots, ui
+from aeviz.dashboard import cache, jobs, plots, ui
 
 SOURCES = ["image from the split", "place clicked on a map", "upload"]
 
@@ -23,13 +22,11 @@ st.title("Interpolation")
 st.caption("Decode the codes on the way from A to B. Spherical interpolation (slerp) keeps a Gaussian "
            "code at a typical length, which suits a VAE's prior; linear cuts through the middle.")
 
-
 def _default_b() -> int:
     if ds.y is None:
         return min(1, len(ds) - 1)
     other = np.flatnonzero(ds.y.numpy() != int(ds.y[0]))
     return int(other[0]) if len(other) else min(1, len(ds) - 1)
-
 
 def on_map_click(proj, shown_as: str) -> None:
     """Callback (runs before the rerun, so it may set the endpoint widgets): a click on
@@ -48,7 +45,6 @@ def on_map_click(proj, shown_as: str) -> None:
             "code": proj.inverse([[x, y]])[0].tolist(), "checkpoint": model.checkpoint_id, "split": split,
             "what": f"map place ({x:.2f}, {y:.2f})", "map": shown_as, "xy": [x, y]}
         st.session_state[f"interp_src_{end}"] = SOURCES[1]
-
 
 def endpoint(end: str, default_index: int) -> dict | None:
     """Endpoint A or B: its code, the image to show (if any), what it is and where it lies
@@ -75,7 +71,6 @@ def endpoint(end: str, default_index: int) -> dict | None:
     x = center_square(img[None], model.image_shape[-1])
     return {"code": latent.encode_all(model, x)[0], "image": x[0], "what": f"upload {up.name}"}
 
-
 @st.fragment
 def body():
     cols = st.columns([2, 2, 3])
@@ -95,7 +90,7 @@ def body():
         for col, end, name in ((left, a, "A"), (right, b, "B")):
             if end["image"] is not None:
                 ui.picture(col, end["image"], name, scale)
-        mid.image(ui.png(tile(images, steps, pad=1), scale), width="stretch",
+        mid.image(ui.png(ui.tile(images, steps, pad=1), scale), width="stretch",
                   caption=f"{a['what']} → {b['what']}, {mode}, {steps} steps")
     proj, shown_as, pending = jobs.projection_or_fallback(model, split, "umap", 2)
     if proj is None:
@@ -103,7 +98,7 @@ def body():
         return
     fig = plots.map_figure(proj, ds.classes, height=480)
     if path is not None:
-        xy = place_on_map(proj.coords, proj.codes, path)
+        xy = latent.place_on_map(proj.coords, proj.codes, path)
         for row, end in ((0, a), (-1, b)):  # ends whose place on this map is known exactly
             if "index" in end:
                 xy[row] = proj.coords[end["index"], :2]
@@ -115,6 +110,5 @@ def body():
     st.caption(f"{shown_as} map of the {split} split; a click sets the endpoint chosen above. The path's points are "
                "placed by their nearest codes on the map (an estimate: UMAP keeps no cheap way to map new codes), "
                "except ends that are images of the split or clicked places, which are exact.")
-
 
 body()

@@ -5,8 +5,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.explore import tile
-from dashboard import cache, ui
+
+from aeviz.dashboard import cache, ui
 
 GRID = 8
 
@@ -24,7 +24,6 @@ if model.has_prior:
 else:
     st.caption(f"{cfg.model} on {cfg.dataset} has no prior: its codes are drawn from a distribution fitted to "
                "its training codes, so these images show how well that stand-in covers what the decoder learned.")
-
 
 @st.fragment
 def samples():
@@ -47,11 +46,10 @@ def samples():
     label = "Sampled from " + described + f", temperature {temperature:g}, seed {seed}"
     if not model.has_prior:
         label += " (not a prior the model was trained with)"
-    st.image(ui.png(tile(images, GRID, pad=1), ui.scale_for(shape[-2], 64)), caption=label, width=min(720, GRID * 80))
+    st.image(ui.png(ui.tile(images, GRID, pad=1), ui.scale_for(shape[-2], 64)), caption=label, width=min(720, GRID * 80))
     if model.has_prior:
         norms = np.linalg.norm(codes, axis=1)
         st.caption(f"Code lengths: mean {norms.mean():.2f} (a {cfg.latent_dim}-d standard Gaussian's are about "
                    f"{np.sqrt(cfg.latent_dim):.2f}; the temperature scales them).")
-
 
 samples()

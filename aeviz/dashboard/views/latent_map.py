@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from dashboard import cache, jobs, plots, ui
+from aeviz.dashboard import cache, jobs, plots, ui
 
 NEIGHBOURS = 8
 MAX_SELECTED = 60

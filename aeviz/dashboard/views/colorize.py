@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from aeviz.explore import EXAMPLE_PHOTOS
+from aeviz.data import EXAMPLE_PHOTOS
 from aeviz.images import ImageError
-from dashboard import cache, ui
+from aeviz.dashboard import cache, ui
 
 st.title("Colorize")
 colorizers = [r for r in cache.checkpoint_table() if not r["error"] and r["model"] == "colorizer"]

@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 import aeviz
-from aeviz import explore, latent, metrics
+from aeviz import data, latent, metrics
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -111,7 +111,7 @@ def decoded(path: str, mtime: float, z: np.ndarray) -> np.ndarray:
 
 @st.cache_data(show_spinner="Fitting a Gaussian mixture to the training codes…", max_entries=8)
 def mixture_samples(path: str, mtime: float, n: int, temperature: float, seed: int) -> np.ndarray:
-    return explore.sample_mixture(codes(path, mtime, "train"), n, 10, temperature, seed)
+    return latent.sample_mixture(codes(path, mtime, "train"), n, 10, temperature, seed)
 
 
 def reconstructions_of(model, split: str, noisy: bool = False) -> dict:
@@ -132,7 +132,7 @@ def decode_codes(model, z) -> torch.Tensor:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def example_photo(name: str) -> np.ndarray:
-    return explore.example_photo(name).numpy()
+    return data.example_photo(name).numpy()
 
 
 # Keyed by upload bytes: an entry holds three float copies of the image (576 MB at 16 MP), so

@@ -7,8 +7,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.explore import manifold_codes, slider_ranges, tile
-from dashboard import cache, ui, walk
+from aeviz.dashboard import cache, ui, walk
 
 MAX_SLIDERS = 32    # all dimensions up to this many, else the most varying ones
 MANY_SHOWN = 16
@@ -20,7 +19,7 @@ cfg = model.config
 codes = cache.codes_of(model, split)
 d = codes.shape[1]
 dims = list(range(d)) if d <= MAX_SLIDERS else latent.most_varying(codes, MANY_SHOWN)
-lo, hi = slider_ranges(codes, model.has_prior)
+lo, hi = latent.slider_ranges(codes, model.has_prior)
 
 st.title("Latent walk")
 st.caption(f"{cfg.model} on {cfg.dataset}: {d}-d code"
@@ -37,7 +36,6 @@ if c3.button("Reset sliders"):
     st.session_state["walk_nonce"] = nonce = nonce + 1
 base = codes[int(index)].copy() if start == "an image's code" else np.zeros(d, np.float32)
 slider_key = f"walk-{model.checkpoint_id}-{split}-{start}-{int(index)}-{nonce}"
-
 
 @st.fragment
 def sliders():
@@ -58,16 +56,15 @@ def sliders():
         show = dims[:MANY_SHOWN]
         grid = cache.decode_codes(model, latent.traversal(z, show, TRAVERSAL))
         rows = ", ".join(f"z{k}" for k in show)
-        ui.picture(st, tile(grid, len(TRAVERSAL)), f"rows: {rows}; columns: −3 … +3; the others at the current code",
+        ui.picture(st, ui.tile(grid, len(TRAVERSAL)), f"rows: {rows}; columns: −3 … +3; the others at the current code",
                    ui.scale_for(h, 56))
     nearest = latent.nearest(codes, z, k=1)[0]
     st.caption(f"The nearest real image to the current code is #{nearest}.")
-
 
 sliders()
 
 if model.has_prior and d == 2:
     st.subheader("The decoded latent plane")
-    grid = cache.decode_codes(model, manifold_codes(15))
-    st.image(ui.png(tile(grid, 15, pad=0), 2), caption="z0 left to right, z1 bottom to top, "
+    grid = cache.decode_codes(model, latent.manifold_codes(15))
+    st.image(ui.png(ui.tile(grid, 15, pad=0), 2), caption="z0 left to right, z1 bottom to top, "
              "spaced by the prior's quantiles (3% to 97%).", width=560)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dashboard import cache, charts, ui
+from aeviz.dashboard import cache, charts, ui
 
 PER_PAGE = 24
 METRICS = [("mse", "test MSE", "{:.5f}"), ("psnr", "PSNR (dB)", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"),

@@ -12,7 +12,7 @@ import aeviz
 from aeviz.checkpoints import find
 from aeviz.config import NOISES, ConfigError
 from aeviz.data import EMBEDDED, TORCHVISION
-from dashboard import cache, charts, jobs, ui
+from aeviz.dashboard import cache, charts, jobs, ui
 
 CONV_FAMILY = ("conv", "denoising")
 DATASETS = [*EMBEDDED, *TORCHVISION]

@@ -21,7 +21,7 @@ from aeviz import latent
 from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
 from aeviz.data import DatasetError
-from aeviz.train import TrainingDiverged
+from aeviz.training import TrainingDiverged
 
 log = logging.getLogger("aeviz.dashboard")
 USER_ERRORS = (ConfigError, DatasetError, CheckpointError, TrainingDiverged, ValueError)

@@ -8,9 +8,9 @@ import numpy as np
 import streamlit as st
 
 from aeviz.data import DatasetError
-from aeviz.explore import EXAMPLE_PHOTOS
+from aeviz.data import EXAMPLE_PHOTOS
 from aeviz.images import ImageError
-from dashboard import cache, ui
+from aeviz.dashboard import cache, ui
 
 NOISES = {"gaussian": "Gaussian", "salt-pepper": "salt and pepper", "mask": "masking (pixels set to black)",
           "none": "none: denoise the image as it is"}
