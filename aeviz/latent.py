@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .config import ConfigError
 from .data import load_dataset
 from .models.base import adam
+from .safefile import write_atomic
 
 METHODS = ("umap", "pca")
 
@@ -161,10 +163,7 @@ def _write(path: Path, proj: Projection) -> None:
     if proj.inverse_weights is not None:
         arrays.update({f"inv{i}": w for i, w in enumerate(proj.inverse_weights)})
         arrays["center"], arrays["scale"] = proj.center, np.float32(proj.scale)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)  # whole or absent, as with checkpoints
+    write_atomic(path, lambda f: np.savez(f, **arrays), "the projection")  # whole or absent
 
 
 def _read(path: Path, method: str) -> Projection:
@@ -219,7 +218,7 @@ def sample_codes(model, n: int, temperature: float = 1.0, seed: int = 0,
     prior (VAE, AAE), or a Gaussian fitted to the training codes for plain autoencoders."""
     rng = np.random.default_rng(seed)
     d = model.config.latent_dim
-    if model.has_prior:
+    if model.abilities.prior:
         return (rng.standard_normal((n, d)) * temperature).astype(np.float32), "the N(0, I) prior"
     if train_codes is None:
         raise ValueError("A plain autoencoder has no prior: pass its training codes to fit one.")
@@ -244,19 +243,20 @@ def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "
     from .checkpoints import load
 
     model = load(checkpoint)
-    if not model.vector_code:
-        raise ValueError(f"{model.config.model} with fully_conv has a feature map, not a code vector, to embed.")
+    if not model.abilities.vector_code:
+        raise ConfigError(f"{model.checkpoint_id} has a feature map, not a code vector, to embed; "
+                          "pick a checkpoint with a code vector (`aeviz list`).")
     proj = cached_projection(model, split, method, 2, data_dir=data_dir)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     labels = proj.labels if proj.labels is not None else np.full(len(proj.codes), -1)
     if out.suffix == ".csv":
         header = ",".join(["label", f"{method}_x", f"{method}_y"] + [f"z{i}" for i in range(proj.codes.shape[1])])
         table = np.column_stack([labels, proj.coords, proj.codes])
-        np.savetxt(out, table, delimiter=",", header=header, comments="", fmt=["%d"] + ["%.6g"] * (table.shape[1] - 1))
-    else:
-        np.savez(out, codes=proj.codes, labels=labels, coords=proj.coords)
-    return out
+        fmt = ["%d"] + ["%.6g"] * (table.shape[1] - 1)
+        return write_atomic(out, lambda f: np.savetxt(f, table, delimiter=",", header=header, comments="", fmt=fmt),
+                            "the embedding", error=ConfigError)
+    return write_atomic(out, lambda f: np.savez(f, codes=proj.codes, labels=labels, coords=proj.coords),
+                        "the embedding", error=ConfigError)
 
 
 def place_on_map(map_coords: np.ndarray, map_codes: np.ndarray, codes: np.ndarray, k: int = 8) -> np.ndarray:

@@ -1,12 +1,17 @@
 """Reconstruction quality: MSE, PSNR, SSIM per image, the PCA baseline at the same code
-size, and one evaluate() that reports what applies to a model."""
+size, and one evaluate() that reports what applies to a model.
+
+PSNR and SSIM are kornia's, imported on first use as in color.py (half a second that
+`import aeviz` need not pay)."""
 from __future__ import annotations
 
-import numpy as np
+import functools
+
 import torch
-import torch.nn.functional as F
 
 from .data import corrupt
+
+SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5
 
 
 def mse_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -14,31 +19,26 @@ def mse_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Per-image PSNR in dB for images in [0, 1]."""
-    return 10 * torch.log10(1.0 / mse_per_image(a, b).clamp_min(1e-10))
+    """Per-image PSNR in dB, shape (N,), for images in [0, 1] (kornia's, which pools one
+    pair at a time). Identical images give 100 dB, not inf, so means and JSON stay finite."""
+    from kornia.metrics import psnr as kornia_psnr
+
+    return torch.vmap(functools.partial(kornia_psnr, max_val=1.0))(a.float(), b.float()).clamp(max=100.0)
 
 
-def ssim(a: torch.Tensor, b: torch.Tensor, win: int = 7) -> torch.Tensor:
-    """Per-image SSIM (Wang et al., 2004) as scikit-image computes it by default: a uniform
-    7x7 window, sample covariance, K1=0.01, K2=0.03, the mean over the valid region and
-    the channels. Smaller images use the largest odd window that fits."""
-    a, b = a.float(), b.float()
+def ssim(a: torch.Tensor, b: torch.Tensor, win: int = SSIM_WINDOW) -> torch.Tensor:
+    """Per-image SSIM (Wang et al., 2004), shape (N,), for images in [0, 1]: kornia's, with
+    the paper's window, an 11x11 Gaussian of sigma 1.5, population covariance, K1=0.01,
+    K2=0.03, averaged over the valid region (no padded border) and the channels. That is
+    scikit-image's structural_similarity(gaussian_weights=True, sigma=1.5,
+    use_sample_covariance=False, data_range=1.0). Images smaller than the window (8x8
+    digits) use the largest odd window that fits: the same sigma-1.5 Gaussian, fewer taps."""
+    from kornia.metrics import ssim as kornia_ssim
+
     win = min(win, a.shape[-1], a.shape[-2])
     win -= 1 - win % 2
-    n, c = a.shape[:2]
-    kernel = torch.full((c, 1, win, win), 1.0 / win**2, dtype=a.dtype, device=a.device)
-
-    def blur(t):
-        return F.conv2d(t, kernel, groups=c)
-
-    cov_norm = win**2 / (win**2 - 1) if win > 1 else 1.0
-    mu_a, mu_b = blur(a), blur(b)
-    var_a = cov_norm * (blur(a * a) - mu_a**2)
-    var_b = cov_norm * (blur(b * b) - mu_b**2)
-    cov = cov_norm * (blur(a * b) - mu_a * mu_b)
-    c1, c2 = 0.01**2, 0.03**2
-    s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
-    return s.flatten(1).mean(1)
+    ssim_map = kornia_ssim(a.float(), b.float(), win, max_val=1.0, eps=0.0, padding="valid")
+    return ssim_map.flatten(1).mean(1)
 
 
 def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
@@ -89,21 +89,13 @@ def evaluate(model, test_x: torch.Tensor, train_x: torch.Tensor | None = None, s
     if cfg.noise != "none" and cfg.noise_level > 0:
         m["psnr_input"] = float(psnr(inputs, test_x).mean())
         m["psnr_gain"] = m["psnr"] - m["psnr_input"]
-    if model.input_kind == "gray":
+    if model.abilities.colorizes:
         m["psnr_gray"] = float(psnr(inputs.expand_as(test_x), test_x).mean())
-    if model.vector_code and train_x is not None:
+    if model.abilities.vector_code and train_x is not None:
         m["pca_mse"] = pca_mse(train_x, test_x, cfg.latent_dim)
         m["mse_vs_pca"] = m["mse"] / max(m["pca_mse"], 1e-12)
-    if hasattr(model, "encode_dist"):
-        m["neg_elbo"] = float(np.mean([_neg_elbo(model, test_x[i:i + 256].to(dev))
-                                       for i in range(0, len(test_x), 256)]))
+    # -ELBO per image, for models that have one (None from the others).
+    neg_elbo = [(model.neg_elbo(x.to(dev)), len(x)) for x in test_x.split(256)]
+    if neg_elbo[0][0] is not None:
+        m["neg_elbo"] = sum(float(value) * n for value, n in neg_elbo) / len(test_x)
     return m
-
-
-def _neg_elbo(model, x) -> float:
-    """-ELBO per image with the mean code's decoder (recon + KL, in the loss's units)."""
-    mu, logvar = model.encode_dist(x)
-    recon = model.recon_loss(model.decode_logits(mu), x)
-    kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1).mean()
-    return float(recon + kl)
-

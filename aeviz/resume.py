@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import struct
 from pathlib import Path
 
 import torch
@@ -21,8 +20,9 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from . import __version__
-from .checkpoints import _checksum, _tensor_bytes, write_atomic
+from .checkpoints import CheckpointError
 from .config import TrainConfig
+from .safefile import checksum, read_safetensors_header, tensor_bytes, write_atomic
 
 KEY = "aeviz_resume"
 log = logging.getLogger(__name__)
@@ -83,9 +83,9 @@ def save(state: dict, cfg: TrainConfig, path: Path) -> Path:
     meta = {"id": cfg.id, "config": cfg.to_dict(), "optimizers": optimizers,
             "aeviz_version": __version__, "torch_version": torch.__version__,
             **{k: state[k] for k in ("epoch", "history", "first_loss", "seconds", "train_seconds")}}
-    meta["checksum"] = _checksum(_tensor_bytes(save_safetensors(tensors)), meta)
+    meta["checksum"] = checksum(tensor_bytes(save_safetensors(tensors)), meta)
     blob = save_safetensors(tensors, metadata={KEY: json.dumps(meta, sort_keys=True)})
-    return write_atomic(Path(path), blob, "the resume state")
+    return write_atomic(Path(path), blob, "the resume state", error=CheckpointError)
 
 
 def load(path: Path, cfg: TrainConfig) -> dict | None:
@@ -102,9 +102,8 @@ def load(path: Path, cfg: TrainConfig) -> dict | None:
 
 
 def _read(blob: bytes, cfg: TrainConfig) -> dict:
-    (n,) = struct.unpack("<Q", blob[:8])
-    meta = json.loads(json.loads(blob[8:8 + n])["__metadata__"][KEY])
-    if meta.get("checksum") != _checksum(blob[8 + n:], meta):
+    meta = json.loads(read_safetensors_header(blob)["__metadata__"][KEY])
+    if meta.get("checksum") != checksum(tensor_bytes(blob), meta):
         raise ResumeError("it failed its checksum")
     if meta["id"] != cfg.id or meta["config"] != cfg.to_dict():
         raise ResumeError("it belongs to another configuration")

@@ -53,10 +53,10 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
     A run killed before it finished continues from its last finished epoch (not with force).
     """
     out_dir = Path(ckpt_dir) if ckpt_dir else user_dir()
-    if not force and (hit := _cached(cfg, out_dir)):
+    if not force and (hit := cached(cfg, out_dir)):
         return hit
     with training_lock(out_dir, cfg.id):
-        if not force and (hit := _cached(cfg, out_dir)):  # another process finished it meanwhile
+        if not force and (hit := cached(cfg, out_dir)):  # another process finished it meanwhile
             return hit
         resume.remove_temporary(out_dir, cfg.id)  # what a killed writer left half-written
         state_path = resume.path_for(out_dir, cfg.id)
@@ -72,7 +72,7 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
         return path
 
 
-def _cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
+def cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
     """A cache hit is a file that exists and verifies; a corrupt one is trained over."""
     for p in (out_dir / f"{cfg.id}{SUFFIX}", find(cfg.id)):
         if p is not None and p.is_file() and verify(p):

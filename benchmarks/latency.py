@@ -12,7 +12,10 @@ AEVIZ_CHECKPOINTS, AEVIZ_CACHE and AEVIZ_DATA_DIR):
 - the latent walk's slider (the custom component): key press -> the new image on screen
   (swapped in the browser), and -> the server's answer (exact decode and new strips) shown;
 - the Sampling page's native st.slider (temperature), a server rerun: key press -> the new
-  image grid on screen.
+  image grid on screen;
+- the latent walk's slider dragged with the mouse across its width (24 moves, the shown
+  image read back after each, as tests/test_e2e.py does): milliseconds per move, and how
+  many distinct images a drag showed (so updates per second = 1000 / ms per move).
 "On screen" is the first animation frame in which the new image is loaded; times are taken
 in the page from the keydown event's own timestamp. Presses bounce between the slider's
 ends and wait for the page to be idle before the next (a user who looks at each image).
@@ -31,7 +34,7 @@ from pathlib import Path
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import streamlit_server as srv  # noqa: E402
+from support import server as srv  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import pct, server_machine  # noqa: E402
@@ -137,6 +140,28 @@ def press_series(pg, slider, image: str, presses: int, walk_input: str | None = 
     return images, answers, missed
 
 
+def drag_series(pg, drags: int, moves: int = 24) -> tuple[list[float], list[int]]:
+    """Mouse drags across z5, back and forth: ms per move (move, then the image read back),
+    and the distinct images each drag showed."""
+    box = pg.locator("input[aria-label=z5]").bounding_box()
+    img, y = pg.locator("img.walk-image"), box["y"] + box["height"] / 2
+    per_move, distinct = [], []
+    for d in range(drags):
+        xs = [box["x"] + 4 + k * (box["width"] - 8) / (moves - 1) for k in range(moves)]
+        xs = xs[::-1] if d % 2 else xs
+        pg.mouse.move(xs[0], y)
+        pg.mouse.down()
+        seen, t = [], time.perf_counter()
+        for x in xs:
+            pg.mouse.move(x, y)
+            seen.append(img.get_attribute("src"))
+        per_move.append((time.perf_counter() - t) * 1000 / moves)
+        pg.mouse.up()
+        distinct.append(len(set(seen)))
+        srv.settle(pg)
+    return per_move, distinct
+
+
 def browser_side(browser, presses: int, tmp: Path) -> dict:
     rows = {}
     floor = tmp / "floor.py"
@@ -156,6 +181,7 @@ def browser_side(browser, presses: int, tmp: Path) -> dict:
         walk_img, walk_answer, missed = press_series(pg, pg.locator("input[aria-label=z0]"), "img.walk-image",
                                                      presses, "input[aria-label=z0]")
         rows["walk"], rows["walk answer"] = (walk_img, [], missed), (walk_answer, [], missed)
+        rows["drag"] = drag_series(pg, max(3, presses // 5))
         assert not pg.evaluate(srv.ERRORS_JS)
         pg.goto(f"{server.url}/sampling")
         pg.locator("[data-testid=stImage] img").wait_for()
@@ -236,6 +262,9 @@ def main() -> None:
               floor))
     print(row("Sampling st.slider (server rerun), key press -> new 8x8 grid", rows["sampling"][0], floor,
               rows["sampling"][2]))
+    per_move, distinct = rows["drag"]
+    print(row(f"latent walk slider, mouse drag: one move -> image read back ({pct(distinct, 50):.0f} distinct "
+              f"images per 24 moves, {1000 / pct(per_move, 50):.0f} updates/s)", per_move))
     print(row("server: decode one code -> PNG data URL", server["one"]))
     print(row("server: one walk release (1 + 16 x 25 images -> data URLs)", server["release"]))
     verdict = "met" if walk <= TARGET * floor else "NOT met"

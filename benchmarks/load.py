@@ -41,13 +41,13 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import streamlit_server as srv  # noqa: E402
+from support import server as srv  # noqa: E402
+from support.pages import WALK_DIMS as DIMS, walk_decoder  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import pct, server_machine  # noqa: E402
 
 STEPS = 25          # the walk's slider positions (views/latent_walk.py)
-DIMS = 16           # the shipped VAE's code size: one slider per dimension
 TOLERANCE = 3       # uint8 levels: the server decodes in a batch, we decode one code
 
 
@@ -286,28 +286,11 @@ async def together(users: list, step, res: Result, where: str) -> list:
     return going
 
 
-def shipped_vae():
-    """Decodes codes as the walk does, with the shipped 16-d VAE; and the walk's start code."""
-    import aeviz
-    from aeviz import latent
-    from aeviz.checkpoints import SHIPPED_DIR
-    from aeviz.images import to_uint8
-
-    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
-                if aeviz.load_checkpoint(p).config.latent_dim == DIMS)
-    model = aeviz.load_checkpoint(path)
-    base = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)[0]  # image #0: the walk's start
-
-    def decode(z):
-        return [to_uint8(x).astype(np.int16) for x in latent.decode(model, z)]
-    return base, decode
-
-
 async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
               minutes: float = 0, sample_every: float = 1.0, log=print) -> Result:
     from playwright.async_api import async_playwright
 
-    base, decode = shipped_vae()
+    base, decode = walk_decoder()
     res, phase, t0 = Result(users=[]), ["warm-up"], time.time()
 
     def mark(name: str) -> None:

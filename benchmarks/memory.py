@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-import streamlit_server as srv  # noqa: E402
+from support import server as srv  # noqa: E402
 from report import machine_line, print_table  # noqa: E402
 
 
@@ -73,7 +73,7 @@ class Sampler:
 def server_rows() -> list[tuple]:
     from playwright.sync_api import sync_playwright
 
-    from test_e2e import PAGES, TITLES  # the pages, in the sidebar's order
+    from support.pages import PAGES, TITLES  # the pages, in the sidebar's order
 
     if srv.CHROMIUM is None:
         raise SystemExit("chromium is not on PATH; install it (apt-get install chromium) or pass --skip-server.")

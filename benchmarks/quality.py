@@ -82,7 +82,7 @@ def quality_row(source: str, model) -> tuple:
 
 @torch.no_grad()
 def samples_of(model, n: int, train_x) -> tuple[torch.Tensor, str]:
-    if model.has_prior:
+    if model.abilities.prior:
         return model.sample(n, generator=torch.Generator().manual_seed(0)), "N(0, I) prior"
     codes, _ = latent.sample_codes(model, n, seed=0, train_codes=latent.encode_all(model, train_x))
     return latent.decode(model, codes), "Gaussian fitted to train codes"
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
               ("PCA Gaussian, 16 components (baseline)", "", pca_gaussian_samples(train.x, n)),
               ("uniform noise (baseline)", "", torch.rand((n, *train.x.shape[1:]), generator=torch.Generator().manual_seed(0)))]
     for source, model in models:
-        if model.config.dataset == "mnist5k" and model.vector_code:
+        if model.config.dataset == "mnist5k" and model.abilities.vector_code:
             images, how = samples_of(model, n, train.x)
             scored.append((f"{model.config.model}, {source}: {how}", f"`{model.checkpoint_id}`", images))
     sample_rows = [(what, ckpt, *(f"{v:.3f}" for v in judge.score(images))) for what, ckpt, images in scored]

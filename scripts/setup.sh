@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up aeviz in ./.venv on a fresh clone: the package and its dependencies, and with
-# --test the test tools too, including Debian's Chromium for the browser tests.
+# --test the test tools too, including Debian's Chromium for the browser tests and the Debian
+# packages whose photos make the debian-photos dataset.
 #   bash scripts/setup.sh           # to run the dashboard
 #   bash scripts/setup.sh --test    # to run the test suite
 set -euo pipefail
@@ -14,13 +15,32 @@ fi
 extras=""
 if [ "${1:-}" = "--test" ]; then
   extras="[test]"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  apt_updated=""
+  apt_install() {  # apt-get install "$@", after one apt-get update for the whole script
+    [ -n "$apt_updated" ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+  }
   if ! command -v chromium >/dev/null 2>&1; then
     # The end-to-end tests drive the system's Chromium (Playwright cannot download its own here).
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     echo "Installing Chromium for the browser tests (apt-get)..."
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
+  fi
+  # The debian-photos dataset reads the photos these packages install (see the README's Photo
+  # credits); a package is installed only when the file it is checked by is missing.
+  photo_pkgs=""
+  for pkg_file in gcompris-qt-data:gcompris-qt/rcc/categorization.rcc \
+                  lomiri-wallpapers-16.04:backgrounds/Bridge_by_Sander_Klootwijk.jpg \
+                  mate-backgrounds:backgrounds/mate/nature/Aqua.jpg \
+                  palapeli-data:palapeli/collection/citrus-fruits.jpg \
+                  plasma-workspace-wallpapers:wallpapers/Path/contents/images/2560x1600.jpg; do
+    [ -f "/usr/share/${pkg_file#*:}" ] || photo_pkgs="$photo_pkgs ${pkg_file%%:*}"
+  done
+  if [ -n "$photo_pkgs" ]; then
+    echo "Installing the photos of the debian-photos dataset (apt-get):$photo_pkgs"
+    # shellcheck disable=SC2086  # one word per package
+    apt_install --no-install-recommends $photo_pkgs
   fi
 fi
 

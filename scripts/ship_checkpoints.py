@@ -49,7 +49,7 @@ def write_projections(paths) -> None:
 
     for p in paths:
         model = load(p)
-        if not model.vector_code:
+        if not model.abilities.vector_code:
             continue
         for method in ("umap", "pca"):
             key = projection_key(model, "test", method, 2)
@@ -62,9 +62,10 @@ def write_projections(paths) -> None:
 
 def write_manifest(paths) -> None:
     from aeviz.checkpoints import read_meta
+    from aeviz.safefile import write_atomic
 
     lines = ["# Shipped checkpoints", "",
-             "Made by `python scripts/ship_checkpoints.py`, which ran these commands (with `--out checkpoints`).",
+             "Made by `python scripts/ship_checkpoints.py`, which ran these commands (with `--out aeviz/shipped`).",
              "Test figures on each dataset's test split; `psnr_gain` is the PSNR over the noisy input",
              "(gaussian sigma 0.3), `mse_vs_pca` the MSE relative to PCA with as many components as the code.", "",
              "| command | id | test MSE | PSNR (dB) | SSIM | PCA MSE | MSE / PCA | PSNR gain (dB) | -ELBO | size |",
@@ -77,7 +78,7 @@ def write_manifest(paths) -> None:
         lines.append(f"| `{command}` | `{p.stem}` | {f('mse', '.5f')} | {f('psnr', '.2f')} | {f('ssim', '.3f')} | "
                      f"{f('pca_mse', '.5f')} | {f('mse_vs_pca', '.2f')} | {f('psnr_gain', '.2f')} | "
                      f"{f('neg_elbo', '.1f')} | {p.stat().st_size / 1e6:.2f} MB |")
-    (OUT / "MANIFEST.md").write_text("\n".join(lines) + "\n")
+    write_atomic(OUT / "MANIFEST.md", ("\n".join(lines) + "\n").encode(), "the manifest")
     print((OUT / "MANIFEST.md").read_text())
 
 

@@ -1,6 +1,6 @@
-"""Shared fixtures. Every test gets its own checkpoint and projection-cache folders, the
-session its own data folder (never ~/.cache nor the repo's checkpoints/), and torch runs
-on one thread."""
+"""Shared fixtures and the test tiers. Every test gets its own checkpoint and
+projection-cache folders, the session its own data folder (never ~/.cache nor the repo's
+checkpoints/), and torch runs on one thread. Shared helpers (not fixtures) are in support/."""
 from __future__ import annotations
 
 import dataclasses
@@ -18,6 +18,34 @@ torch.set_num_threads(1)
 threadpool_limits(1)
 
 ENV_DIRS = {"AEVIZ_CHECKPOINTS": "checkpoints", "AEVIZ_CACHE": "cache", "AEVIZ_DATA_DIR": "data"}
+
+# --- test tiers: plain `pytest` is the fast tier for development; `pytest --all` (the README's
+# command, and CI's) runs everything. A -m expression picks its own tests instead.
+HEAVY = ("slow", "e2e")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", help="also run the tests marked slow or e2e (the full suite)")
+
+
+def _fast_tier(config) -> bool:
+    return not config.getoption("--all") and not config.option.markexpr
+
+
+def pytest_report_header(config):
+    if _fast_tier(config):
+        return "fast tier: slow and e2e tests skipped; --all runs everything"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _fast_tier(config):
+        return
+    keep, heavy = [], []
+    for item in items:
+        (heavy if any(item.get_closest_marker(m) for m in HEAVY) else keep).append(item)
+    if heavy:
+        config.hook.pytest_deselected(items=heavy)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True, scope="session")

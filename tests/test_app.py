@@ -5,12 +5,10 @@ Images are compared by their media URLs, which hash the image bytes: a different
 a different picture."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,40 +16,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import aeviz
-from aeviz.checkpoints import SHIPPED_DIR
-
-ROOT = Path(__file__).resolve().parent.parent
-# The package's router, so the pages' paths below are relative to it as AppTest wants;
-# the e2e tests run the checkout's app.py shim through `streamlit run`.
-APP = str(ROOT / "aeviz" / "dashboard" / "app.py")
-TIMEOUT = 300  # seconds per run: the CI machines and this one have two slow cores
-PAGES = ["views/reconstructions.py", "views/latent_map.py", "views/interpolation.py", "views/latent_walk.py",
-         "views/sampling.py", "views/denoise.py", "views/colorize.py", "views/train.py"]
-
-
-def shipped(model: str, **config) -> str:
-    for e in aeviz.list_checkpoints([SHIPPED_DIR]):
-        c = e.meta["config"] if e.meta else {}
-        if c.get("model") == model and all(c.get(k) == v for k, v in config.items()):
-            return e.id
-    pytest.fail(f"No shipped {model} checkpoint with {config} in {SHIPPED_DIR}; run scripts/ship_checkpoints.py.")
-
-
-def open_page(page: str, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from support.files import encode
+from support.pages import VIEWS, open_page, rerun, shipped
 
 
 def images(at: AppTest) -> list[str]:
@@ -59,9 +25,7 @@ def images(at: AppTest) -> list[str]:
 
 
 def png_bytes(array: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG")
-    return buf.getvalue()
+    return encode(Image.fromarray(array), "PNG")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -71,7 +35,7 @@ def fresh_caches():
     yield
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", VIEWS)
 def test_every_page_renders_on_the_shipped_default(page):
     at = open_page(page)
     assert not at.error, [e.value for e in at.error]
@@ -92,7 +56,7 @@ def test_code_vector_pages_say_in_one_line_when_they_do_not_apply(page):
 
 
 def test_reconstructions_sort_by_error_changes_the_gallery():
-    at = open_page(PAGES[0])
+    at = open_page(VIEWS[0])
     worst = at.image[0].captions
     at.radio(key="rec_order").set_value("best first")
     best = rerun(at).image[0].captions
@@ -210,28 +174,22 @@ def test_colorize_color_upload_shows_psnr_and_a_gray_one_says_there_is_nothing_t
     assert not rerun(at).error, "a CMYK JPEG is read, not refused"
 
 
-def _saved(im: Image.Image, fmt: str, **kw) -> bytes:
-    buf = io.BytesIO()
-    im.save(buf, format=fmt, **kw)
-    return buf.getvalue()
-
-
 def _odd_upload(kind: str) -> bytes:
     rgb = Image.fromarray((np.arange(24 * 32 * 3).reshape(24, 32, 3) % 251).astype(np.uint8))
     if kind == "palette":
-        return _saved(rgb.convert("P"), "PNG")
+        return encode(rgb.convert("P"), "PNG")
     if kind == "rgba":
-        return _saved(rgb.convert("RGBA"), "PNG")
+        return encode(rgb.convert("RGBA"), "PNG")
     if kind == "16-bit":
-        return _saved(Image.fromarray((np.arange(24 * 32).reshape(24, 32) * 80).astype(np.uint16)), "PNG")
+        return encode(Image.fromarray((np.arange(24 * 32).reshape(24, 32) * 80).astype(np.uint16)), "PNG")
     if kind == "animated gif":
-        return _saved(rgb, "GIF", save_all=True, append_images=[rgb.rotate(90)], duration=100, loop=0)
+        return encode(rgb, "GIF", save_all=True, append_images=[rgb.rotate(90)], duration=100, loop=0)
     if kind == "tiff":
-        return _saved(rgb, "TIFF")
+        return encode(rgb, "TIFF")
     if kind == "truncated":
-        return _saved(rgb, "PNG")[:200]
+        return encode(rgb, "PNG")[:200]
     if kind == "bomb":  # 20 megapixels of one gray: a small file, refused from its header
-        return _saved(Image.new("L", (5000, 4000), 128), "PNG")
+        return encode(Image.new("L", (5000, 4000), 128), "PNG")
     raise ValueError(kind)
 
 
@@ -250,9 +208,7 @@ def test_odd_and_bad_uploads_give_a_result_or_one_clear_message(kind, refused):
 
 
 def _cmyk_jpeg() -> bytes:
-    buf = io.BytesIO()
-    Image.new("CMYK", (24, 16), (0, 128, 255, 0)).save(buf, format="JPEG")
-    return buf.getvalue()
+    return encode(Image.new("CMYK", (24, 16), (0, 128, 255, 0)), "JPEG")
 
 
 def test_train_serves_a_configuration_trained_before_from_the_cache():
@@ -265,6 +221,7 @@ def test_train_serves_a_configuration_trained_before_from_the_cache():
     assert any("served from the cache" in s.value for s in at.success)
 
 
+@pytest.mark.slow
 def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, aeviz_dirs):
     at = open_page("views/train.py")
     at.selectbox(key="tr_model").set_value("vanilla")
@@ -325,7 +282,7 @@ def test_broken_and_corrupt_checkpoints_get_a_message_not_a_traceback(aeviz_dirs
     path.write_bytes(bytes(blob))
     (path.parent / "not-a-checkpoint.safetensors").write_bytes(b"garbage")
     st.cache_data.clear()
-    at = open_page(PAGES[0], checkpoint=path.stem)
+    at = open_page(VIEWS[0], checkpoint=path.stem)
     assert at.error and "checksum" in at.error[0].value
     assert any("unreadable" in e.label for e in at.sidebar.expander)
     st.cache_data.clear()

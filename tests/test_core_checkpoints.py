@@ -13,15 +13,7 @@ from safetensors.torch import save as save_safetensors
 import aeviz
 from aeviz import CheckpointError
 from aeviz.checkpoints import find, list_checkpoints, read_meta, save
-
-
-def make_checkpoint(folder, latent_dim=4, seed=0):
-    """A small real checkpoint (vanilla autoencoder on 8x8 digits) saved at folder/<id>.safetensors."""
-    cfg = aeviz.defaults_for("vanilla", dataset="digits", latent_dim=latent_dim, seed=seed)
-    torch.manual_seed(seed)
-    model = aeviz.build(cfg, (1, 8, 8))
-    meta = {"id": cfg.id, "config": cfg.to_dict(), "image_shape": [1, 8, 8], "test": {"mse": 0.1, "psnr": 10.0}}
-    return save(model, meta, folder / f"{cfg.id}.safetensors"), model
+from support.files import make_checkpoint
 
 
 def assert_clear_refusal(path, *words):

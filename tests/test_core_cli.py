@@ -72,6 +72,7 @@ def test_train_with_an_invalid_value_exits_2_with_one_line(capsys):
     assert_one_line_error(err, "latent_dim")
 
 
+@pytest.mark.slow
 def test_train_prints_the_path_then_finds_it_cached(capsys, aeviz_dirs, monkeypatch):
     code, out, err = run(capsys, *TINY)
     assert code == 0

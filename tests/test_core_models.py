@@ -13,10 +13,7 @@ import torch
 
 import aeviz
 from aeviz.checkpoints import save
-
-# Terms a model reports that train a separate network (the AAE's discriminator), so they
-# are not part of the autoencoder's own "loss".
-SEPARATE_NETWORK_TERMS = {"disc"}
+from aeviz.metrics import evaluate
 
 
 def fit(cfg):
@@ -47,25 +44,64 @@ def test_reconstruction_has_the_input_shape(name):
     assert out.dtype == torch.float32 and 0 <= float(out.min()) and float(out.max()) <= 1
     z = model.encode(model.prepare(x))
     assert z.shape[0] == len(x) and torch.isfinite(z).all()
-    if model.vector_code:
+    if model.abilities.vector_code:
         assert z.shape == (len(x), cfg.latent_dim)
 
 
 @pytest.mark.parametrize("name", sorted(aeviz.MODELS))
-def test_loss_terms_are_named_finite_and_sum_to_loss(name):
+def test_loss_terms_are_named_and_finite_and_train_step_reports_them(name):
     cfg, model, x = batch_for(name, 8)
     terms = model.loss(model.prepare(x), x)
     assert {"loss", "recon"} <= set(terms)
     for key, value in terms.items():
         assert isinstance(key, str) and value.ndim == 0 and torch.isfinite(value), (key, value)
-    # The default configs weigh every penalty by 1 (beta=1), so "loss" is the plain sum.
-    assert cfg.beta == 1.0
-    parts = [v for k, v in terms.items() if k != "loss" and k not in SEPARATE_NETWORK_TERMS]
-    assert float(terms["loss"].detach()) == pytest.approx(float(sum(parts).detach()), rel=1e-5)
-    # train_step reports the same named terms, as floats, for progress bars and logs.
+    # train_step reports the same named terms, as floats, for progress bars and logs, and
+    # any diagnostics apart from them under "diag/".
     step_terms = model.train_step(model.prepare(x), x, model.optimizers(), contextlib.nullcontext)
-    assert set(step_terms) == set(terms)
+    assert {k for k in step_terms if not k.startswith("diag/")} == set(terms)
     assert all(isinstance(v, float) and math.isfinite(v) for v in step_terms.values())
+
+
+def tiny_model(name: str, n: int = 8, **overrides):
+    """A fresh model (seeded) of the tiny config, and n of its images (8x8 digits for the
+    models trained on mnist5k)."""
+    cfg = tiny(name).replace(**overrides)
+    ds = aeviz.load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale)
+    torch.manual_seed(0)
+    return aeviz.build(cfg, ds.image_shape), ds.x[:n]
+
+
+@pytest.mark.parametrize("name", sorted(aeviz.MODELS))
+def test_loss_terms_are_weighted_and_sum_exactly_to_loss(name):
+    # beta 0.5 rather than the default 1, so that an unweighted KL or fooling loss cannot
+    # pass for its weighted term.
+    model, x = tiny_model(name, beta=0.5)
+    terms = model.loss(model.prepare(x), x)
+    parts = torch.stack([value for key, value in terms.items() if key != "loss"])
+    assert torch.allclose(parts.sum(), terms["loss"]), {k: float(v) for k, v in terms.items()}
+    # No diagnostic leaks into the terms: a diagnostic named like a term is not that term.
+    torch.manual_seed(1)  # the VAE samples its code: the same draw for both calls
+    same_terms, diagnostics = model.loss_and_diagnostics(model.prepare(x), x)
+    torch.manual_seed(1)
+    again = model.loss(model.prepare(x), x)
+    assert set(same_terms) == set(terms) and torch.equal(again["loss"], same_terms["loss"])
+    assert not any(key.startswith("diag/") for key in terms)
+    for key, value in diagnostics.items():
+        assert key not in terms or not torch.allclose(terms[key], value), key
+
+
+def test_neg_elbo_is_the_vaes_alone_and_ignores_beta():
+    model, x = tiny_model("vae")
+    model.eval()
+    with torch.no_grad():
+        value = model.neg_elbo(x)
+        assert value.ndim == 0 and torch.isfinite(value) and value > 0
+        weighted, _ = tiny_model("vae", beta=0.5)  # the same seed: the same weights
+        assert torch.equal(weighted.eval().neg_elbo(x), value)
+    assert evaluate(model, x)["neg_elbo"] == pytest.approx(float(value), rel=1e-5)
+    conv, x = tiny_model("conv")
+    assert conv.neg_elbo(x) is None
+    assert "neg_elbo" not in evaluate(conv, x)
 
 
 @functools.lru_cache(maxsize=None)

@@ -183,6 +183,7 @@ print("PATH", path, flush=True)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_two_processes_training_the_same_config_train_once(aeviz_dirs):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}

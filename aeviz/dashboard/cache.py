@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 import aeviz
-from aeviz import data, latent, metrics
+from aeviz import data, latent, metrics, models
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -28,10 +28,16 @@ def checkpoint_table() -> list[dict]:
             rows.append({"id": e.id, "path": str(e.path), "error": e.error, "shipped": shipped})
             continue
         c, test = e.meta["config"], e.meta.get("test", {})
+        if c["model"] not in models.MODELS:  # written by a newer aeviz, or a model registered elsewhere
+            rows.append({"id": e.id, "path": str(e.path), "shipped": shipped,
+                         "error": f"{e.path.name}: this aeviz has no model '{c['model']}'."})
+            continue
+        can = models.abilities(c)
         rows.append({
             "id": e.id, "path": str(e.path), "error": None, "shipped": shipped,
-            "model": c["model"], "dataset": c["dataset"], "latent_dim": c["latent_dim"],
-            "fully_conv": bool(c.get("fully_conv")) or c["model"] == "colorizer",
+            "model": c["model"], "title": models.title(c["model"]), "dataset": c["dataset"],
+            "latent_dim": c["latent_dim"], "vector_code": can.vector_code, "prior": can.prior,
+            "colorizes": can.colorizes, "denoises": c.get("noise", "none") != "none" and not can.colorizes,
             "noise": c.get("noise", "none"), "mse": test.get("mse"), "psnr": test.get("psnr"),
             "mtime": os.path.getmtime(e.path),
         })
@@ -45,10 +51,8 @@ def label(row: dict) -> str:
     """How a checkpoint reads in a picker: model, dataset, code size, test error."""
     if row["error"]:
         return f"{row['id']} (unreadable)"
-    model = row["model"].upper() if row["model"] in ("vae", "aae") else row["model"]
-    if row["model"] == "denoising":
-        model = "denoiser"
-    code = f"{row['latent_dim']}-ch map" if row["fully_conv"] else f"{row['latent_dim']}-d code"
+    model = row["title"]
+    code = f"{row['latent_dim']}-d code" if row["vector_code"] else f"{row['latent_dim']}-ch map"
     where = "shipped" if row["shipped"] else "yours"
     err = f"test MSE {row['mse']:.4f}" if row.get("mse") is not None else "no test figures"
     return f"{model} · {row['dataset']} · {code} · {err} · {where}"
@@ -149,7 +153,7 @@ def apply_model(path: str, mtime: float, data: bytes | None, example: str | None
     model = load_model(path, mtime)
     image = torch.from_numpy(example_photo(example)) if example else decode_image(data)
     gen = torch.Generator().manual_seed(seed)
-    if model.input_kind == "gray":
+    if model.abilities.colorizes:
         fed = aeviz.to_gray(image[None])[0]
         clean = image if image.shape[0] == 3 else None  # a gray upload has no colors to compare with
     else:

@@ -147,7 +147,7 @@ def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
     way. A new server process compiles UMAP's numba code on its first map (tens of seconds):
     this way the user waits for it while reading the training results, not at the map."""
     model = aeviz.load_checkpoint(path)
-    if not model.vector_code:
+    if not model.abilities.vector_code:
         return  # no code vector, no map (the page says so)
     for method in ("pca", "umap"):
         jobs.submit(job_key(model, split, method, 2), model, split, method, 2)

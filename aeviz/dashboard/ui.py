@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from aeviz import models
 from aeviz.checkpoints import CheckpointError, user_dir
 from aeviz.data import DatasetError
 from aeviz.images import encode_png
@@ -20,10 +21,12 @@ SHOWN_PX = 112                  # small images are enlarged to about this size, 
 
 
 def default_checkpoint(rows: list[dict]) -> str | None:
-    """The shipped 16-d VAE on mnist5k: the app opens on a model every view applies to."""
+    """A shipped 16-d model with a prior on mnist5k (the VAE): the app opens on a model every
+    view applies to; then any model with a prior, any with a code vector, anything."""
     usable = [r for r in rows if not r["error"]]
-    for want in (lambda r: r["shipped"] and r["model"] == "vae" and r["latent_dim"] == 16,
-                 lambda r: r["model"] == "vae", lambda r: not r["fully_conv"], lambda r: True):
+    for want in (lambda r: r["shipped"] and r["prior"] and r["vector_code"] and r["latent_dim"] == 16
+                 and r["dataset"] == "mnist5k",
+                 lambda r: r["prior"] and r["vector_code"], lambda r: r["vector_code"], lambda r: True):
         for r in usable:
             if want(r):
                 return r["id"]
@@ -107,10 +110,9 @@ def offer_switch(message: str, want) -> None:
 
 
 def require_code_vector(model, what: str) -> None:
-    if not model.vector_code:
-        kind = "The colorizer" if model.config.model == "colorizer" else "This fully convolutional model"
-        offer_switch(f"{kind} has a feature map, not a code vector, so {what} does not apply; "
-                     "pick a VAE or AE checkpoint.", lambda r: not r["fully_conv"])
+    if not model.abilities.vector_code:
+        offer_switch(f"This {models.title(model.config.model)} is fully convolutional: it has a feature map, not a "
+                     f"code vector, so {what} does not apply; pick a VAE or AE checkpoint.", lambda r: r["vector_code"])
 
 
 def code_space_page(what: str):

@@ -1,54 +1,82 @@
 """The model registry: one dict from name to a spec, and build(cfg) to make one.
 
-Each spec holds the factory, a one-line description and the defaults that make the model
-what its name says (the denoiser's noise, the VAE's loss); a user's config overrides them."""
+Each spec holds the factory, a one-line description, the defaults that make the model
+what its name says (the denoiser's noise, the VAE's loss) and what the model can do
+(Abilities). The views, the CLI and the dashboard ask a spec's abilities, never a name:
+a model registered here (or with register()) shows up everywhere with no other edit.
+
+    MODELS["vae"].abilities.prior            # True: it samples from N(0, I)
+    abilities(cfg).vector_code               # for one config: a fully_conv conv model has none
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import replace
 
 from .aae import AAE
 from .base import Autoencoder
 from .colorizer import Colorizer
 from .conv import build_conv
 from .dense import ContractiveAE, DenseAE, SparseAE
+from .spec import SETTINGS, Abilities, ModelSpec
 from .transformer import TransformerAE
 from .vae import VAE
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    factory: Callable[..., Autoencoder]
-    description: str
-    defaults: dict = field(default_factory=dict)
-
 
 MODELS: dict[str, ModelSpec] = {
     "vanilla": ModelSpec(DenseAE, "one dense layer to the code and one back", {"latent_dim": 32}),
     "deep": ModelSpec(DenseAE, "a stack of dense layers, the decoder mirrors the encoder",
                       {"hidden": (512, 256), "latent_dim": 16}),
     "conv": ModelSpec(build_conv, "strided convolutions, a dense code, transposed convolutions",
-                      {"latent_dim": 16}),
+                      {"latent_dim": 16}, Abilities(settings=("fully_conv",))),
     "denoising": ModelSpec(build_conv, "a conv autoencoder trained to remove noise from its input",
-                           {"noise": "gaussian", "noise_level": 0.3, "latent_dim": 32}),
+                           {"noise": "gaussian", "noise_level": 0.3, "latent_dim": 32},
+                           Abilities(settings=("fully_conv",)), title="denoiser"),
     "sparse": ModelSpec(SparseAE, "a wide code kept sparse by an L1 or KL penalty",
-                        {"hidden": (512,), "latent_dim": 256, "sparsity_weight": 1e-3}),
+                        {"hidden": (512,), "latent_dim": 256, "sparsity_weight": 1e-3},
+                        Abilities(settings=("sparsity",))),
     "contractive": ModelSpec(ContractiveAE, "a sigmoid code penalized by its Jacobian's Frobenius norm",
-                             {"hidden": (256,), "latent_dim": 32, "contractive_weight": 1e-4}),
+                             {"hidden": (256,), "latent_dim": 32, "contractive_weight": 1e-4},
+                             Abilities(settings=("contractive",))),
     "vae": ModelSpec(VAE, "variational: a Gaussian code, KL to N(0, I), weighted by beta",
-                     {"loss": "bce", "latent_dim": 16}),
+                     {"loss": "bce", "latent_dim": 16}, Abilities(prior=True, elbo=True, settings=("beta",)),
+                     title="VAE"),
     "aae": ModelSpec(AAE, "adversarial: a discriminator pushes the codes towards N(0, I)",
-                     {"hidden": (512, 256), "latent_dim": 8}),
+                     {"hidden": (512, 256), "latent_dim": 8}, Abilities(prior=True, settings=("beta",)),
+                     title="AAE"),
     "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
-                           {"dataset": "photos", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64)}),
+                           {"dataset": "photos", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64)},
+                           Abilities(vector_code=False, colorizes=True)),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "lr": 5e-4}),
 }
 
 
+def register(name: str, spec: ModelSpec) -> None:
+    """Add a model to the registry: the CLI, the Train page and every view pick it up."""
+    if not name or not name.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"A model name is letters, digits, '-' and '_', not {name!r}.")
+    MODELS[name] = spec
+
+
+def abilities(cfg) -> Abilities:
+    """What the model of this config (a TrainConfig or its dict) can do: its spec's
+    abilities, with a fully convolutional choice giving a feature map, not a code vector."""
+    get = cfg.get if isinstance(cfg, dict) else lambda k, default=None: getattr(cfg, k, default)
+    spec = MODELS[get("model")]
+    ab = spec.abilities
+    if "fully_conv" in ab.settings and get("fully_conv", False):
+        ab = replace(ab, vector_code=False)
+    return ab
+
+
+def title(name: str) -> str:
+    return MODELS[name].title or name
+
+
 def build(cfg, image_shape) -> Autoencoder:
     """The one place a model is made: from its config and the (C, H, W) of its images."""
-    return MODELS[cfg.model].factory(cfg, tuple(image_shape))
+    model = MODELS[cfg.model].factory(cfg, tuple(image_shape))
+    model.abilities = abilities(cfg)
+    return model
 
 
-__all__ = ["MODELS", "ModelSpec", "Autoencoder", "build"]
+__all__ = ["MODELS", "SETTINGS", "Abilities", "Autoencoder", "ModelSpec", "abilities", "build", "register", "title"]

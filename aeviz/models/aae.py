@@ -9,13 +9,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .base import adam, mlp
+from .base import adam, as_logged, mlp
 from .dense import DenseAE
 
 
 class AAE(DenseAE):
-    has_prior = True
-
     def __init__(self, cfg, image_shape):
         super().__init__(cfg, image_shape)
         self.discriminator = mlp([cfg.latent_dim, 256, 256, 1], act=lambda: nn.LeakyReLU(0.2))
@@ -41,10 +39,16 @@ class AAE(DenseAE):
         return disc, gen
 
     def loss(self, x, target):
+        return self.loss_and_diagnostics(x, target)[0]
+
+    def loss_and_diagnostics(self, x, target):
+        """The autoencoder's terms {"recon", "gen": beta * gen, "loss"}; the discriminator's
+        loss and the unweighted fooling loss train or describe other steps: diagnostics."""
         z = self.encode(x)
         recon = self.recon_loss(self.decode_logits(z), target)
         disc, gen = self.adversarial_terms(z)
-        return {"loss": recon + self.cfg.beta * gen, "recon": recon, "disc": disc, "gen": gen}
+        weighted = self.cfg.beta * gen
+        return {"recon": recon, "gen": weighted, "loss": recon + weighted}, {"disc": disc, "gen": gen}
 
     def train_step(self, x, target, opts, autocast):
         ae_opt, disc_opt, gen_opt = opts
@@ -62,8 +66,9 @@ class AAE(DenseAE):
         disc_opt.step()
         with autocast():
             _, gen = self.adversarial_terms(self.encode(x))
+            weighted = self.cfg.beta * gen
         gen_opt.zero_grad(set_to_none=True)
-        (self.cfg.beta * gen).backward()
+        weighted.backward()
         gen_opt.step()
-        r, d, g = float(recon.detach()), float(disc.detach()), float(gen.detach())
-        return {"loss": r + self.cfg.beta * g, "recon": r, "disc": d, "gen": g}
+        return as_logged({"recon": recon, "gen": weighted, "loss": recon + weighted},
+                         {"disc": disc, "gen": gen})

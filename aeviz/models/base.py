@@ -2,7 +2,14 @@
 
     z = model.encode(x)            # the code used for maps and sliders (the mean, for a VAE)
     x_hat = model.decode(z)
-    terms = model.loss(x, target)  # {"loss": ..., "recon": ..., <named penalties>}
+    terms = model.loss(x, target)  # {"recon": ..., <weighted penalties>, "loss": their sum}
+
+One rule for loss terms: every entry of ``loss()`` other than "loss" is a term already
+multiplied by its weight (the VAE's "kl" is beta * KL), and those terms sum to "loss"
+exactly, so a chart of the terms adds up to the curve of the loss. Figures worth watching
+that are not terms of this loss (the unweighted KL, the AAE discriminator's own loss) are
+diagnostics: ``loss_and_diagnostics()`` returns them beside the terms, and ``train_step``
+reports them to the training loop as floats under keys prefixed ``diag/``.
 
 Subclasses build ``encoder``/``decode_logits``; the shared parts (the reconstruction
 loss, the default optimizer step, sampling from a fitted code distribution) live here.
@@ -17,6 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..config import TrainConfig
+from .spec import Abilities
 
 
 def adam(params, lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Adam:
@@ -26,9 +34,9 @@ def adam(params, lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> torch.
 
 
 class Autoencoder(nn.Module, metaclass=ABCMeta):
-    vector_code = True     # encode() gives (N, latent_dim); False: a spatial feature map
-    has_prior = False      # sample() draws from a prior the model was trained to match
-    input_kind = "image"   # "gray": the model takes the gray image and predicts color
+    # What the model can do, as its registry entry says for its config: build() sets it, and
+    # callers ask it (model.abilities.prior) rather than the model's name or class.
+    abilities = Abilities()
     # fit() lays the weights and each batch out channels-last (NHWC): the conv models' training
     # steps ran 1.14-1.18x faster so (benchmarks/levers.py). Saved weights are plain either way.
     channels_last = False
@@ -68,7 +76,19 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         return terms
 
     def penalties(self, x: torch.Tensor, z: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Named penalty terms on the code, each already multiplied by its weight."""
         return {}
+
+    def loss_and_diagnostics(self, x: torch.Tensor, target: torch.Tensor) -> tuple[dict, dict]:
+        """(loss terms, diagnostics): the terms as loss() gives them, and figures to log that
+        are not part of the loss. A model with diagnostics overrides this and derives loss()
+        from it; the others override loss() alone."""
+        return self.loss(x, target), {}
+
+    def neg_elbo(self, x: torch.Tensor) -> torch.Tensor | None:
+        """-ELBO per image, averaged over the batch, in the loss's units; None for a model
+        that has no evidence lower bound (everything but the VAE)."""
+        return None
 
     def recon_loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Summed over an image's pixels, averaged over the batch: the scale a VAE's ELBO needs."""
@@ -86,13 +106,14 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         return [adam(self.parameters(), self.cfg.lr)]
 
     def train_step(self, x: torch.Tensor, target: torch.Tensor, opts, autocast) -> dict[str, float]:
+        """One optimizer step; returns the loss terms and the "diag/" diagnostics as floats."""
         (opt,) = opts
         with autocast():
-            terms = self.loss(x, target)
+            terms, diagnostics = self.loss_and_diagnostics(x, target)
         opt.zero_grad(set_to_none=True)
         terms["loss"].backward()
         opt.step()
-        return {k: float(v.detach()) for k, v in terms.items()}
+        return as_logged(terms, diagnostics)
 
     # --- sampling ----------------------------------------------------------------------------
     @torch.no_grad()
@@ -101,6 +122,13 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         dev = next(self.parameters()).device
         z = torch.randn(n, self.cfg.latent_dim, generator=generator).to(dev) * temperature
         return self.decode(z).clamp(0, 1)
+
+
+def as_logged(terms: dict, diagnostics: dict) -> dict[str, float]:
+    """What train_step reports: the loss terms, then the diagnostics under "diag/<name>"."""
+    logged = {k: float(v.detach()) for k, v in terms.items()}
+    logged.update({f"diag/{k}": float(v.detach()) for k, v in diagnostics.items()})
+    return logged
 
 
 def mlp(dims: list[int], act=nn.ReLU) -> nn.Sequential:

@@ -14,8 +14,6 @@ AB_SCALE = 110.0  # a and b stay within about +-110 for sRGB colors
 
 
 class Colorizer(FullyConvAE):
-    input_kind = "gray"
-
     def __init__(self, cfg, image_shape):
         super().__init__(cfg, image_shape, in_channels=1, out_channels=2)
 
@@ -38,4 +36,4 @@ class Colorizer(FullyConvAE):
         n = target.shape[0]
         err = F.l1_loss if self.cfg.loss == "l1" else F.mse_loss  # bce has no meaning for signed ab
         recon = err(ab, ab_target, reduction="sum") / n
-        return {"loss": recon, "recon": recon}
+        return {"recon": recon, "loss": recon}

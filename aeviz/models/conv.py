@@ -79,7 +79,6 @@ class FullyConvAE(Autoencoder):
     size, so one network denoises a 32x32 patch or a whole uploaded photo."""
     channels_last = True
 
-    vector_code = False
 
     def __init__(self, cfg, image_shape, in_channels=None, out_channels=None):
         super().__init__(cfg, image_shape)

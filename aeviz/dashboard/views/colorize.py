@@ -9,9 +9,9 @@ from aeviz.images import ImageError
 from aeviz.dashboard import cache, ui
 
 st.title("Colorize")
-colorizers = [r for r in cache.checkpoint_table() if not r["error"] and r["model"] == "colorizer"]
+colorizers = [r for r in cache.checkpoint_table() if not r["error"] and r["colorizes"]]
 if not colorizers:
-    st.info("No colorizer checkpoint yet: train one on the Train page (model 'colorizer', dataset 'photos').")
+    st.info("No colorizer checkpoint yet: train one on the Train page (a model that colorizes, on photos).")
     st.stop()
 
 

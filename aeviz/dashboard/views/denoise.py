@@ -18,7 +18,7 @@ SOURCES = ["upload", "example photo", "dataset images"]
 SHOWN = 8
 
 st.title("Denoise")
-denoisers = [r for r in cache.checkpoint_table() if not r["error"] and r["noise"] != "none" and r["model"] != "colorizer"]
+denoisers = [r for r in cache.checkpoint_table() if not r["error"] and r["denoises"]]
 if not denoisers:
     st.info("No denoising checkpoint yet: train one on the Train page (model 'denoising').")
     st.stop()
@@ -27,7 +27,7 @@ if not denoisers:
 def preferred(source: str) -> dict:
     """Whole photos want a fully convolutional denoiser; dataset images the one trained on them."""
     want_fc = source != "dataset images"
-    return sorted(denoisers, key=lambda r: (r["fully_conv"] != want_fc, not r["shipped"], r["id"]))[0]
+    return sorted(denoisers, key=lambda r: (r["vector_code"] == want_fc, not r["shipped"], r["id"]))[0]
 
 
 @st.fragment
@@ -40,7 +40,7 @@ def page():
         return
     cfg = model.config
     c2.caption(f"Trained on {cfg.dataset} with {cfg.noise} noise at {cfg.noise_level:g}"
-               + ("; fully convolutional, so any image size goes through whole." if row["fully_conv"]
+               + ("; fully convolutional, so any image size goes through whole." if not row["vector_code"]
                   else f"; a dense code, so images are resized to {model.image_shape[-1]} pixels and back."))
     n1, n2, n3 = st.columns(3)
     kinds = list(NOISES) if source != "dataset images" else [k for k in NOISES if k != "none"]

@@ -19,12 +19,12 @@ cfg = model.config
 codes = cache.codes_of(model, split)
 d = codes.shape[1]
 dims = list(range(d)) if d <= MAX_SLIDERS else latent.most_varying(codes, MANY_SHOWN)
-lo, hi = latent.slider_ranges(codes, model.has_prior)
+lo, hi = latent.slider_ranges(codes, model.abilities.prior)
 
 st.title("Latent walk")
 st.caption(f"{cfg.model} on {cfg.dataset}: {d}-d code"
            + (f"; the {len(dims)} dimensions that vary most over the data have sliders" if len(dims) < d else "")
-           + (". Slider ranges: ±3 prior standard deviations." if model.has_prior
+           + (". Slider ranges: ±3 prior standard deviations." if model.abilities.prior
               else ". Slider ranges: the data's mean ± 3 standard deviations per dimension."))
 
 c1, c2, c3 = st.columns([2, 1, 1])
@@ -51,7 +51,7 @@ def sliders():
                 px=max(192, min(320, w * ui.scale_for(h, 224))), aspect=h / w,
                 caption="decoded code (follows the slider you drag)")
     walk.latent_sliders(slider_key, data)
-    if model.has_prior:
+    if model.abilities.prior:
         st.subheader("Traversals: each dimension from −3 to +3 standard deviations")
         show = dims[:MANY_SHOWN]
         grid = cache.decode_codes(model, latent.traversal(z, show, TRAVERSAL))
@@ -63,7 +63,7 @@ def sliders():
 
 sliders()
 
-if model.has_prior and d == 2:
+if model.abilities.prior and d == 2:
     st.subheader("The decoded latent plane")
     grid = cache.decode_codes(model, latent.manifold_codes(15))
     st.image(ui.png(ui.tile(grid, 15, pad=0), 2), caption="z0 left to right, z1 bottom to top, "

@@ -39,7 +39,9 @@ if history:
     df = pd.DataFrame(history)
     left, right = st.columns(2)
     left.caption("Training loss per epoch (its named terms)")
-    charts.line_chart(left, df, "epoch", [c for c in df.columns if c.startswith("train_")], 220)
+    # The loss and the weighted terms that sum to it; not the diagnostics nor the timers.
+    terms = [c for c in df.columns if c.startswith("train_") and not c.startswith(("train_diag/", "train_seconds"))]
+    charts.line_chart(left, df, "epoch", terms, 220)
     right.caption("Test MSE per epoch")
     charts.line_chart(right, df, "epoch", ["test_mse"], 220)
 
@@ -52,19 +54,20 @@ def gallery():
     if cfg.noise != "none" and cfg.noise_level > 0:
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
     rec = cache.reconstructions(path, mtime, split, noisy)
-    pca = cache.pca_reconstructions(path, mtime, split) if model.vector_code and model.input_kind == "image" else None
+    can = model.abilities
+    pca = cache.pca_reconstructions(path, mtime, split) if can.vector_code and not can.colorizes else None
     pages = max(1, -(-len(ds) // PER_PAGE))
     page = c2.number_input(f"Page (of {pages})", 1, pages, 1, key="rec_page")
     order = np.argsort(rec["mse"])
     order = order[::-1] if order_by == "worst first" else order if order_by == "best first" else np.arange(len(ds))
     picked = order[(page - 1) * PER_PAGE: page * PER_PAGE]
 
-    show_original = noisy or model.input_kind == "gray"  # the input is not the clean image then
+    show_original = noisy or model.abilities.colorizes  # the input is not the clean image then
     columns = ["input"] + (["original"] if show_original else []) + ["reconstruction"]
     columns += ["PCA"] if pca is not None else []
     st.caption("Each tile: " + " | ".join(columns) + ". Caption: image number, label, per-image MSE.")
     inputs = rec["inputs"]
-    if model.input_kind == "gray":  # what the colorizer is fed
+    if model.abilities.colorizes:  # what the colorizer is fed
         inputs = model.prepare(torch.from_numpy(inputs)).numpy()
     tiles, captions = [], []
     for i in picked:

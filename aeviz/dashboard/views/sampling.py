@@ -14,11 +14,11 @@ model = ui.current_model()
 ui.require_code_vector(model, "sampling")
 cfg = model.config
 shape = model.image_shape
-if not model.has_prior:
+if not model.abilities.prior:
     ui.dataset_or_stop(model, "train")  # a plain autoencoder samples from its training codes
 
 st.title("Sampling")
-if model.has_prior:
+if model.abilities.prior:
     st.caption(f"{cfg.model} on {cfg.dataset}: codes drawn from the N(0, I) prior it was trained to match, "
                "scaled by the temperature.")
 else:
@@ -32,7 +32,7 @@ def samples():
                             help="Scales the spread of the codes: low gives typical images, high gives odd ones.")
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key="sample_seed"))
     source = "prior"
-    if not model.has_prior:
+    if not model.abilities.prior:
         source = c3.radio("Fitted to the training codes", ["a Gaussian", "a mixture of 10 Gaussians"],
                           key="sample_source", horizontal=True)
     n = GRID * GRID
@@ -40,14 +40,14 @@ def samples():
         codes = cache.mixture_samples_of(model, n, temperature, seed)
         described = "a mixture of 10 Gaussians fitted to the training codes"
     else:
-        train_codes = None if model.has_prior else cache.codes_of(model, "train")
+        train_codes = None if model.abilities.prior else cache.codes_of(model, "train")
         codes, described = latent.sample_codes(model, n, temperature, seed, train_codes)
     images = cache.decode_codes(model, codes)
     label = "Sampled from " + described + f", temperature {temperature:g}, seed {seed}"
-    if not model.has_prior:
+    if not model.abilities.prior:
         label += " (not a prior the model was trained with)"
     st.image(ui.png(ui.tile(images, GRID, pad=1), ui.scale_for(shape[-2], 64)), caption=label, width=min(720, GRID * 80))
-    if model.has_prior:
+    if model.abilities.prior:
         norms = np.linalg.norm(codes, axis=1)
         st.caption(f"Code lengths: mean {norms.mean():.2f} (a {cfg.latent_dim}-d standard Gaussian's are about "
                    f"{np.sqrt(cfg.latent_dim):.2f}; the temperature scales them).")

@@ -10,12 +10,11 @@ import streamlit as st
 
 import aeviz
 from aeviz.checkpoints import find
-from aeviz.config import NOISES, ConfigError
-from aeviz.data import EMBEDDED, TORCHVISION
+from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError
+from aeviz.data import EMBEDDED, INSTALLED, TORCHVISION
 from aeviz.dashboard import cache, charts, jobs, ui
 
-CONV_FAMILY = ("conv", "denoising")
-DATASETS = [*EMBEDDED, *TORCHVISION]
+DATASETS = [*EMBEDDED, *INSTALLED, *TORCHVISION]
 
 st.title("Train")
 trainer = jobs.trainer()
@@ -33,36 +32,49 @@ def _open(checkpoint_id: str) -> None:
     st.session_state[ui.CHECKPOINT_KEY] = checkpoint_id
 
 
-model_name = st.selectbox("Model", sorted(aeviz.MODELS), index=sorted(aeviz.MODELS).index("conv"), key="tr_model",
+names = sorted(aeviz.MODELS)
+model_name = st.selectbox("Model", names, index=names.index(aeviz.TrainConfig().model), key="tr_model",
                           format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}")
 d = aeviz.defaults_for(model_name)
+applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
     c1, c2, c3 = st.columns(3)
     dataset = c1.selectbox("Dataset", DATASETS, index=DATASETS.index(d.dataset), key="tr_dataset",
-                           help="mnist5k, digits and photos ship with aeviz; the others download through torchvision.")
+                           help="mnist5k, digits and photos ship with aeviz; debian-photos needs its Debian packages; "
+                                "the others download through torchvision.")
     latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
     epochs = c3.number_input("Epochs", 1, 200, 5, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
     c4, c5, c6 = st.columns(3)
     lr = c4.number_input("Learning rate", 1e-5, 1.0, d.lr, format="%.5f")
     batch_size = c5.number_input("Batch size", 1, 4096, d.batch_size)
-    loss = c6.selectbox("Reconstruction loss", ["mse", "bce", "l1"], index=["mse", "bce", "l1"].index(d.loss))
-    c7, c8, c9 = st.columns(3)
-    noise = c7.selectbox("Input noise (makes a denoiser)", NOISES, index=NOISES.index(d.noise))
-    noise_level = c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05)
-    beta = c9.number_input("β (KL or adversarial weight)", 0.0, 100.0, d.beta,
-                           disabled=model_name not in ("vae", "aae"))
-    fully_conv = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv,
-                             disabled=model_name not in CONV_FAMILY)
+    loss = c6.selectbox("Reconstruction loss", LOSSES, index=LOSSES.index(d.loss))
+    c7, c8 = st.columns(2)
+    chosen = {
+        "noise": c7.selectbox("Input noise (makes a denoiser)", NOISES, index=NOISES.index(d.noise)),
+        "noise_level": c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05),
+    }
+    # The model's own settings, as its registry entry declares them; no other model shows them.
+    own = st.columns(3)
+    if "beta" in applies:
+        chosen["beta"] = own[0].number_input("β (weight of the prior term)", 0.0, 100.0, d.beta)
+    if "sparsity" in applies:
+        chosen["sparsity"] = own[0].selectbox("Sparsity penalty", SPARSITY, index=SPARSITY.index(d.sparsity))
+        chosen["sparsity_weight"] = own[1].number_input("Sparsity weight", 0.0, 10.0, d.sparsity_weight, format="%.5f")
+        chosen["sparsity_target"] = own[2].number_input("Target activation (KL)", 0.001, 0.999, d.sparsity_target,
+                                                        format="%.3f")
+    if "contractive_weight" in applies:
+        chosen["contractive_weight"] = own[0].number_input("Contractive weight", 0.0, 10.0, d.contractive_weight,
+                                                           format="%.5f")
+    if "fully_conv" in applies:
+        chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     seed = st.columns([1, 2])[0].number_input("Seed", 0, 2**31 - 1, d.seed)
     submitted = st.form_submit_button("Train", type="primary", key="tr_submit")
 
 if submitted:
     try:
         cfg = aeviz.defaults_for(model_name, dataset=dataset, latent_dim=int(latent_dim), epochs=int(epochs),
-                                 lr=float(lr), batch_size=int(batch_size), loss=loss, noise=noise,
-                                 noise_level=float(noise_level), beta=float(beta), seed=int(seed),
-                                 fully_conv=bool(fully_conv) if model_name in CONV_FAMILY else d.fully_conv)
+                                 lr=float(lr), batch_size=int(batch_size), loss=loss, seed=int(seed), **chosen)
     except ConfigError as exc:
         st.error(str(exc))
         cfg = None

@@ -1,6 +1,6 @@
 """A real `streamlit run` on a free loopback port, and the bits of headless Chromium that
-drive it: shared by the end-to-end test, the load test and benchmarks/latency.py and
-benchmarks/load.py (which put this folder on sys.path)."""
+drive it: shared by the end-to-end tests and by benchmarks/latency.py, load.py and
+memory.py (which put tests/ on sys.path)."""
 from __future__ import annotations
 
 import os
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]

@@ -1,0 +1,248 @@
+"""Real colour photographs from Debian packages, read where apt-get put them, never copied.
+
+About 290 free-licensed photos (GCompris' Wikimedia photos inside its Qt resource bundles,
+and the photo wallpapers of Lomiri, MATE, Palapeli and KDE Plasma) make the debian-photos
+dataset. Each photo belongs to a group, its package and series or subject folder; the test
+split holds out whole groups, so no test photo shares a package series or a subject folder
+with a training photo. Decoded photos (long side at most MAX_SIDE) are cached as one .npz in
+the data folder, rebuilt when an installed file changes.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import DatasetError, default_data_dir
+from .qrc import QrcBundle, QrcError
+from .safefile import write_atomic
+
+SHARE = Path("/usr/share")  # where the packages put their files; tests point it elsewhere
+PACKAGES = ("gcompris-qt-data", "lomiri-wallpapers-16.04", "mate-backgrounds", "palapeli-data",
+            "plasma-workspace-wallpapers")
+INSTALL = f"sudo apt-get install --no-install-recommends {' '.join(PACKAGES)}"
+MAX_SIDE = 512           # long side of a cached photo, in pixels: bounds memory (~100 MB in all)
+CACHE_FORMAT = 1         # bump when what the cache holds changes
+TEST_SHARE = (0.15, 0.20)  # the held-out groups hold between these shares of the photos
+SPLIT_SEED = 1           # its draw holds out two whole packages and a GCompris series; seed 0's only two series
+
+# GCompris: activity bundle -> {folder inside the bundle: group}. Each folder's README (inside
+# the bundle) names every photo's author, source and licence; a photo it does not name is left out.
+GCOMPRIS_FOLDERS = {
+    "categorization": {"images/fishes": "fishes", "images/monuments": "monuments", "images/others": "household",
+                       "images/renewable": "renewable-energy", "images/tools": "tools"},
+    "erase": {"": "animals"},
+    "explore_farm_animals": {"animals": "animals"},
+    "explore_monuments": {"": "monuments"},  # the same monuments as categorization's, some the same files
+    "explore_world_animals": {"animals": "animals"},
+    "explore_world_music": {"music": "music"},
+}
+FREE = re.compile(r"public domain|cc0|cc-by(-sa)?[- ][0-9.]+$|gpl|fdl", re.IGNORECASE)
+
+# Photo wallpapers: package -> (group, {file under SHARE: (author, licence)}), as each package's
+# /usr/share/doc/<package>/copyright (and, for Palapeli and Plasma, the metadata beside each
+# photo) states them. Drawings, renders and abstract images in the same folders are not listed.
+_LOMIRI = {f"backgrounds/{name}.jpg": (author, licence) for name, author, licence in [
+    ("Bridge_by_Sander_Klootwijk", "Sander Klootwijk", "CC-BY-SA-4.0"),
+    ("Dragonfly_by_Bolly", "Bolly", "CC-BY-SA-4.0"),
+    ("Picture_0B_by_freespace", 'Trevor "Freespace"', "CC-BY-4.0"),
+    ("Picture_1A_by_freespace", 'Trevor "Freespace"', "CC-BY-4.0"),
+    ("Wine_by_Jakkub_Mede", "Jakub Mede", "CC-BY-4.0"),
+    ("aitzgorri_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
+    ("free_by_Peter_Nerlich", "Peter Nerlich", "CC-BY-SA-4.0"),
+    ("friends_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
+    ("greentock_by_Peter_Nerlich", "Peter Nerlich", "CC-BY-SA-4.0"),
+    ("life_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
+    ("picosdeeuropa_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
+    ("seeding_by_Clements_Engelhardt", "Clemens Engelhardt", "CC0-1.0"),
+    ("sunset_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0")]}
+_MATE = {f"backgrounds/mate/nature/{name}.jpg": (author, "GPL-2+") for name, author in [
+    ("Aqua", "Charles Barbin"), ("Blinds", "Lennart Poettering"), ("Dune", "Marco Cogoni"),
+    ("FreshFlower", "Jens Ansorg"), ("GreenMeadow", "Timothy Schellhase"), ("RainDrops", "blackcombwhistler07"),
+    ("Storm", "Sergey Nazarov"), ("TwoWings", "Charles Barbin"), ("Wood", "Jean-François Fortin Tam")]}
+_PALAPELI = {f"palapeli/collection/{name}.jpg": (author, licence) for name, author, licence in [
+    ("castle-maintenon", "Eric Pouhier", "GFDL"), ("cincinnati-bridge", "Derek Jensen", "public domain"),
+    ("citrus-fruits", "US Department of Agriculture", "public domain"),
+    ("european-honey-bee", "John Severns", "public domain"),
+    ("panther-chameleon-female", "B. Navez and others", "GFDL")]}
+_PLASMA = {f"wallpapers/{name}/contents/images/2560x1600.jpg": (author, "LGPL-3 (GPL-2+ in Debian)")
+           for name, author in [
+    ("BytheWater", "Maciej Wiklo"), ("ColorfulCups", "Dmitri Popov"), ("DarkestHour", "Risto Saukonpää"),
+    ("EveningGlow", "Ian Hex"), ("FallenLeaf", "Martin Klapetek"), ("Kite", "Risto Saukonpää"),
+    ("OneStandsOut", "Risto Saukonpää"), ("Path", "Risto Saukonpää"), ("summer_1am", "Risto Saukonpää")]}
+WALLPAPERS = {
+    "lomiri-wallpapers-16.04": ("lomiri-wallpapers-16.04/16.04", _LOMIRI),
+    "mate-backgrounds": ("mate-backgrounds/nature", _MATE),
+    "palapeli-data": ("palapeli-data/collection", _PALAPELI),
+    "plasma-workspace-wallpapers": ("plasma-workspace-wallpapers/photos", _PLASMA),
+}
+
+
+@dataclass(frozen=True)
+class Photo:
+    key: str          # package:path, unique and stable
+    group: str        # package/series-or-subject: the unit the split holds out
+    credit: str       # author and licence, as the package states them
+    pixels: np.ndarray  # (H, W, 3) uint8, long side at most MAX_SIDE
+
+
+def photos(split: str | None = None) -> list[Photo]:
+    """The collection, or one split of it ("train" or "test"), in a fixed order."""
+    everything = _collection(_stamp(_source_files()))
+    if split is None:
+        return list(everything)
+    test = held_out_groups(_group_sizes(everything))
+    return [p for p in everything if (p.group in test) == (split == "test")]
+
+
+def patches(split: str, patch: int = 32):
+    """The debian-photos dataset: patch x patch RGB tiles, side by side (no overlap, no mirrored
+    copies: ~240 train photos give enough, and ~10,000 train tiles already take 120 MB), each photo
+    shrunk so its long side is 8 patches; label i is the split's photo i, named in classes."""
+    from .data import ImageDataset, photo_patches
+
+    chosen = photos(split)
+    tiles = [photo_patches(p.pixels, patch, patch) for p in chosen]
+    labels = torch.cat([torch.full((len(t),), i, dtype=torch.int64) for i, t in enumerate(tiles)])
+    return ImageDataset("debian-photos", split, torch.cat(tiles), labels, [p.key for p in chosen])
+
+
+def held_out_photo(key: str) -> torch.Tensor:
+    """One whole test photo as a (3, H, W) float tensor in [0, 1], for whole-photo evaluation."""
+    for p in photos("test"):
+        if p.key == key:
+            return torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float() / 255.0
+    raise DatasetError(f"'{key}' is not a test photo of debian-photos; see debian_photos.photos('test').")
+
+
+def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED) -> set[str]:
+    """Whole groups for the test split: the sorted group names in a seeded random order, each
+    taken while the test split stays under share[1] of the photos, until it holds share[0]."""
+    total, held, chosen = sum(sizes.values()), 0, set()
+    for group in np.random.default_rng(seed).permutation(sorted(sizes)):
+        if held >= share[0] * total:
+            break
+        if held + sizes[group] <= share[1] * total:
+            chosen.add(str(group))
+            held += sizes[group]
+    return chosen
+
+
+def _group_sizes(items) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for p in items:
+        sizes[p.group] = sizes.get(p.group, 0) + 1
+    return sizes
+
+
+def _source_files() -> dict[str, list[Path]]:
+    """Every installed file the collection reads, by package; raises when a package is missing."""
+    files = {"gcompris-qt-data": [SHARE / "gcompris-qt/rcc" / f"{name}.rcc" for name in GCOMPRIS_FOLDERS]}
+    files |= {pkg: [SHARE / rel for rel in table] for pkg, (_, table) in WALLPAPERS.items()}
+    missing = [pkg for pkg, paths in files.items() if not all(p.is_file() for p in paths)]
+    if missing:
+        raise DatasetError(f"The debian-photos dataset needs Debian's {', '.join(missing)}: install them with "
+                           f"`{INSTALL}` (or run `bash scripts/setup.sh --test`).")
+    return files
+
+
+def _stamp(files: dict[str, list[Path]]) -> str:
+    """Names what the cache was made from: a package upgrade changes it, and the cache is rebuilt."""
+    seen = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for paths in files.values() for p in paths]
+    return hashlib.sha256(repr((CACHE_FORMAT, MAX_SIDE, seen)).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _collection(stamp: str) -> tuple[Photo, ...]:
+    cached = default_data_dir() / "debian-photos.npz"
+    with contextlib.suppress(OSError, ValueError, KeyError), np.load(cached, allow_pickle=False) as f:
+        if str(f["stamp"]) == stamp:
+            return _unpack(f)
+    try:
+        found = tuple(_decode_all())
+    except (QrcError, OSError) as exc:  # a damaged install (Pillow's decode errors are OSErrors)
+        raise DatasetError(f"Could not read the debian-photos files ({str(exc).rstrip('.')}); reinstall them "
+                           f"with `{INSTALL} --reinstall`.") from None
+    with contextlib.suppress(OSError):  # a read-only data folder: decode again next time
+        write_atomic(cached, lambda f: np.savez(f, stamp=stamp, **_pack(found)), "the photo cache")
+    return found
+
+
+def _decode_all():
+    for key, group, credit, data in [*_gcompris(), *_wallpapers()]:
+        pixels = _decode(data)
+        # A black-and-white picture (R = G = B, give or take JPEG noise) teaches a colorizer
+        # nothing: one GCompris monument is one. Near-gray colour photos (swans on dark water:
+        # 0.6 levels) stay.
+        spread = np.abs(np.diff(pixels.astype(np.int16), axis=2)).mean()
+        if spread >= 0.2:
+            yield Photo(key, group, credit, pixels)
+
+
+def _decode(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        im.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale, far sooner
+        im = im.convert("RGB")
+        im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+        return np.asarray(im, dtype=np.uint8)
+
+
+def _gcompris():
+    """(key, group, credit, bytes) of each photo in the listed folders that its README licenses."""
+    for activity, folders in GCOMPRIS_FOLDERS.items():
+        bundle = QrcBundle.open(SHARE / "gcompris-qt/rcc" / f"{activity}.rcc")
+        names = bundle.names()
+        for folder, subject in folders.items():
+            base = f"gcompris/src/activities/{activity}/resource" + (f"/{folder}" if folder else "")
+            credits = _readme_credits(bundle, base) if f"{base}/README" in names else {}
+            for name in names:
+                rel = name[len(base) + 1:]
+                if name.startswith(base + "/") and rel.endswith(".webp") and rel in credits:
+                    yield f"gcompris-qt-data:{name}", f"gcompris-qt-data/{subject}", credits[rel], bundle.read(name)
+
+
+def _readme_credits(bundle: QrcBundle, base: str) -> dict[str, str]:
+    """{file: "author, licence"} for the freely licensed files a GCompris README names. Its
+    stanzas are "Copyright:", "Source:", "License:" and "Files:" lines, a blank line between."""
+    try:
+        text = bundle.read(f"{base}/README").decode("utf-8", "replace")
+    except QrcError:
+        return {}
+    credits = {}
+    for stanza in re.split(r"\n\s*\n", text):
+        fields = dict(re.findall(r"^(Copyright|License):[ \t]*(.*)$", stanza, re.MULTILINE))
+        files = re.search(r"^Files:(.*)", stanza, re.MULTILINE | re.DOTALL)
+        licence = fields.get("License", "").strip()
+        if files and FREE.search(licence):
+            for name in files.group(1).split():
+                credits[name] = f"{fields.get('Copyright', '').strip()}, {licence}"
+    return credits
+
+
+def _wallpapers():
+    for package, (group, table) in WALLPAPERS.items():
+        for rel, (author, licence) in table.items():
+            yield f"{package}:{rel}", group, f"{author}, {licence}", (SHARE / rel).read_bytes()
+
+
+def _pack(items) -> dict[str, np.ndarray]:
+    return {"pixels": np.concatenate([p.pixels.ravel() for p in items]),
+            "shapes": np.array([p.pixels.shape for p in items], dtype=np.int64),
+            "keys": np.array([p.key for p in items]), "groups": np.array([p.group for p in items]),
+            "credits": np.array([p.credit for p in items])}
+
+
+def _unpack(f) -> tuple[Photo, ...]:
+    pixels, shapes = f["pixels"], f["shapes"]
+    ends = np.cumsum([int(np.prod(s)) for s in shapes])
+    return tuple(Photo(str(k), str(g), str(c), pixels[end - int(np.prod(s)):end].reshape(s))
+                 for k, g, c, s, end in zip(f["keys"], f["groups"], f["credits"], shapes, ends))

@@ -1,0 +1,43 @@
+"""What a registry entry says about a model: how to build it, what it is, its defaults and
+what it can do. Its own module, so the model classes can name their abilities too."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+# The model-specific settings a spec can declare, with the TrainConfig fields each one sets.
+# Every model also takes the general ones (code size, widths, loss, lr, epochs, noise).
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "beta": ("beta",),
+    "sparsity": ("sparsity", "sparsity_weight", "sparsity_target"),
+    "contractive": ("contractive_weight",),
+    "fully_conv": ("fully_conv",),
+}
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What a model can do, so that a page asks `abilities(cfg).prior`, not `name == "vae"`."""
+    vector_code: bool = True      # encode() gives (N, latent_dim): maps, sliders, sampling, PCA
+    colorizes: bool = False       # takes the gray image and gives colour back
+    prior: bool = False           # trained towards N(0, I), so sample() draws from that prior
+    elbo: bool = False            # neg_elbo() gives the model's -ELBO (a likelihood bound)
+    settings: tuple[str, ...] = ()  # keys of SETTINGS that apply to it
+
+    def __post_init__(self):
+        unknown = set(self.settings) - set(SETTINGS)
+        if unknown:
+            raise ValueError(f"Unknown setting(s) {sorted(unknown)}; choose from {sorted(SETTINGS)}.")
+
+    def fields(self) -> set[str]:
+        """The TrainConfig fields of the model-specific settings that apply."""
+        return {f for s in self.settings for f in SETTINGS[s]}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    factory: Callable[..., "Autoencoder"]  # noqa: F821  (models/base.py)
+    description: str
+    defaults: dict = field(default_factory=dict)
+    abilities: Abilities = Abilities()
+    title: str = ""  # how the model reads in a picker ("VAE", "denoiser"); the name when empty

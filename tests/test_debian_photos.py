@@ -1,0 +1,163 @@
+"""The debian-photos dataset: the Qt resource reader, the split by source, the message when the
+packages are missing, and (where they are installed) the dataset itself."""
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+import numpy as np
+import pytest
+import torch
+
+import aeviz
+from aeviz import DatasetError, debian_photos
+from aeviz.qrc import QrcBundle, QrcError
+
+# --- the .rcc reader, on a bundle built here --------------------------------------------------
+
+
+def qt_hash(name: str) -> int:
+    """Qt's qt_hash over UTF-16 code units: rcc sorts a folder's children by it."""
+    h = 0
+    for unit in struct.unpack(f">{len(name)}H", name.encode("utf-16-be")):
+        h = (h << 4) + unit
+        h ^= (h & 0xF0000000) >> 23
+        h &= 0x0FFFFFFF
+    return h
+
+
+def make_rcc(folder: str, files: dict[str, tuple[bytes, bool]]) -> bytes:
+    """A version-3 bundle as Qt's rcc writes it: header, data, names, then the tree of 22-byte
+    nodes (root, the folder, its files sorted by name hash). files: name -> (content, zlib?)."""
+    data, names, name_at = b"", b"", {}
+    for name in (folder, *files):
+        name_at[name] = len(names)
+        names += struct.pack(">HI", len(name), qt_hash(name)) + name.encode("utf-16-be")
+    children = sorted(files, key=qt_hash)
+    file_nodes = b""
+    for name in children:
+        content, compress = files[name]
+        payload = struct.pack(">I", len(content)) + zlib.compress(content) if compress else content
+        file_nodes += struct.pack(">IHHHIQ", name_at[name], 0x01 if compress else 0, 0, 0, len(data), 0)
+        data += struct.pack(">I", len(payload)) + payload
+    tree = struct.pack(">IHIIQ", 0, 0x02, 1, 1, 0)                             # root: 1 child, node 1
+    tree += struct.pack(">IHIIQ", name_at[folder], 0x02, len(files), 2, 0)     # folder: its files from node 2
+    tree += file_nodes
+    header_size = 24
+    data_offset, names_offset = header_size, header_size + len(data)
+    tree_offset = names_offset + len(names)
+    header = b"qres" + struct.pack(">IIIII", 3, tree_offset, data_offset, names_offset, 0)
+    return header + data + names + tree
+
+
+def test_qrc_reads_compressed_and_stored_files():
+    text, blob = b"a photo's credits, " * 40, bytes(range(256))
+    bundle = QrcBundle(make_rcc("img", {"credits.txt": (text, True), "raw.bin": (blob, False)}))
+    assert bundle.names() == ["img/credits.txt", "img/raw.bin"]
+    assert bundle.read("img/credits.txt") == text
+    assert bundle.read("img/raw.bin") == blob
+
+
+@pytest.mark.parametrize("damage", ["not a bundle", "truncated"])
+def test_qrc_refuses_a_damaged_bundle_in_one_sentence(damage):
+    good = make_rcc("img", {"a.txt": (b"x" * 100, True)})
+    bad = b"PK\x03\x04" + good[4:] if damage == "not a bundle" else good[:-30]
+    with pytest.raises(QrcError, match=r"^bundle is .*\.$"):
+        QrcBundle(bad)
+
+
+# --- the split --------------------------------------------------------------------------------
+
+SIZES = {"gcompris/animals": 57, "gcompris/monuments": 74, "gcompris/tools": 38, "gcompris/fishes": 28,
+         "gcompris/renewable": 29, "gcompris/household": 17, "gcompris/music": 9, "lomiri": 13,
+         "mate/nature": 9, "palapeli": 5, "plasma": 9}
+
+
+def test_split_holds_out_whole_groups_deterministically():
+    held = debian_photos.held_out_groups(SIZES)
+    assert held == debian_photos.held_out_groups(dict(reversed(SIZES.items())))  # order given does not matter
+    share = sum(SIZES[g] for g in held) / sum(SIZES.values())
+    assert 0.15 <= share <= 0.20
+    assert set(SIZES) - held  # training keeps some groups
+
+
+# --- the packages missing -----------------------------------------------------------------------
+
+
+def test_missing_packages_say_how_to_install_them_in_one_sentence(monkeypatch, tmp_path):
+    monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
+    aeviz.data._load_cached.cache_clear()  # a dataset loaded earlier in the session is not the point
+    with pytest.raises(DatasetError) as caught:
+        aeviz.load_dataset("debian-photos", "train")
+    message = str(caught.value)
+    assert "apt-get install" in message and all(pkg in message for pkg in debian_photos.PACKAGES)
+    assert message.endswith(".") and not re.search(r"[.!?]\s+[A-Z]", message), message  # one sentence
+
+
+def test_a_damaged_install_says_to_reinstall_in_one_sentence(monkeypatch, tmp_path):
+    """Every file where the packages put it, none of them readable."""
+    monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
+    for _, table in debian_photos.WALLPAPERS.values():
+        for path in table:
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_bytes(b"not a photo")
+    (tmp_path / "gcompris-qt/rcc").mkdir(parents=True)
+    for activity in debian_photos.GCOMPRIS_FOLDERS:
+        (tmp_path / "gcompris-qt/rcc" / f"{activity}.rcc").write_bytes(b"qres" + bytes(30))
+    with pytest.raises(DatasetError) as caught:
+        debian_photos.photos("train")
+    message = str(caught.value)
+    assert "--reinstall" in message and message.endswith(".") and not re.search(r"[.!?]\s+[A-Z]", message), message
+
+
+def test_debian_photos_is_a_named_dataset():
+    assert "debian-photos" in aeviz.data.dataset_names()
+
+
+# --- the dataset, where the packages are installed ----------------------------------------------
+
+def installed() -> bool:
+    try:
+        debian_photos._source_files()
+    except DatasetError:
+        return False
+    return True
+
+
+needs_packages = pytest.mark.skipif(not installed(), reason=f"the photo packages are not installed: {debian_photos.INSTALL}")
+
+
+@pytest.mark.slow  # decodes ~290 photos once per session (about 10 s), then reads its cache
+@needs_packages
+def test_real_photos_split_by_source():
+    aeviz.data._load_cached.cache_clear()
+    test, train = aeviz.load_dataset("debian-photos", "test"), aeviz.load_dataset("debian-photos", "train")
+    for ds in (test, train):
+        assert ds.x.shape[1:] == (3, 32, 32) and len(ds) > 0 and ds.x.dtype == torch.float32
+        assert 0.0 <= float(ds.x.min()) and float(ds.x.max()) <= 1.0
+        assert len(ds.classes) == int(ds.y.max()) + 1  # a label names the photo a patch came from
+    assert not set(test.classes) & set(train.classes)
+    test_photos, train_photos = debian_photos.photos("test"), debian_photos.photos("train")
+    assert not {p.group for p in test_photos} & {p.group for p in train_photos}
+    assert 0.15 <= len(test_photos) / (len(test_photos) + len(train_photos)) <= 0.20
+    # some whole package is held out: none of its photos trains
+    packages = {p.key.split(":")[0] for p in train_photos}
+    assert {p.key.split(":")[0] for p in test_photos} - packages
+    for p in test_photos + train_photos:
+        assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 3 and p.pixels.shape[2] == 3
+        assert max(p.pixels.shape[:2]) <= debian_photos.MAX_SIDE and p.credit
+
+
+@pytest.mark.slow
+@needs_packages
+def test_a_whole_held_out_photo_and_the_cache():
+    first = debian_photos.photos("test")[0]
+    photo = debian_photos.held_out_photo(first.key)
+    assert photo.shape == (3, *first.pixels.shape[:2]) and 0.0 <= float(photo.min()) <= float(photo.max()) <= 1.0
+    with pytest.raises(DatasetError, match="not a test photo"):
+        debian_photos.held_out_photo(debian_photos.photos("train")[0].key)
+    debian_photos._collection.cache_clear()  # read again, from the .npz in the data folder
+    again = debian_photos.photos("test")
+    assert [p.key for p in again] == [p.key for p in debian_photos.photos("test")]
+    assert (again[0].pixels == first.pixels).all()
