@@ -8,15 +8,35 @@
 """
 __version__ = "0.1.0"
 
-from .checkpoints import CheckpointError, list_checkpoints  # noqa: E402
-from .checkpoints import load as load_checkpoint  # noqa: E402
-from .config import ConfigError, TrainConfig, defaults_for  # noqa: E402
-from .data import DatasetError, corrupt, load_dataset, to_gray  # noqa: E402
-from .models import MODELS, build  # noqa: E402
-from .training import TrainingDiverged, train  # noqa: E402
+import importlib
 
-__all__ = [
-    "CheckpointError", "ConfigError", "DatasetError", "MODELS", "TrainConfig", "TrainingDiverged",
-    "build", "corrupt", "defaults_for", "list_checkpoints", "load_checkpoint", "load_dataset",
-    "to_gray", "train", "__version__",
-]
+# The public names, each from the module that defines it. They load on first use (PEP 562),
+# so what needs no torch (`aeviz --help`, `aeviz app` handing over to Streamlit, the
+# config) does not wait the 2 s its import takes here.
+_EXPORTS = {
+    "CheckpointError": "checkpoints", "list_checkpoints": "checkpoints", "load_checkpoint": ("checkpoints", "load"),
+    "ConfigError": "config", "TrainConfig": "config", "defaults_for": "config",
+    "DatasetError": "data", "corrupt": "data", "load_dataset": "data", "to_gray": "data",
+    "MODELS": "models", "build": "models",
+    "TrainingDiverged": "training", "train": "training",
+}
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name: str):
+    where = _EXPORTS.get(name)
+    if where is None:  # a submodule (aeviz.latent), or nothing
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'aeviz' has no attribute '{name}'") from None
+    module, attr = where if isinstance(where, tuple) else (where, name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    globals()[name] = value  # once found, an ordinary attribute
+    return value
+
+
+def __dir__():
+    return __all__

@@ -41,8 +41,8 @@ def ssim(a: torch.Tensor, b: torch.Tensor, win: int = SSIM_WINDOW) -> torch.Tens
     return ssim_map.flatten(1).mean(1)
 
 
-def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
-    """x reconstructed by PCA with k components fitted on train_x: the linear baseline
+def pca_basis(train_x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The mean and the k principal axes (D, k) of train_x, as float64: the linear baseline
     beside an autoencoder with a k-dimensional code. Exact PCA from the eigenvectors of the
     smaller of the data's two Gram matrices (D x D pixels, or N x N images): quicker than an
     SVD of the N x D data on the dashboard's first page, and large color images never need
@@ -53,13 +53,24 @@ def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Ten
     centered = a - mean
     if a.shape[1] <= a.shape[0]:
         _, vectors = torch.linalg.eigh(centered.T @ centered)  # eigenvalues ascending
-        v = vectors[:, -k:]
-    else:  # the image side: each axis is centered.T @ u, normalised; a zero-variance one is dropped
-        values, u = torch.linalg.eigh(centered @ centered.T)
-        v = centered.T @ u[:, -k:]
-        v = v / v.norm(dim=0).clamp_min(1e-12) * (values[-k:] > 1e-9 * values[-1])
+        return mean, vectors[:, -k:]
+    # The image side: each axis is centered.T @ u, normalised; a zero-variance one is dropped.
+    values, u = torch.linalg.eigh(centered @ centered.T)
+    v = centered.T @ u[:, -k:]
+    return mean, v / v.norm(dim=0).clamp_min(1e-12) * (values[-k:] > 1e-9 * values[-1])
+
+
+def pca_project(x: torch.Tensor, mean: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:
+    """x reconstructed from its coefficients on the axes of pca_basis() (in float64, which
+    pca_basis gives; a basis read back from disk in float32 is widened)."""
+    mean, axes = mean.double(), axes.double()
     b = x.flatten(1).double() - mean
-    return ((b @ v) @ v.T + mean).clamp(0, 1).float().view_as(x)
+    return ((b @ axes) @ axes.T + mean).clamp(0, 1).float().view_as(x)
+
+
+def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:
+    """x reconstructed by PCA with k components fitted on train_x."""
+    return pca_project(x, *pca_basis(train_x, k))
 
 
 def pca_mse(train_x: torch.Tensor, test_x: torch.Tensor, k: int) -> float:

@@ -233,21 +233,20 @@ def main() -> None:
     ap.add_argument("--presses", type=int, default=50, help="timed key presses per slider")
     ap.add_argument("--launches", type=int, default=3, help="fresh servers for the startup time")
     ap.add_argument("--decodes", type=int, default=200, help="server-side decodes timed")
+    ap.add_argument("--startup-only", action="store_true", help="only the startup rows (process start -> first page)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
     if srv.CHROMIUM is None:
         sys.exit("chromium is not on PATH (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
-    server = server_side(args.decodes)
+    server = None if args.startup_only else server_side(args.decodes)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
         up, drawn, first = startup(browser, args.launches)
-        rows = browser_side(browser, args.presses, Path(tmp))
+        rows = None if args.startup_only else browser_side(browser, args.presses, Path(tmp))
         version = browser.version
         browser.close()
-    floor = pct(rows["floor"][0], 50)
-    walk = pct(rows["walk"][0], 50)
     print(textwrap.dedent(f"""
         Machine: {server_machine()}, Chromium {version}
 
@@ -256,6 +255,10 @@ def main() -> None:
         | startup: `streamlit run app.py` -> server answers | {len(up)} | {pct(up, 50) * 1000:.0f} | {pct(up, 95) * 1000:.0f} | |
         | startup, first launch ever (data parsed): `streamlit run app.py` -> first page fully drawn | 1 | {first * 1000:.0f} | | |
         | startup, later launches: `streamlit run app.py` -> first page fully drawn | {len(drawn)} | {pct(drawn, 50) * 1000:.0f} | {pct(drawn, 95) * 1000:.0f} | |""").strip())
+    if rows is None:
+        return
+    floor = pct(rows["floor"][0], 50)
+    walk = pct(rows["walk"][0], 50)
     print(row("floor: bare st.slider + st.image, key press -> new image", rows["floor"][0], None, rows["floor"][2]))
     print(row("latent walk slider, key press -> new image (in the browser)", rows["walk"][0], floor, rows["walk"][2]))
     print(row("latent walk slider, key press -> server's exact decode and strips shown", rows["walk answer"][0],

@@ -35,20 +35,28 @@ def main() -> int:
         done = subprocess.run(args, env=env, check=True, stdout=subprocess.PIPE, text=True)
         print(done.stdout, end="")
         paths.append(Path(done.stdout.strip().splitlines()[-1]))
-    write_projections(paths)
+    write_projections(paths)  # and the errors
     write_manifest(paths)
     return 0
 
 
 def write_projections(paths) -> None:
-    """Ship the test split's UMAP and PCA maps beside each checkpoint (read before any cache)."""
+    """Ship the test split's UMAP and PCA maps beside each checkpoint (read before any cache),
+    and the per-image errors the Reconstructions page opens on (its first page)."""
     import shutil
 
+    from aeviz import errors
     from aeviz.checkpoints import load
     from aeviz.latent import cache_dir, cached_projection, projection_key
 
     for p in paths:
         model = load(p)
+        noisy = errors.noisy_by_default(model)
+        name = f"{errors.key(model, 'test', noisy)}.npz"
+        if not (OUT / name).exists():
+            errors.cached_errors(model, "test", noisy)
+            shutil.copyfile(cache_dir() / name, OUT / name)
+        print(f"errors: {name}")
         if not model.abilities.vector_code:
             continue
         for method in ("umap", "pca"):

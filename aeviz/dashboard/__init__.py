@@ -1,2 +1,3 @@
-"""The Streamlit dashboard's shared parts: caches, background jobs, the latent map figure,
-the latent-slider component and small UI helpers. The pages themselves live in views/."""
+"""The Streamlit dashboard: caches, background jobs, the latent map figure, the
+latent-slider component and small UI helpers; the pages live in views/, the router in
+app.py."""

@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 import aeviz
-from aeviz import data, latent, metrics, models
+from aeviz import data, errors, latent, metrics, models
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -83,22 +83,33 @@ def reconstructions(path: str, mtime: float, split: str, noisy: bool) -> dict:
     """Inputs, reconstructions and per-image MSE of a whole split (noisy: the model's own
     training corruption is applied first, so a denoiser is shown doing its job)."""
     model = load_model(path, mtime)
-    cfg = model.config
     x = dataset_for(model, split).x
-    gen = torch.Generator().manual_seed(cfg.seed)
-    inputs = aeviz.corrupt(x, cfg.noise, cfg.noise_level, gen) if noisy else x
+    inputs = errors.inputs(model, x, noisy)
     out = metrics.reconstruct_all(model, model.prepare(inputs))
     return {"inputs": inputs.numpy(), "outputs": out.numpy(),
             "mse": metrics.mse_per_image(out, x).numpy()}
 
 
-@st.cache_data(show_spinner="Fitting the PCA baseline…", max_entries=8)
-def pca_reconstructions(path: str, mtime: float, split: str) -> dict:
-    """PCA with as many components as the code, fitted on the training split."""
+@st.cache_data(show_spinner="Measuring every image's error…", max_entries=16)
+def split_errors(path: str, mtime: float, split: str, noisy: bool) -> errors.Errors:
+    """Per-image errors of the model and of PCA over a split (from disk when known)."""
+    return errors.cached_errors(load_model(path, mtime), split, noisy)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def shown_images(path: str, mtime: float, split: str, noisy: bool, indices: tuple) -> dict:
+    """What the gallery shows for some images of a split: the input the model was fed, its
+    reconstruction and, for a model with a code vector, PCA's at the same code size."""
     model = load_model(path, mtime)
-    train_x, x = dataset_for(model, "train").x, dataset_for(model, split).x
-    recon = metrics.pca_reconstruct(train_x, x, model.config.latent_dim)
-    return {"outputs": recon.numpy(), "mse": metrics.mse_per_image(recon, x).numpy()}
+    x = dataset_for(model, split).x
+    idx = list(indices)
+    fed = errors.inputs(model, x, noisy)[idx]
+    out = {"inputs": model.prepare(fed).numpy() if model.abilities.colorizes else fed.numpy(),
+           "outputs": metrics.reconstruct_all(model, model.prepare(fed)).numpy(), "originals": x[idx].numpy()}
+    errs = split_errors(path, mtime, split, noisy)
+    if errs.pca_axes is not None:
+        out["pca"] = metrics.pca_project(x[idx], torch.from_numpy(errs.pca_mean), torch.from_numpy(errs.pca_axes)).numpy()
+    return out
 
 
 @st.cache_data(show_spinner="Encoding the images…", max_entries=16)

@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
+from aeviz import errors
 from aeviz.dashboard import cache, charts, ui
 
 PER_PAGE = 24
@@ -51,39 +51,34 @@ def gallery():
     c1, c2, c3 = st.columns([2, 1, 1])
     order_by = c1.radio("Order", ["worst first", "best first", "dataset order"], horizontal=True, key="rec_order")
     noisy = False
-    if cfg.noise != "none" and cfg.noise_level > 0:
+    if errors.noisy_by_default(model):
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
-    rec = cache.reconstructions(path, mtime, split, noisy)
-    can = model.abilities
-    pca = cache.pca_reconstructions(path, mtime, split) if can.vector_code and not can.colorizes else None
+    errs = cache.split_errors(path, mtime, split, noisy)
+    mse, pca_mse = errs.mse, errs.pca_mse
     pages = max(1, -(-len(ds) // PER_PAGE))
     page = c2.number_input(f"Page (of {pages})", 1, pages, 1, key="rec_page")
-    order = np.argsort(rec["mse"])
+    order = np.argsort(mse)
     order = order[::-1] if order_by == "worst first" else order if order_by == "best first" else np.arange(len(ds))
     picked = order[(page - 1) * PER_PAGE: page * PER_PAGE]
+    shown = cache.shown_images(path, mtime, split, noisy, tuple(int(i) for i in picked))
 
     show_original = noisy or model.abilities.colorizes  # the input is not the clean image then
     columns = ["input"] + (["original"] if show_original else []) + ["reconstruction"]
-    columns += ["PCA"] if pca is not None else []
+    columns += ["PCA"] if pca_mse is not None else []
     st.caption("Each tile: " + " | ".join(columns) + ". Caption: image number, label, per-image MSE.")
-    inputs = rec["inputs"]
-    if model.abilities.colorizes:  # what the colorizer is fed
-        inputs = model.prepare(torch.from_numpy(inputs)).numpy()
     tiles, captions = [], []
-    for i in picked:
-        row = [inputs[i]] + ([ds.x[i].numpy()] if show_original else []) + [rec["outputs"][i]]
-        row += [pca["outputs"][i]] if pca is not None else []
+    for j, i in enumerate(picked):
+        row = [shown["inputs"][j]] + ([shown["originals"][j]] if show_original else []) + [shown["outputs"][j]]
+        row += [shown["pca"][j]] if pca_mse is not None else []
         tiles.append(ui.side_by_side(row))
         label = f" · {ds.classes[int(ds.y[i])] if ds.classes else int(ds.y[i])}" if ds.y is not None else ""
-        pca_err = f" (PCA {pca['mse'][i]:.4f})" if pca is not None else ""
-        captions.append(f"#{i}{label} · MSE {rec['mse'][i]:.4f}{pca_err}")
+        pca_err = f" (PCA {pca_mse[i]:.4f})" if pca_mse is not None else ""
+        captions.append(f"#{i}{label} · MSE {mse[i]:.4f}{pca_err}")
     ui.pictures(st, tiles, captions, ui.scale_for(ds.x.shape[-2], 84))
 
-    counts, edges = np.histogram(rec["mse"], bins=30)
-    st.caption(f"Per-image MSE over the {split} split: mean {rec['mse'].mean():.5f}, "
-               f"worst {rec['mse'].max():.5f} (image #{int(np.argmax(rec['mse']))}).")
-    centers = [f"{(a + b) / 2:.4f}" for a, b in zip(edges[:-1], edges[1:])]  # equal width: they sort as numbers
-    st.bar_chart(pd.DataFrame({"MSE": centers, "images": counts}), x="MSE", y="images", height=220)
+    st.caption(f"Per-image MSE over the {split} split: mean {mse.mean():.5f}, "
+               f"worst {mse.max():.5f} (image #{int(np.argmax(mse))}).")
+    charts.histogram(st, mse, "per-image MSE", 220)
 
 
 gallery()

@@ -1,0 +1,72 @@
+"""Per-image reconstruction error of a split, the model's and PCA's at the same code size:
+what the Reconstructions page sorts by (worst first: the anomalies) and draws as a
+histogram. Computed once per checkpoint, split and input noise, and kept on disk like the
+maps (beside a shipped checkpoint, else in the user's cache) together with the PCA basis,
+so a page decodes only the images it shows: the dashboard's first page no longer
+reconstructs a whole split before it can draw."""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import corrupt, load_dataset
+from .latent import cache_dir
+from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
+from .safefile import write_atomic
+
+
+@dataclass
+class Errors:
+    mse: np.ndarray                      # (N,) the model's per-image MSE against the clean image
+    pca_mse: np.ndarray | None = None    # (N,) PCA's, for a model with a code vector
+    pca_mean: np.ndarray | None = None   # (D,) and (D, k): the PCA fitted on the training split
+    pca_axes: np.ndarray | None = None
+
+
+def noisy_by_default(model) -> bool:
+    """A denoiser's reconstructions are first shown on inputs with its training noise."""
+    return model.config.noise != "none" and model.config.noise_level > 0
+
+
+def inputs(model, x: torch.Tensor, noisy: bool) -> torch.Tensor:
+    """What the model is fed for the clean images x: with its own training noise when noisy
+    (seeded by its config, so image i gets the same noise whichever images are asked for)."""
+    cfg = model.config
+    if not noisy:
+        return x
+    return corrupt(x, cfg.noise, cfg.noise_level, torch.Generator().manual_seed(cfg.seed))
+
+
+def key(model, split: str, noisy: bool) -> str:
+    checksum = model.meta.get("checksum", "")[:12]
+    return f"{model.checkpoint_id}.{checksum}.{split}.errors{'-noisy' if noisy else ''}"
+
+
+def cached_errors(model, split: str = "test", noisy: bool = False, with_pca: bool = True,
+                  data_dir=None) -> Errors:
+    """The split's per-image errors, from disk when computed before, else computed and saved."""
+    name = f"{key(model, split, noisy)}.npz"
+    for p in (Path(model.path).parent / name, cache_dir() / name):
+        if p.is_file():
+            try:
+                with np.load(p, allow_pickle=False) as f:
+                    return Errors(**{k: f[k] for k in f.files})
+            except (OSError, ValueError, TypeError):
+                pass  # an unreadable cache file is computed again and overwritten
+    cfg = model.config
+    x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
+    out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
+    errors = Errors(mse_per_image(out, x).numpy())
+    if with_pca and model.abilities.vector_code and not model.abilities.colorizes:
+        train_x = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir).x
+        mean, axes = pca_basis(train_x, cfg.latent_dim)
+        errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
+        errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()
+    arrays = {k: v for k, v in vars(errors).items() if v is not None}
+    with contextlib.suppress(OSError):  # a read-only cache: computed again next time
+        write_atomic(cache_dir() / name, lambda f: np.savez(f, **arrays), "the reconstruction errors")
+    return errors

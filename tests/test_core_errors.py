@@ -1,0 +1,57 @@
+"""Per-image errors (aeviz.errors): what the Reconstructions page sorts by, computed once
+per checkpoint and split and read back from disk, shipped beside the shipped checkpoints."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import aeviz
+from aeviz import errors, metrics
+from aeviz.checkpoints import SHIPPED_DIR
+
+
+@pytest.fixture(scope="module")
+def shipped_vae():
+    (path,) = [p for p in SHIPPED_DIR.glob("vae-*.safetensors")
+               if aeviz.checkpoints.read_meta(p)["config"]["latent_dim"] == 16]
+    return aeviz.load_checkpoint(path)
+
+
+def test_errors_are_the_per_image_mse_and_pcas_and_are_read_back(shipped_vae, aeviz_dirs, monkeypatch):
+    monkeypatch.setattr(shipped_vae, "path", aeviz_dirs.checkpoints / "elsewhere.safetensors")  # no shipped copy
+    test = aeviz.load_dataset("mnist5k", "test")
+    got = errors.cached_errors(shipped_vae, "test")
+    want = metrics.mse_per_image(metrics.reconstruct_all(shipped_vae, test.x), test.x).numpy()
+    np.testing.assert_allclose(got.mse, want, rtol=1e-5)
+    train = aeviz.load_dataset("mnist5k", "train")
+    pca = metrics.pca_reconstruct(train.x, test.x, 16)
+    np.testing.assert_allclose(got.pca_mse, metrics.mse_per_image(pca, test.x).numpy(), rtol=1e-4, atol=1e-7)
+    # The saved basis gives PCA's images back for any subset.
+    some = metrics.pca_project(test.x[:5], torch.from_numpy(got.pca_mean), torch.from_numpy(got.pca_axes))
+    assert float((some - pca[:5]).abs().max()) < 1e-4
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("computed again instead of read from disk")
+    monkeypatch.setattr(errors, "reconstruct_all", no_model)
+    again = errors.cached_errors(shipped_vae, "test")
+    np.testing.assert_array_equal(again.mse, got.mse)
+
+
+def test_shipped_checkpoints_ship_their_first_pages_errors():
+    for p in SHIPPED_DIR.glob("*.safetensors"):
+        model = aeviz.load_checkpoint(p)
+        name = f"{errors.key(model, 'test', errors.noisy_by_default(model))}.npz"
+        assert (SHIPPED_DIR / name).is_file(), f"{name} is missing: run scripts/ship_checkpoints.py"
+        with np.load(SHIPPED_DIR / name) as f:
+            assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6
+
+
+def test_a_denoisers_noisy_inputs_are_the_same_for_any_subset(aeviz_dirs):
+    model = aeviz.build(aeviz.defaults_for("denoising"), (1, 28, 28))
+    model.config = model.cfg
+    x = aeviz.load_dataset("mnist5k", "test").x[:20]
+    whole = errors.inputs(model, x, noisy=True)
+    assert not torch.equal(whole, x)
+    assert torch.equal(errors.inputs(model, x, noisy=True)[[3, 7]], whole[[3, 7]])
+    assert torch.equal(errors.inputs(model, x, noisy=False), x)
