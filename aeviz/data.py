@@ -63,6 +63,11 @@ def load_dataset(name: str, split: str = "train", image_size: int = 0, grayscale
     return ImageDataset(ds.name, ds.split, ds.x, ds.y, ds.classes, ds.skipped)
 
 
+def forget_loaded() -> None:
+    """Drop the datasets kept in memory, so the next load_dataset() reads them again."""
+    _load_cached.cache_clear()
+
+
 def default_data_dir() -> Path:
     import os
     return Path(os.environ.get("AEVIZ_DATA_DIR", Path.home() / ".cache" / "aeviz" / "data"))

@@ -140,7 +140,7 @@ def cached_projection(model, split: str = "test", method: str = "umap", dim: int
     for p in (Path(model.path).parent / f"{key}.npz", cache_dir() / f"{key}.npz"):
         if p.is_file():
             try:
-                return _read(p, method)
+                return read_projection(p, method)
             except (OSError, ValueError, KeyError):
                 pass  # an unreadable cache file is recomputed and overwritten
     if on_miss:
@@ -152,11 +152,11 @@ def cached_projection(model, split: str = "test", method: str = "umap", dim: int
     proj = Projection(coords, codes, None if ds.y is None else ds.y.numpy(), method)
     if dim == 2:
         proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
-    _write(cache_dir() / f"{key}.npz", proj)
+    write_projection(cache_dir() / f"{key}.npz", proj)
     return proj
 
 
-def _write(path: Path, proj: Projection) -> None:
+def write_projection(path: Path, proj: Projection) -> None:
     arrays = {"coords": proj.coords, "codes": proj.codes}
     if proj.labels is not None:
         arrays["labels"] = proj.labels
@@ -166,7 +166,7 @@ def _write(path: Path, proj: Projection) -> None:
     write_atomic(path, lambda f: np.savez(f, **arrays), "the projection")  # whole or absent
 
 
-def _read(path: Path, method: str) -> Projection:
+def read_projection(path: Path, method: str) -> Projection:
     with np.load(path, allow_pickle=False) as f:
         inv = [f[f"inv{i}"] for i in range(6)] if "inv0" in f else None
         return Projection(f["coords"], f["codes"], f["labels"] if "labels" in f else None, method, inv,

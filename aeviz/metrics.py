@@ -91,7 +91,6 @@ def evaluate(model, test_x: torch.Tensor, train_x: torch.Tensor | None = None, s
     """Test metrics for whatever the model does: reconstruct, denoise, or colorize."""
     cfg = model.cfg
     model.eval()
-    dev = next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed)
     inputs = model.prepare(corrupt(test_x, cfg.noise, cfg.noise_level, gen))
     out = reconstruct_all(model, inputs)
@@ -105,8 +104,17 @@ def evaluate(model, test_x: torch.Tensor, train_x: torch.Tensor | None = None, s
     if model.abilities.vector_code and train_x is not None:
         m["pca_mse"] = pca_mse(train_x, test_x, cfg.latent_dim)
         m["mse_vs_pca"] = m["mse"] / max(m["pca_mse"], 1e-12)
-    # -ELBO per image, for models that have one (None from the others).
-    neg_elbo = [(model.neg_elbo(x.to(dev)), len(x)) for x in test_x.split(256)]
-    if neg_elbo[0][0] is not None:
-        m["neg_elbo"] = sum(float(value) * n for value, n in neg_elbo) / len(test_x)
+    elbo = mean_neg_elbo(model, test_x)
+    if elbo is not None:
+        m["neg_elbo"] = elbo
     return m
+
+
+@torch.no_grad()
+def mean_neg_elbo(model, x: torch.Tensor, batch: int = 256) -> float | None:
+    """-ELBO per image over x, for a model that has one (None for the others)."""
+    dev = next(model.parameters()).device
+    parts = [(model.neg_elbo(b.to(dev)), len(b)) for b in x.split(batch)]
+    if parts[0][0] is None:
+        return None
+    return sum(float(value) * n for value, n in parts) / len(x)

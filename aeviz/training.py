@@ -17,7 +17,7 @@ from . import __version__, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
 from .config import TrainConfig
 from .data import corrupt, load_dataset
-from .metrics import evaluate, mse_per_image, reconstruct_all
+from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
 from .models import build
 
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
@@ -119,6 +119,8 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         _check_weights(model, cfg, epoch)
         logs = {f"train_{k}": v / steps for k, v in sums.items()}
         logs["test_mse"] = _test_mse(model, test_ds.x, cfg)
+        if model.abilities.elbo:  # a VAE's own measure, per epoch: time to quality can be read on it
+            logs["test_neg_elbo"] = mean_neg_elbo(model, test_ds.x)
         logs["epoch"], logs["seconds"] = epoch, time.perf_counter() - started
         logs["train_seconds"] = stepping  # the optimizer steps alone, for speed comparisons
         history.append(logs)

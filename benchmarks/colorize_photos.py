@@ -1,7 +1,18 @@
-"""The shipped colorizer on whole photos: PSNR of its output and of the gray image itself
-against the true colors, through aeviz.apply.run_on_image (tiled, any size).
+"""A colorizer on whole photos: PSNR of its output and of the gray image itself against the
+true colors, through aeviz.apply.run_on_image (tiled, any size).
 
-    python benchmarks/colorize_photos.py"""
+    python benchmarks/colorize_photos.py                       # the shipped colorizer, scikit-image photos
+    python benchmarks/colorize_photos.py --checkpoint ID --debian-test [--grid out.png]
+
+--debian-test runs on every held-out photo of the debian-photos dataset (whole packages and
+series no training photo comes from), each shrunk as the dataset's patches are (long side
+256 px), and prints the median gain over the gray image and the worst photo; --grid writes
+gray | colorized | original rows of some of them, to look at."""
+from __future__ import annotations
+
+import argparse
+import statistics
+
 import skimage.data
 import torch
 from sklearn.datasets import load_sample_image
@@ -16,17 +27,57 @@ PHOTOS = {
     "flower (unseen)": lambda: load_sample_image("flower.jpg"),
     "chelsea, the cat (unseen)": skimage.data.chelsea,
 }
+LONG_SIDE = 256  # the debian-photos patches are cut from photos of this long side
 
 
-def main():
-    model = aeviz.load_checkpoint(CHECKPOINT)
-    print("| photo | colorized PSNR (dB) | gray image PSNR (dB) |")
-    print("|---|---|---|")
+def debian_test_photos():
+    from aeviz import debian_photos
+
+    for p in debian_photos.photos("test"):
+        x = torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0
+        h, w = x.shape[-2:]
+        f = LONG_SIDE / max(h, w)
+        x = torch.nn.functional.interpolate(x, size=(round(h * f), round(w * f)), mode="bilinear",
+                                            antialias=True, align_corners=False).clamp(0, 1)
+        yield p.key, x
+
+
+def skimage_photos():
     for name, load in PHOTOS.items():
-        x = torch.from_numpy(load().copy()).permute(2, 0, 1).float()[None] / 255.0
+        yield name, torch.from_numpy(load().copy()).permute(2, 0, 1).float()[None] / 255.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--checkpoint", default=CHECKPOINT)
+    ap.add_argument("--debian-test", action="store_true", help="the held-out photos of debian-photos")
+    ap.add_argument("--grid", help="write gray | colorized | original rows of 8 photos to this PNG")
+    args = ap.parse_args()
+    model = aeviz.load_checkpoint(args.checkpoint)
+    print(f"{args.checkpoint}\n\n| photo | colorized PSNR (dB) | gray image PSNR (dB) | gain (dB) |\n|---|---|---|---|")
+    gains, shown = [], []
+    for name, x in (debian_test_photos() if args.debian_test else skimage_photos()):
         out = run_on_image(model, x[0])[None]
         gray = aeviz.to_gray(x).expand(-1, 3, -1, -1)
-        print(f"| {name} | {psnr(out, x).item():.2f} | {psnr(gray, x).item():.2f} |")
+        ours, base = psnr(out, x).item(), psnr(gray, x).item()
+        gains.append((ours - base, name))
+        print(f"| {name} | {ours:.2f} | {base:.2f} | {ours - base:+.2f} |")
+        shown.append((gray[0], out[0], x[0]))
+    median = statistics.median(g for g, _ in gains)
+    worst = min(gains)
+    print(f"\n{len(gains)} photos: median gain over the gray image {median:+.2f} dB; "
+          f"worst {worst[0]:+.2f} dB ({worst[1]}); {sum(g > 0 for g, _ in gains)} of {len(gains)} gain.")
+    if args.grid:
+        from aeviz.images import encode_png
+
+        step = max(1, len(shown) // 8)
+        rows = []
+        for gray, out, orig in shown[::step][:8]:
+            row = torch.cat([gray, torch.ones(3, gray.shape[1], 4), out, torch.ones(3, gray.shape[1], 4), orig], 2)
+            rows.append(torch.nn.functional.pad(row, (0, 3 * LONG_SIDE + 8 - row.shape[2], 0, 4), value=1.0))
+        with open(args.grid, "wb") as f:
+            f.write(encode_png(torch.cat(rows, 1)))
+        print(f"grid: {args.grid}")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def child(mode: str, n: int, work: Path) -> dict:
         if n == 1000:
             proj = latent.cached_projection(aeviz.load_checkpoint(work / "ckpt" / f"{VAE}.safetensors"))
         else:
-            proj = latent._read(work / "cache-cold" / f"bench-{n}.npz", "umap")
+            proj = latent.read_projection(work / "cache-cold" / f"bench-{n}.npz", "umap")
     else:
         if mode == "aeviz-warm":
             _aeviz_map(n, work, CONV)
@@ -107,7 +107,7 @@ def _aeviz_map(n: int, work: Path, checkpoint: str):
     coords = latent.project(codes, "umap", 2)
     proj = latent.Projection(coords, codes, None, "umap")
     proj.inverse_weights, proj.center, proj.scale = latent.fit_inverse(coords, codes)
-    latent._write(latent.cache_dir() / f"bench-{n}.npz", proj)
+    latent.write_projection(latent.cache_dir() / f"bench-{n}.npz", proj)
     return proj
 
 

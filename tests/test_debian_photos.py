@@ -87,7 +87,7 @@ def test_split_holds_out_whole_groups_deterministically():
 
 def test_missing_packages_say_how_to_install_them_in_one_sentence(monkeypatch, tmp_path):
     monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
-    aeviz.data._load_cached.cache_clear()  # a dataset loaded earlier in the session is not the point
+    aeviz.data.forget_loaded()  # a dataset loaded earlier in the session is not the point
     with pytest.raises(DatasetError) as caught:
         aeviz.load_dataset("debian-photos", "train")
     message = str(caught.value)
@@ -131,7 +131,7 @@ needs_packages = pytest.mark.skipif(not installed(), reason=f"the photo packages
 @pytest.mark.slow  # decodes ~290 photos once per session (about 10 s), then reads its cache
 @needs_packages
 def test_real_photos_split_by_source():
-    aeviz.data._load_cached.cache_clear()
+    aeviz.data.forget_loaded()
     test, train = aeviz.load_dataset("debian-photos", "test"), aeviz.load_dataset("debian-photos", "train")
     for ds in (test, train):
         assert ds.x.shape[1:] == (3, 32, 32) and len(ds) > 0 and ds.x.dtype == torch.float32

@@ -55,7 +55,7 @@ with st.form("train_form"):
         "noise_level": c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05),
     }
     # The model's own settings, as its registry entry declares them; no other model shows them.
-    own = st.columns(3)
+    own = st.columns(3) if applies - {"fully_conv"} else []
     if "beta" in applies:
         chosen["beta"] = own[0].number_input("β (weight of the prior term)", 0.0, 100.0, d.beta)
     if "sparsity" in applies:

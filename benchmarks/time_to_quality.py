@@ -1,0 +1,151 @@
+"""Time to quality: how long a user waits for a given test error, aeviz's recipe against the
+textbook loop, side by side in one process (aeviz issue 10).
+
+    python benchmarks/time_to_quality.py [--epochs 10] [--models conv,vae]
+
+The textbook conv autoencoder (the PyTorch/Keras tutorials' shape): two stride-2 convs
+(32, 64 channels), a linear 16-d code, the mirror image in transposed convs, a sigmoid
+output; BCE, Adam 1e-3, batch 128, a per-item Dataset with ToTensor() and a DataLoader.
+The textbook VAE is pytorch/examples' vae/main.py: 784-400-20 dense layers, BCE summed
+plus KL, Adam 1e-3, batch 128, the same loader. aeviz's side is `aeviz.train`'s loop on the
+model's registry defaults (code size as the textbook's: 16 for conv, 20 for the VAE).
+
+Both are measured on mnist5k's test split after every epoch (evaluation is not counted in
+the seconds, which are the optimizer steps alone). The table gives test MSE (conv) or test
+-ELBO in nats per image (VAE) against seconds; the summary says when aeviz first reached
+the textbook's final figure, and how much sooner that is."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+import aeviz
+from aeviz.metrics import mse_per_image
+from aeviz.training import fit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import cpu_name, print_table  # noqa: E402
+from train_speed import TextbookDataset  # noqa: E402
+
+
+class TextbookConvAE(nn.Module):
+    def __init__(self, latent_dim: int = 16):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(),
+                                     nn.Flatten(), nn.Linear(64 * 7 * 7, latent_dim))
+        self.decoder = nn.Sequential(nn.Linear(latent_dim, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+                                     nn.ConvTranspose2d(64, 32, 3, 2, 1, output_padding=1), nn.ReLU(),
+                                     nn.ConvTranspose2d(32, 1, 3, 2, 1, output_padding=1))
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))  # logits
+
+    def loss(self, x):
+        return F.binary_cross_entropy_with_logits(self(x), x)
+
+    @torch.no_grad()
+    def quality(self, x):
+        return float(mse_per_image(torch.sigmoid(self(x)), x).mean())
+
+
+class TextbookVAE(nn.Module):
+    """pytorch/examples vae/main.py."""
+
+    def __init__(self, latent_dim: int = 20):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, latent_dim), nn.Linear(400, latent_dim)
+        self.fc3, self.fc4 = nn.Linear(latent_dim, 400), nn.Linear(400, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x.flatten(1)))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z):
+        return self.fc4(F.relu(self.fc3(z)))
+
+    def loss(self, x):
+        mu, logvar = self.encode(x)
+        z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
+        bce = F.binary_cross_entropy_with_logits(self.decode_logits(z), x.flatten(1), reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        return (bce + kld) / len(x)
+
+    @torch.no_grad()
+    def quality(self, x):
+        """-ELBO per image with the mean code's decoder, as aeviz's VAE.neg_elbo computes it."""
+        mu, logvar = self.encode(x)
+        bce = F.binary_cross_entropy_with_logits(self.decode_logits(mu), x.flatten(1), reduction="sum") / len(x)
+        return float(bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()) / len(x))
+
+
+def textbook(model: nn.Module, epochs: int, train_x, test_x) -> list[tuple[int, float, float]]:
+    """(epoch, seconds of optimizer steps so far, test figure) after every epoch."""
+    torch.manual_seed(0)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = torch.utils.data.DataLoader(TextbookDataset(train_x), batch_size=128, shuffle=True)
+    curve, seconds = [], 0.0
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        for x in loader:
+            opt.zero_grad()
+            model.loss(x).backward()
+            opt.step()
+        seconds += time.perf_counter() - start
+        model.eval()
+        curve.append((epoch, seconds, model.quality(test_x)))
+    return curve
+
+
+def ours(cfg) -> list[tuple[int, float, float]]:
+    figure = "test_neg_elbo" if aeviz.models.abilities(cfg).elbo else "test_mse"
+    curve = []
+    fit(cfg, on_epoch_end=lambda epoch, logs: curve.append((epoch, logs["train_seconds"], logs[figure])),
+        device="cpu")
+    return curve
+
+
+def first_reaching(curve, target: float) -> tuple[int, float] | None:
+    return next(((e, s) for e, s, q in curve if q <= target), None)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--epochs", type=int, default=10, help="epochs of the textbook loop (its figure is the target)")
+    ap.add_argument("--models", default="conv,vae")
+    args = ap.parse_args(argv)
+    train = aeviz.load_dataset("mnist5k", "train").x
+    test = aeviz.load_dataset("mnist5k", "test").x
+    print(f"{cpu_name()}, torch {torch.__version__}, {torch.get_num_threads()} threads, mnist5k "
+          f"({len(train)} train, {len(test)} test)")
+    summary = []
+    for name in args.models.split(","):
+        if name == "vae":
+            ref_model, unit, cfg = TextbookVAE(20), "test -ELBO", aeviz.defaults_for("vae", latent_dim=20)
+        else:
+            ref_model, unit, cfg = TextbookConvAE(16), "test MSE", aeviz.defaults_for(name, latent_dim=16)
+        ref = textbook(ref_model, args.epochs, train, test)
+        mine = ours(cfg)
+        rows = [(f"textbook {name}", e, f"{s:.1f}", f"{q:.5g}") for e, s, q in ref]
+        rows += [(f"aeviz {name} ({cfg.epochs} epochs)", e, f"{s:.1f}", f"{q:.5g}") for e, s, q in mine]
+        print(f"\n{name}: {unit} against seconds of training")
+        print_table(("loop", "epoch", "seconds", unit), rows)
+        target, ref_seconds = ref[-1][2], ref[-1][1]
+        hit = first_reaching(mine, target)
+        sooner = f"{ref_seconds / hit[1]:.1f}x sooner (epoch {hit[0]}, {hit[1]:.1f} s)" if hit else "never reached"
+        summary.append((name, unit, f"{target:.5g} in {ref_seconds:.1f} s", sooner, f"{mine[-1][2]:.5g}",
+                        f"{mine[-1][1]:.1f}"))
+    print("\nTime to the textbook's final figure")
+    print_table(("model", "figure", f"textbook after {args.epochs} epochs", "aeviz reaches it",
+                 "aeviz final", "aeviz seconds"), summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
