@@ -102,12 +102,26 @@ def evaluate(model, test_x: torch.Tensor, train_x: torch.Tensor | None = None, s
     if model.abilities.colorizes:
         m["psnr_gray"] = float(psnr(inputs.expand_as(test_x), test_x).mean())
     if model.abilities.vector_code and train_x is not None:
-        m["pca_mse"] = pca_mse(train_x, test_x, cfg.latent_dim)
+        k = cfg.latent_dim
+        if model.abilities.sparse_code:
+            m["active_units"] = active_units(model, test_x)
+            k = max(1, round(m["active_units"]))
+        m["pca_mse"] = pca_mse(train_x, test_x, k)
         m["mse_vs_pca"] = m["mse"] / max(m["pca_mse"], 1e-12)
     elbo = mean_neg_elbo(model, test_x)
     if elbo is not None:
         m["neg_elbo"] = elbo
     return m
+
+
+@torch.no_grad()
+def active_units(model, x: torch.Tensor, batch: int = 256) -> float:
+    """The code units an image uses, on average: above zero for a ReLU code, above one half
+    (the sigmoid's midpoint) for a sigmoid code, which never reaches zero."""
+    dev = next(model.parameters()).device
+    codes = torch.cat([model.encode(b.to(dev)).float().cpu() for b in x.split(batch)])
+    threshold = 0.5 if float(codes.min()) > 0 else 0.0
+    return float((codes > threshold).sum(1).float().mean())
 
 
 @torch.no_grad()

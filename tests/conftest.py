@@ -4,7 +4,6 @@ checkpoints/), and torch runs on one thread. Shared helpers (not fixtures) are i
 from __future__ import annotations
 
 import dataclasses
-import sys
 from types import SimpleNamespace
 
 import pytest
@@ -82,9 +81,8 @@ def aeviz_dirs(tmp_path, monkeypatch):
 def small_data(monkeypatch):
     """aeviz.train / fit() see only the first 96 training and 48 test images of a dataset,
     so a real training run (data, loop, evaluation, save) takes about a second."""
-    import aeviz  # noqa: F401  (loads aeviz.train, whose name the package rebinds to the function)
+    import aeviz.training as train_module
 
-    train_module = sys.modules["aeviz.training"]
     real = train_module.load_dataset
 
     def load_small(name, split="train", *args, **kwargs):

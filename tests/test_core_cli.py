@@ -1,7 +1,6 @@
 """`aeviz` on the command line: exit codes, one-line errors, and what each command prints."""
 from __future__ import annotations
 
-import sys
 
 import numpy as np
 import pytest
@@ -83,7 +82,7 @@ def test_train_prints_the_path_then_finds_it_cached(capsys, aeviz_dirs, monkeypa
     def no_training(*args, **kwargs):
         raise AssertionError("trained again instead of using the cache")
 
-    monkeypatch.setattr(sys.modules["aeviz.training"], "fit", no_training)
+    monkeypatch.setattr(aeviz.training, "fit", no_training)
     code, out, err = run(capsys, *TINY)
     assert code == 0 and "Cached" in out and "epoch" not in err
     assert out.strip().splitlines()[-1] == path

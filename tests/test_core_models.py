@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import sys
 
 import pytest
 import torch
@@ -17,7 +16,7 @@ from aeviz.metrics import evaluate
 
 
 def fit(cfg):
-    return sys.modules["aeviz.training"].fit(cfg, device="cpu")
+    return aeviz.training.fit(cfg, device="cpu")
 
 
 def batch_for(name: str, n: int = 16):

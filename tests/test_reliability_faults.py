@@ -302,7 +302,7 @@ def test_a_run_diverging_after_a_saved_epoch_drops_its_resume_state(tmp_path, sm
                     group["lr"] = bad.lr
             resume.save(state, bad, resume.path_for(tmp_path, bad.id))
 
-    sys.modules["aeviz.training"].fit(good, save_state=keep_the_first_epoch)
+    aeviz.training.fit(good, save_state=keep_the_first_epoch)
     seen = []
     with pytest.raises(aeviz.TrainingDiverged, match="lr=1e"):
         aeviz.train(bad, lambda e, logs: seen.append(e), ckpt_dir=tmp_path)
@@ -313,7 +313,7 @@ def test_a_run_diverging_after_a_saved_epoch_drops_its_resume_state(tmp_path, sm
 # --- resume state, in process ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["vae", "aae", "conv"])  # the global RNG; three optimizers; plain
+@pytest.mark.parametrize("name", ["vae", "aae", "conv"])  # the global RNG; its own two-optimizer step; plain
 def test_an_interrupted_run_resumes_to_the_same_weights(name, tmp_path, small_data):
     cfg = aeviz.defaults_for(name, dataset="digits", epochs=4, batch_size=32, noise="gaussian", noise_level=0.2)
     reference = aeviz.train(cfg, ckpt_dir=tmp_path / "reference")
@@ -321,7 +321,7 @@ def test_an_interrupted_run_resumes_to_the_same_weights(name, tmp_path, small_da
         aeviz.train(cfg, stop_after(2), ckpt_dir=tmp_path)
     state = resume.path_for(tmp_path, cfg.id)
     assert state.is_file() and aeviz.list_checkpoints([tmp_path]) == []
-    assert checkpoints.find(cfg.id) is None and sys.modules["aeviz.training"].cached(cfg, tmp_path) is None
+    assert checkpoints.find(cfg.id) is None and aeviz.training.cached(cfg, tmp_path) is None
     with pytest.raises(aeviz.CheckpointError):  # never loaded as a finished checkpoint
         aeviz.load_checkpoint(state)
     seen = []

@@ -1,8 +1,8 @@
 """Adversarial autoencoder (Makhzani et al., 2016): a discriminator on the codes pushes
 the encoder's code distribution towards a N(0, I) prior, so the decoder can sample.
 
-The one model that brings its own train_step: reconstruction, then the discriminator,
-then the encoder as generator."""
+The one model that brings its own train_step: the discriminator's step, then the
+autoencoder's, whose loss is the reconstruction plus beta times the encoder's fooling loss."""
 from __future__ import annotations
 
 import torch
@@ -19,13 +19,11 @@ class AAE(DenseAE):
         self.discriminator = mlp([cfg.latent_dim, 256, 256, 1], act=lambda: nn.LeakyReLU(0.2))
 
     def optimizers(self):
+        """The autoencoder's, and the discriminator's own. The encoder's fooling loss goes into
+        the autoencoder's step, weighted by beta: in a separate Adam of its own, beta would
+        scale a gradient that Adam normalises away, and change nothing."""
         autoencoder = [*self.encoder.parameters(), *self.decoder.parameters()]
-        lr = self.cfg.lr
-        return [
-            adam(autoencoder, lr),
-            adam(self.discriminator.parameters(), lr, betas=(0.5, 0.9)),
-            adam(self.encoder.parameters(), lr, betas=(0.5, 0.9)),
-        ]
+        return [adam(autoencoder, self.cfg.lr), adam(self.discriminator.parameters(), self.cfg.lr, betas=(0.5, 0.9))]
 
     def adversarial_terms(self, z):
         """Discriminator loss (prior samples real, codes fake) and the encoder's fooling loss."""
@@ -51,24 +49,17 @@ class AAE(DenseAE):
         return {"recon": recon, "gen": weighted, "loss": recon + weighted}, {"disc": disc, "gen": gen}
 
     def train_step(self, x, target, opts, autocast):
-        ae_opt, disc_opt, gen_opt = opts
-        # 1. reconstruction
-        with autocast():
-            recon = self.recon_loss(self.decode_logits(self.encode(x)), target)
-        ae_opt.zero_grad(set_to_none=True)
-        recon.backward()
-        ae_opt.step()
-        # 2. discriminator, then 3. the encoder as generator (each its own optimizer step)
+        ae_opt, disc_opt = opts
+        # 1. The discriminator: prior samples are real, the current codes fake.
         with autocast():
             disc, _ = self.adversarial_terms(self.encode(x))
         disc_opt.zero_grad(set_to_none=True)
         disc.backward()
         disc_opt.step()
+        # 2. The autoencoder: reconstruction, plus beta times the encoder's fooling loss.
         with autocast():
-            _, gen = self.adversarial_terms(self.encode(x))
-            weighted = self.cfg.beta * gen
-        gen_opt.zero_grad(set_to_none=True)
-        weighted.backward()
-        gen_opt.step()
-        return as_logged({"recon": recon, "gen": weighted, "loss": recon + weighted},
-                         {"disc": disc, "gen": gen})
+            terms, diagnostics = self.loss_and_diagnostics(x, target)
+        ae_opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()  # also leaves gradients on the discriminator, cleared at its next step
+        ae_opt.step()
+        return as_logged(terms, {**diagnostics, "disc": disc})

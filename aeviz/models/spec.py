@@ -22,6 +22,9 @@ class Abilities:
     colorizes: bool = False       # takes the gray image and gives colour back
     prior: bool = False           # trained towards N(0, I), so sample() draws from that prior
     elbo: bool = False            # neg_elbo() gives the model's -ELBO (a likelihood bound)
+    # A wide code of which each image uses a few units: its fair linear baseline is PCA with as
+    # many components as the units an image uses on average, not as the code is wide.
+    sparse_code: bool = False
     settings: tuple[str, ...] = ()  # keys of SETTINGS that apply to it
 
     def __post_init__(self):

@@ -33,8 +33,14 @@ def _open(checkpoint_id: str) -> None:
 
 
 names = sorted(aeviz.MODELS)
+def _new_model() -> None:
+    """Another model: its own defaults for the code size and epochs, not the last model's."""
+    for key in ("tr_latent", "tr_epochs"):
+        st.session_state.pop(key, None)
+
+
 model_name = st.selectbox("Model", names, index=names.index(aeviz.TrainConfig().model), key="tr_model",
-                          format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}")
+                          format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}", on_change=_new_model)
 d = aeviz.defaults_for(model_name)
 applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
@@ -43,7 +49,7 @@ with st.form("train_form"):
                            help="mnist5k, digits and photos ship with aeviz; debian-photos needs its Debian packages; "
                                 "the others download through torchvision.")
     latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
-    epochs = c3.number_input("Epochs", 1, 200, 5, key="tr_epochs",
+    epochs = c3.number_input("Epochs", 1, 500, d.epochs, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
     c4, c5, c6 = st.columns(3)
     lr = c4.number_input("Learning rate", 1e-5, 1.0, d.lr, format="%.5f")
