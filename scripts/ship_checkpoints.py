@@ -23,6 +23,7 @@ COMMANDS = [
     "aeviz train --model denoising --dataset mnist5k --noise gaussian --noise-level 0.3 --epochs 20",
     "aeviz train --model denoising --dataset photos --fully-conv --latent-dim 48 --noise gaussian --noise-level 0.3 --epochs 30",
     "aeviz train --model colorizer --dataset photos --lr 3e-4 --epochs 30",
+    "aeviz train --model aae --dataset mnist5k --epochs 60",
 ]
 
 

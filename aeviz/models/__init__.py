@@ -42,7 +42,7 @@ MODELS: dict[str, ModelSpec] = {
                      {"loss": "bce", "latent_dim": 16, "epochs": 10}, Abilities(prior=True, elbo=True, settings=("beta",)),
                      title="VAE"),
     "aae": ModelSpec(AAE, "adversarial: a discriminator pushes the codes towards N(0, I)",
-                     {"hidden": (512, 256), "latent_dim": 8, "epochs": 40, "lr": 2e-3},
+                     {"hidden": (512, 256), "latent_dim": 8, "epochs": 60, "lr": 2e-3},
                      Abilities(prior=True, settings=("beta",)),
                      title="AAE"),
     "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
