@@ -13,7 +13,7 @@ import numbers
 from dataclasses import dataclass
 
 LOSSES = ("mse", "bce", "l1")
-NOISES = ("none", "gaussian", "salt-pepper", "mask")
+NOISES = ("none", "gaussian", "gaussian-range", "salt-pepper", "mask")
 SPARSITY = ("l1", "kl")
 
 

@@ -289,12 +289,17 @@ def center_square(x: torch.Tensor, size: int) -> torch.Tensor:
 # --- corruptions: what turns any autoencoder into a denoiser -------------------------------
 
 def corrupt(x: torch.Tensor, kind: str, level: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Corrupt images in [0, 1]: gaussian (sigma=level), salt-pepper or mask (share of pixels=level)."""
+    """Corrupt images in [0, 1]: gaussian (sigma=level), gaussian-range (each image's sigma
+    drawn evenly from 0 to level: what a blind denoiser trains on, so that it never makes a
+    lightly noisy image worse), salt-pepper or mask (share of pixels=level)."""
     if kind == "none" or level <= 0:
         return x
-    if kind == "gaussian":
+    if kind in ("gaussian", "gaussian-range"):
+        sigma = level
+        if kind == "gaussian-range":
+            sigma = level * torch.rand((x.shape[0], 1, 1, 1), generator=generator).to(x.device, x.dtype)
         noise = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-        return (x + level * noise).clamp(0, 1)
+        return (x + sigma * noise).clamp(0, 1)
     # Per-pixel (not per-channel) choice, so a hit pixel is black or white in color images too.
     pixel_shape = (x.shape[0], 1, *x.shape[2:])
     hit = torch.rand(pixel_shape, generator=generator, device=x.device) < level
@@ -303,7 +308,7 @@ def corrupt(x: torch.Tensor, kind: str, level: float, generator: torch.Generator
         return torch.where(hit, salt.expand_as(x), x)
     if kind == "mask":  # masking noise (Vincent et al., 2008): dropped pixels go to zero
         return x.masked_fill(hit, 0.0)
-    raise ValueError(f"Unknown noise '{kind}'. Choose one of: none, gaussian, salt-pepper, mask.")
+    raise ValueError(f"Unknown noise '{kind}'. Choose one of: none, gaussian, gaussian-range, salt-pepper, mask.")
 
 
 def to_gray(x: torch.Tensor) -> torch.Tensor:

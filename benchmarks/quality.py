@@ -43,7 +43,7 @@ from report import machine_line, print_table  # noqa: E402
 from sample_quality import Judge, pca_gaussian_samples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SIGMAS = (0.1, 0.3, 0.5)
+SIGMAS = (0.05, 0.1, 0.3, 0.5)
 
 
 def recipe_models() -> list[str]:
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
 
     print(machine_line())
     print_table(("source", "checkpoint", "model", "dataset", "code", "test MSE", "PSNR (dB)", "SSIM", "PCA MSE",
-                 "MSE / PCA", "-ELBO", "gain s=0.1 (dB)", "gain s=0.3 (dB)", "gain s=0.5 (dB)",
+                 "MSE / PCA", "-ELBO", *(f"gain s={s:g} (dB)" for s in SIGMAS),
                  "colorized PSNR (dB)", "gray PSNR (dB)"), rows)
     print()
     print(f"Sample quality: classifier test accuracy {judge.test_accuracy:.4f} on mnist5k test; "

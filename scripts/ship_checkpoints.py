@@ -20,8 +20,9 @@ COMMANDS = [
     "aeviz train --model vae --dataset mnist5k --latent-dim 16 --epochs 30",
     "aeviz train --model vae --dataset mnist5k --latent-dim 2 --epochs 30",
     "aeviz train --model conv --dataset mnist5k --latent-dim 16 --epochs 30",
-    "aeviz train --model denoising --dataset mnist5k --noise gaussian --noise-level 0.3 --epochs 20",
-    "aeviz train --model denoising --dataset photos --fully-conv --latent-dim 48 --noise gaussian --noise-level 0.3 --epochs 30",
+    # Blind denoisers: every Gaussian level from 0 to 0.5 in training, so light noise is not made worse.
+    "aeviz train --model denoising --dataset mnist5k --fully-conv --latent-dim 32 --noise gaussian-range --noise-level 0.5 --epochs 15",
+    "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
     "aeviz train --model colorizer --dataset photos --lr 3e-4 --epochs 30",
     "aeviz train --model aae --dataset mnist5k --epochs 60",
 ]

@@ -263,3 +263,13 @@ def test_to_gray_uses_the_luma_weights():
     one_channel = torch.rand(2, 1, 5, 7)
     assert torch.equal(to_gray(one_channel), one_channel)
 
+
+
+def test_gaussian_range_gives_each_image_its_own_level_up_to_the_given_one():
+    x = torch.full((400, 1, 16, 16), 0.5)
+    noisy = corrupt(x, "gaussian-range", 0.3, torch.Generator().manual_seed(0))
+    sigmas = (noisy - x).flatten(1).std(1)
+    assert float(sigmas.max()) <= 0.33 and float(sigmas.min()) < 0.03  # from about 0 to the level
+    assert 0.12 < float(sigmas.mean()) < 0.18                          # evenly spread: mean level / 2
+    again = corrupt(x, "gaussian-range", 0.3, torch.Generator().manual_seed(0))
+    assert torch.equal(noisy, again)

@@ -12,7 +12,8 @@ from aeviz.data import EXAMPLE_PHOTOS
 from aeviz.images import ImageError
 from aeviz.dashboard import cache, ui
 
-NOISES = {"gaussian": "Gaussian", "salt-pepper": "salt and pepper", "mask": "masking (pixels set to black)",
+NOISES = {"gaussian": "Gaussian", "gaussian-range": "Gaussian, each image's level drawn from 0 to the level",
+          "salt-pepper": "salt and pepper", "mask": "masking (pixels set to black)",
           "none": "none: denoise the image as it is"}
 SOURCES = ["upload", "example photo", "dataset images"]
 SHOWN = 8
@@ -39,7 +40,9 @@ def page():
     if model is None:
         return
     cfg = model.config
-    c2.caption(f"Trained on {cfg.dataset} with {cfg.noise} noise at {cfg.noise_level:g}"
+    levels = (f"Gaussian noise of every level from 0 to {cfg.noise_level:g} (a blind denoiser)"
+              if cfg.noise == "gaussian-range" else f"{cfg.noise} noise at {cfg.noise_level:g} only")
+    c2.caption(f"Trained on {cfg.dataset} with {levels}"
                + ("; fully convolutional, so any image size goes through whole." if not row["vector_code"]
                   else f"; a dense code, so images are resized to {model.image_shape[-1]} pixels and back."))
     n1, n2, n3 = st.columns(3)
