@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .data import corrupt, load_dataset
-from .latent import cache_dir
+from .latent import cache_dir, cache_key, read_cached
 from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
 from .safefile import write_atomic
 
@@ -42,31 +42,30 @@ def inputs(model, x: torch.Tensor, noisy: bool) -> torch.Tensor:
 
 
 def key(model, split: str, noisy: bool) -> str:
-    checksum = model.meta.get("checksum", "")[:12]
-    return f"{model.checkpoint_id}.{checksum}.{split}.errors{'-noisy' if noisy else ''}"
+    return cache_key(model, split, "errors-noisy" if noisy else "errors")
 
 
-def cached_errors(model, split: str = "test", noisy: bool = False, with_pca: bool = True,
-                  data_dir=None) -> Errors:
+def read(path: Path) -> Errors:
+    with np.load(path, allow_pickle=False) as f:
+        return Errors(**{k: f[k] for k in f.files})
+
+
+def cached_errors(model, split: str = "test", noisy: bool = False, data_dir=None) -> Errors:
     """The split's per-image errors, from disk when computed before, else computed and saved."""
-    name = f"{key(model, split, noisy)}.npz"
-    for p in (Path(model.path).parent / name, cache_dir() / name):
-        if p.is_file():
-            try:
-                with np.load(p, allow_pickle=False) as f:
-                    return Errors(**{k: f[k] for k in f.files})
-            except (OSError, ValueError, TypeError):
-                pass  # an unreadable cache file is computed again and overwritten
+    found = read_cached(model, key(model, split, noisy), read)
+    if found is not None:
+        return found
     cfg = model.config
     x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
     out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
     errors = Errors(mse_per_image(out, x).numpy())
-    if with_pca and model.abilities.vector_code and not model.abilities.colorizes:
+    if model.abilities.vector_code and not model.abilities.colorizes:
         train_x = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir).x
         mean, axes = pca_basis(train_x, cfg.latent_dim)
         errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
         errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()
     arrays = {k: v for k, v in vars(errors).items() if v is not None}
+    path = cache_dir() / f"{key(model, split, noisy)}.npz"
     with contextlib.suppress(OSError):  # a read-only cache: computed again next time
-        write_atomic(cache_dir() / name, lambda f: np.savez(f, **arrays), "the reconstruction errors")
+        write_atomic(path, lambda f: np.savez(f, **arrays), "the reconstruction errors")
     return errors

@@ -127,9 +127,27 @@ def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 500, batch: 
     return weights, center, scale
 
 
-def projection_key(model, split: str, method: str, dim: int) -> str:
+def cache_key(model, split: str, what: str) -> str:
+    """The file stem of something computed once per checkpoint and split (a map, the per-image
+    errors): the checksum in it means a checkpoint trained again never meets a stale file."""
     checksum = model.meta.get("checksum", "")[:12]
-    return f"{model.checkpoint_id}.{checksum}.{split}.{method}{dim}"
+    return f"{model.checkpoint_id}.{checksum}.{split}.{what}"
+
+
+def read_cached(model, key: str, read):
+    """read(path) of the first readable {key}.npz beside the checkpoint (shipped with it) or in
+    the user's cache; None when there is none, and an unreadable one is left to be overwritten."""
+    for p in (Path(model.path).parent / f"{key}.npz", cache_dir() / f"{key}.npz"):
+        if p.is_file():
+            try:
+                return read(p)
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+    return None
+
+
+def projection_key(model, split: str, method: str, dim: int) -> str:
+    return cache_key(model, split, f"{method}{dim}")
 
 
 def cached_projection(model, split: str = "test", method: str = "umap", dim: int = 2,
@@ -137,12 +155,9 @@ def cached_projection(model, split: str = "test", method: str = "umap", dim: int
     """The projection of a split's codes, from disk when computed before (beside the
     checkpoint, or in the user's cache); else computed, with its inverse, and saved."""
     key = projection_key(model, split, method, dim)
-    for p in (Path(model.path).parent / f"{key}.npz", cache_dir() / f"{key}.npz"):
-        if p.is_file():
-            try:
-                return read_projection(p, method)
-            except (OSError, ValueError, KeyError):
-                pass  # an unreadable cache file is recomputed and overwritten
+    found = read_cached(model, key, lambda p: read_projection(p, method))
+    if found is not None:
+        return found
     if on_miss:
         on_miss()
     cfg = model.config
