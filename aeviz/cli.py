@@ -1,4 +1,4 @@
-"""`aeviz` on the command line: train, list, models, datasets, eval, embed.
+"""`aeviz` on the command line: train, list, models, datasets, eval (--applications), embed.
 
 Every user mistake ends in one sentence on stderr and exit code 2; a failed run ends in
 one sentence and exit code 1."""
@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--image-size", type=int)
     t.add_argument("--grayscale", action="store_true", default=None)
     t.add_argument("--seed", type=int)
+    t.add_argument("--exclude-classes", type=_class_numbers, metavar="CLASSES",
+                   help="comma-separated class numbers left out of training, e.g. 7: the test split's images "
+                        "of them are then the anomalies `aeviz eval --applications` scores")
     t.add_argument("--data-dir", help="where torchvision datasets are downloaded or placed")
     t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
@@ -79,8 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("models", help="the registered models").set_defaults(run=cmd_models)
     sub.add_parser("datasets", help="the datasets").set_defaults(run=cmd_datasets)
 
-    e = sub.add_parser("eval", help="test metrics of a checkpoint, beside PCA at the same code size")
-    e.add_argument("checkpoint", help="a checkpoint id or path")
+    e = sub.add_parser("eval", help="test metrics of checkpoints, beside PCA at the same code size; "
+                                    "with --applications, compression, clustering, features, retrieval, anomalies")
+    e.add_argument("checkpoint", nargs="+", help="checkpoint ids or paths")
+    e.add_argument("--applications", action="store_true",
+                   help="one table of what each checkpoint is good for, beside PCA, pixels, JPEG and WebP "
+                        "(computed once per checkpoint, then read from the cache)")
+    e.add_argument("--json", action="store_true", help="with --applications: one JSON object per checkpoint a line")
     e.add_argument("--data-dir")
     e.set_defaults(run=cmd_eval)
 
@@ -100,6 +108,15 @@ def _widths(text: str) -> tuple[int, ...]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of integers") from None
     return widths
+
+
+def _class_numbers(text: str) -> tuple[int, ...]:
+    from .config import parse_classes
+
+    try:
+        return parse_classes(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 def config_from_args(args) -> TrainConfig:
@@ -224,17 +241,57 @@ def cmd_datasets(args) -> int:
 
 def cmd_eval(args) -> int:
     from .checkpoints import load
+    from .classes import training_images
     from .data import load_dataset
     from .metrics import evaluate
 
-    model = load(args.checkpoint)
-    cfg = model.config
-    test = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, args.data_dir)
-    train = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, args.data_dir)
-    m = evaluate(model, test.x, train.x, seed=cfg.seed)
-    rows = [("metric", "value")] + [(k, f"{v:.5g}") for k, v in m.items()]
-    print(f"{model.checkpoint_id}: {cfg.model} on {cfg.dataset}, code size {cfg.latent_dim}, {len(test)} test images")
-    _table(rows)
+    if args.json and not args.applications:
+        raise ConfigError("--json goes with --applications: `aeviz eval CKPT --applications --json`.")
+    models = [load(c) for c in args.checkpoint]
+    if args.applications:
+        return _eval_applications(models, args)
+    for i, model in enumerate(models):
+        cfg = model.config
+        test = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, args.data_dir)
+        m = evaluate(model, test.x, training_images(cfg, args.data_dir).x, seed=cfg.seed)
+        rows = [("metric", "value")] + [(k, f"{v:.5g}") for k, v in m.items()]
+        print(("\n" if i else "") +
+              f"{model.checkpoint_id}: {cfg.model} on {cfg.dataset}, code size {cfg.latent_dim}, {len(test)} test images")
+        _table(rows)
+    return 0
+
+
+def _eval_applications(models, args) -> int:
+    from tqdm import tqdm
+
+    from .applications import applies, cached_report, table, to_json
+
+    for model in models:  # every checkpoint checked before any is computed
+        if problem := applies(model):
+            raise ConfigError(problem)
+    reports = []
+    for model in models:
+        bar = None  # made on the first progress report: a report read from the cache shows none
+
+        def progress(fraction, what, model=model):
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=100, unit="%", dynamic_ncols=True, file=sys.stderr, desc=model.checkpoint_id)
+            bar.set_postfix_str(what)
+            bar.update(round(100 * fraction) - bar.n)
+        try:
+            reports.append(cached_report(model, args.data_dir, progress))
+        finally:
+            if bar is not None:
+                bar.close()
+    if args.json:
+        for report in reports:
+            print(to_json(report))
+        return 0
+    _table(table([r.summary for r in reports], [m.meta.get("test", {}) for m in models]))
+    for report in reports:
+        for note in report.notes.values():
+            print(f"{report.summary['checkpoint']}: {note}")
     return 0
 
 

@@ -1,8 +1,9 @@
 """TrainConfig: every knob of a training run, canonical and hashable.
 
-The canonical JSON of a config (all defaults filled in, keys sorted) hashes to the
-checkpoint id, so the same run asked for twice is found in the cache instead of
-trained again, whoever asks (the CLI, the app or a script).
+The canonical JSON of a config (all defaults filled in, keys sorted; a field added later
+is left out while at its default) hashes to the checkpoint id, so the same run asked for
+twice is found in the cache instead of trained again, whoever asks (the CLI, the app or a
+script).
 """
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from dataclasses import dataclass
 LOSSES = ("mse", "bce", "l1")
 NOISES = ("none", "gaussian", "gaussian-range", "salt-pepper", "mask")
 SPARSITY = ("l1", "kl")
+
+
+# Fields added after checkpoints were shipped: left out of the canonical JSON while at their
+# default, so every config that does not use them keeps the id (and the checkpoint) it had.
+OMITTED_AT_DEFAULT = ("exclude_classes",)
 
 
 class ConfigError(ValueError):
@@ -45,6 +51,9 @@ class TrainConfig:
     image_size: int = 0               # 0: the dataset's own size (folder: and photos are resized)
     grayscale: bool = False           # folder: datasets only: read images as one channel
     seed: int = 0
+    # Classes of the dataset (by number) kept out of training, so that the test split holds
+    # images of a kind the model never saw: what anomaly detection is measured on.
+    exclude_classes: tuple[int, ...] = ()
 
     def __post_init__(self):
         # JSON gives lists; a tuple keeps the dataclass hashable and its JSON identical.
@@ -52,6 +61,10 @@ class TrainConfig:
             object.__setattr__(self, "hidden", tuple(_integer(h) for h in self.hidden))
         except (TypeError, ValueError):
             raise ConfigError(f"hidden must be a list of whole numbers, not {self.hidden!r}.") from None
+        try:  # sorted and once each: leaving out (7, 3, 7) is leaving out (3, 7), one id
+            object.__setattr__(self, "exclude_classes", tuple(sorted({_integer(c) for c in self.exclude_classes})))
+        except (TypeError, ValueError):
+            raise ConfigError(f"exclude_classes must be a list of class numbers, not {self.exclude_classes!r}.") from None
         self._coerce_types()
         self.validate()
 
@@ -97,6 +110,7 @@ class TrainConfig:
             (self.beta >= 0, "beta must be non-negative"),
             (0 < self.sparsity_target < 1, "sparsity_target must lie in (0, 1)"),
             (self.image_size >= 0, "image_size must be 0 (the dataset's own) or a positive size"),
+            (all(c >= 0 for c in self.exclude_classes), "exclude_classes are class numbers, 0 or more"),
         ]
         for ok, message in checks:
             if not ok:
@@ -105,6 +119,10 @@ class TrainConfig:
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
+        d["exclude_classes"] = list(self.exclude_classes)
+        for f in dataclasses.fields(self):
+            if f.name in OMITTED_AT_DEFAULT and getattr(self, f.name) == f.default:
+                del d[f.name]
         return d
 
     def canonical_json(self) -> str:
@@ -140,6 +158,14 @@ def _integer(value) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise TypeError(value)
+
+
+def parse_classes(text: str) -> tuple[int, ...]:
+    """exclude_classes as a user types it, on the command line or the Train page: "7", "3, 7"."""
+    try:
+        return tuple(int(c) for c in text.replace(" ", "").split(",") if c)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a comma-separated list of class numbers, such as 7 or 3,7.") from None
 
 
 def defaults_for(model: str, **overrides) -> TrainConfig:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .classes import training_images
 from .data import corrupt, load_dataset
 from .latent import cache_dir, cache_key, read_cached
 from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
@@ -60,7 +61,7 @@ def cached_errors(model, split: str = "test", noisy: bool = False, data_dir=None
     out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
     errors = Errors(mse_per_image(out, x).numpy())
     if model.abilities.vector_code and not model.abilities.colorizes:
-        train_x = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir).x
+        train_x = training_images(cfg, data_dir).x  # what the model saw: PCA sees no more
         mean, axes = pca_basis(train_x, cfg.latent_dim)
         errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
         errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()

@@ -15,6 +15,7 @@ import torch
 
 from . import __version__, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
+from .classes import leave_out
 from .config import TrainConfig
 from .data import corrupt, load_dataset
 from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
@@ -89,8 +90,9 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     live ones: write or copy them before returning).
     """
     device = torch.device(device) if device else default_device()
-    train_ds = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir)
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
+    train_ds = leave_out(load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir), test_ds,
+                         cfg.exclude_classes)
     model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
     autocast = autocast_for(device)
     layout = torch.channels_last if model.channels_last else torch.preserve_format

@@ -26,6 +26,8 @@ def main() -> None:
         st.Page(VIEWS / "sampling.py", title="Sampling", icon=":material/casino:", url_path="sampling"),
         st.Page(VIEWS / "denoise.py", title="Denoise", icon=":material/auto_fix_high:", url_path="denoise"),
         st.Page(VIEWS / "colorize.py", title="Colorize", icon=":material/palette:", url_path="colorize"),
+        st.Page(VIEWS / "applications.py", title="Applications", icon=":material/insights:", url_path="applications"),
+        st.Page(VIEWS / "compare.py", title="Compare", icon=":material/view_column:", url_path="compare"),
         st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", url_path="train"),
     ]
     page = st.navigation(pages)

@@ -39,6 +39,7 @@ def checkpoint_table() -> list[dict]:
             "latent_dim": c["latent_dim"], "vector_code": can.vector_code, "prior": can.prior,
             "colorizes": can.colorizes, "denoises": c.get("noise", "none") != "none" and not can.colorizes,
             "noise": c.get("noise", "none"), "mse": test.get("mse"), "psnr": test.get("psnr"),
+            "exclude_classes": c.get("exclude_classes", []),
             "mtime": os.path.getmtime(e.path),
         })
     rows.sort(key=lambda r: (not r["shipped"], r["error"] is not None, r.get("model", ""), r["id"]))
@@ -55,7 +56,9 @@ def label(row: dict) -> str:
     code = f"{row['latent_dim']}-d code" if row["vector_code"] else f"{row['latent_dim']}-ch map"
     where = "shipped" if row["shipped"] else "yours"
     err = f"test MSE {row['mse']:.4f}" if row.get("mse") is not None else "no test figures"
-    return f"{model} · {row['dataset']} · {code} · {err} · {where}"
+    left_out = row.get("exclude_classes")
+    data = f"{row['dataset']} without {', '.join(map(str, left_out))}" if left_out else row["dataset"]
+    return f"{model} · {data} · {code} · {err} · {where}"
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=12)

@@ -20,10 +20,10 @@ TIMEOUT = 300  # seconds per run: the CI machines and this one have two slow cor
 
 PAGES = {"reconstructions": "", "latent-map": "latent-map", "interpolation": "interpolation",
          "latent-walk": "latent-walk", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
-         "train": "train"}
+         "applications": "applications", "compare": "compare", "train": "train"}
 TITLES = {"reconstructions": "Reconstructions", "latent-map": "Latent map", "interpolation": "Interpolation",
           "latent-walk": "Latent walk", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
-          "train": "Train"}
+          "applications": "Applications", "compare": "Compare", "train": "Train"}
 VIEWS = [f"views/{name.replace('-', '_')}.py" for name in PAGES]
 
 

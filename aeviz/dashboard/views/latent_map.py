@@ -75,6 +75,11 @@ def show_place(proj, x: float, y: float, shown_as: str) -> None:
     remember_pick(z[0], f"map place ({x:.2f}, {y:.2f})", shown_as, (x, y))
 
 
+# A class the model was trained without says so in the legend: where it lands is the point.
+classes = [f"{name} (left out of training)" if k in cfg.exclude_classes else name
+           for k, name in enumerate(ds.classes)] if ds.classes else ds.classes
+
+
 @st.fragment
 def explore(proj, shown_as):
     what = shown_as
@@ -82,7 +87,7 @@ def explore(proj, shown_as):
         what = f"The {cfg.latent_dim}-d codes themselves (no projection needed)"
     st.caption(f"{what}: the {split} split's {len(proj.codes)} codes ({cfg.latent_dim}-d), colored by label.")
     if proj.coords.shape[1] == 3:
-        st.plotly_chart(plots.map_figure_3d(proj, ds.classes), key=f"map3d-{model.checkpoint_id}-{split}",
+        st.plotly_chart(plots.map_figure_3d(proj, classes), key=f"map3d-{model.checkpoint_id}-{split}",
                         config={"displaylogo": False})
         st.caption("Clicks, boxes and decoding of empty space work on the 2D map.")
         click, chosen = None, []
@@ -90,7 +95,7 @@ def explore(proj, shown_as):
         map_col, side = st.columns([3, 2])
         with map_col:
             event = st.plotly_chart(
-                plots.map_figure(proj, ds.classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
+                plots.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
                 on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
             st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
         sel = plots.read_selection(event)

@@ -10,7 +10,7 @@ import streamlit as st
 
 import aeviz
 from aeviz.checkpoints import find
-from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError
+from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes
 from aeviz.data import EMBEDDED, INSTALLED, TORCHVISION
 from aeviz.dashboard import cache, charts, jobs, ui
 
@@ -74,13 +74,18 @@ with st.form("train_form"):
                                                            format="%.5f")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
-    seed = st.columns([1, 2])[0].number_input("Seed", 0, 2**31 - 1, d.seed)
+    c9, c10 = st.columns([1, 2])
+    seed = c9.number_input("Seed", 0, 2**31 - 1, d.seed)
+    exclude = c10.text_input("Leave classes out (anomaly detection)", "", key="tr_exclude", placeholder="e.g. 7",
+                             help="Class numbers kept out of training, comma-separated. The test split still holds "
+                                  "them: the Applications page then measures how well the model finds them.")
     submitted = st.form_submit_button("Train", type="primary", key="tr_submit")
 
 if submitted:
     try:
         cfg = aeviz.defaults_for(model_name, dataset=dataset, latent_dim=int(latent_dim), epochs=int(epochs),
-                                 lr=float(lr), batch_size=int(batch_size), loss=loss, seed=int(seed), **chosen)
+                                 lr=float(lr), batch_size=int(batch_size), loss=loss, seed=int(seed),
+                                 exclude_classes=parse_classes(exclude), **chosen)
     except ConfigError as exc:
         st.error(str(exc))
         cfg = None
@@ -97,7 +102,8 @@ def progress(was_running: bool):
         st.caption("No training run yet on this server.")
         return
     cfg = run.cfg
-    st.subheader(f"{cfg.model} on {cfg.dataset}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
+    without = f" without class {', '.join(map(str, cfg.exclude_classes))}" if cfg.exclude_classes else ""
+    st.subheader(f"{cfg.model} on {cfg.dataset}{without}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
     elapsed = (run.finished or time.time()) - run.started
     if run.status == "running":
         frac = run.step / run.total if run.total else 0.0

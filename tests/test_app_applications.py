@@ -1,0 +1,118 @@
+"""The Applications and Compare pages under Streamlit's AppTest, on two small checkpoints of
+the user's own (digits, one trained without the 7s): the measurements come from the
+background job with a progress bar, then as plots and tables; a checkpoint they do not
+apply to says so in one line; the Train page takes classes to leave out."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+
+import aeviz
+from aeviz import latent
+from aeviz.applications import cached_report
+from aeviz.dashboard import reports
+from support.pages import open_page, rerun, shipped
+
+APPLICATIONS, COMPARE = "views/applications.py", "views/compare.py"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Two checkpoints; the one without 7s has its report and the PCA maps of both beside it,
+    as a shipped checkpoint would, the other is left for the page to measure."""
+    root = tmp_path_factory.mktemp("own-checkpoints")
+    models = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AEVIZ_CACHE", str(root))
+        for name, left_out in (("all", ()), ("without7", (7,))):
+            cfg = aeviz.defaults_for("vanilla", dataset="digits", latent_dim=8, epochs=30, exclude_classes=left_out)
+            models[name] = aeviz.load_checkpoint(aeviz.train(cfg, ckpt_dir=root))
+            latent.cached_projection(models[name], "test", "pca", 2)
+        cached_report(models["without7"])
+    return root, models
+
+
+@pytest.fixture
+def own(folder, aeviz_dirs, monkeypatch):
+    """The pages list the two checkpoints (and the shipped ones)."""
+    root, models = folder
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(root))
+    st.cache_data.clear()  # the checkpoint list is cached with a ttl
+    yield models
+    st.cache_data.clear()
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_applications_measures_in_the_background_then_draws_every_section(own):
+    model = own["all"]
+    at = open_page(APPLICATIONS, checkpoint=model.checkpoint_id)
+    assert not at.error, [e.value for e in at.error]
+    job = reports.report_jobs().job(reports.job_key(model))
+    if job is not None:  # still computing at the first draw: a progress bar said so
+        job.future.result(timeout=120)
+    rerun(at)
+    assert not at.error and at.title[0].value == "Applications"
+    names = [t["name"] for c in charts(at) for t in c["data"]]
+    assert {"autoencoder codes", "PCA, quantized", "JPEG", "WebP"} <= set(names), "the rate-distortion plot"
+    assert any(name.startswith("cluster ") for name in names), "the map coloured by k-means cluster"
+    assert len(at.dataframe) >= 4  # compression, clustering, features, retrieval
+    assert [i.value for i in at.info if "trained on every class" in i.value], "one line: no anomaly figures"
+    at.radio(key="app_rd_metric").set_value("SSIM")
+    assert "SSIM" in json.dumps(charts(rerun(at))[0]["layout"]["yaxis"])
+
+
+def test_applications_of_a_model_without_sevens_shows_roc_and_where_they_land(own):
+    at = open_page(APPLICATIONS, checkpoint=own["without7"].checkpoint_id)
+    assert not at.error, [e.value for e in at.error]
+    assert [m.label for m in at.metric] == ["AUROC, reconstruction error", "AUROC, latent density"]
+    assert float(at.metric[0].value) > 0.75
+    names = [t["name"] for c in charts(at) for t in c["data"]]
+    assert any(n.startswith("reconstruction error (AUROC") for n in names)
+    assert "left out: 7" in names and "classes seen in training" in names
+
+
+def test_applications_say_in_one_line_when_they_do_not_apply():
+    at = open_page(APPLICATIONS, checkpoint=shipped("colorizer"))
+    assert len(at.info) == 1 and "does not apply" in at.info[0].value
+    assert not at.get("plotly_chart") and not at.error
+
+
+def test_compare_puts_two_checkpoints_side_by_side(own):
+    ids = [own["all"].checkpoint_id, own["without7"].checkpoint_id]
+    for m in own.values():  # the first one's measurements may still be on their way
+        cached_report(m)
+    at = open_page(COMPARE, checkpoint=ids[0], cmp_ids=ids, cmp_method="PCA")
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ids and "anomaly AUROC: reconstruction error" in table.index
+    assert table.loc["anomaly: classes left out"].tolist() == ["-", "7"]
+    assert len(at.image) == 3, "the originals, then each checkpoint's reconstructions"
+    maps = charts(at)
+    assert [m["layout"]["title"]["text"] for m in maps] == ids
+    stars = [[t for t in m["data"] if t["name"] == "image #0"][0] for m in maps]
+    assert len(stars) == 2 and maps[0]["layout"]["xaxis"]["range"] == maps[1]["layout"]["xaxis"]["range"]
+
+
+@pytest.mark.slow  # it measures the shipped VAE on mnist5k's 1,000 test images
+def test_compare_across_datasets_says_why_there_are_no_maps(own):
+    ids = [own["all"].checkpoint_id, shipped("vae", latent_dim=16)]
+    at = open_page(COMPARE, checkpoint=ids[0], cmp_ids=ids)
+    job = reports.report_jobs().job(reports.job_key(aeviz.load_checkpoint(ids[1])))
+    if job is not None:
+        job.future.result(timeout=300)
+    rerun(at)
+    assert not at.error and any("different datasets" in i.value for i in at.info)
+    assert list(at.dataframe[0].value.columns) == ids
+
+
+def test_train_page_refuses_classes_that_are_not_numbers():
+    at = open_page("views/train.py")
+    at.text_input(key="tr_exclude").set_value("seven")
+    at.button(key="tr_submit").click()
+    rerun(at)
+    assert len(at.error) == 1 and "class numbers" in at.error[0].value
