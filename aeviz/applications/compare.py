@@ -11,14 +11,16 @@ SPACE_NAMES = {"codes": "codes", "pca": "PCA", "pixels": "pixels"}
 
 
 def align(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """other's (N, 2) points shifted, rotated (or mirrored) and scaled as one onto the
-    reference's, the same N images in the same order, so that the squared distances
-    between each image's two places are the least (orthogonal Procrustes)."""
+    """other's (N, 2) points, the same N images in the same order as the reference's,
+    shifted, scaled to the reference's spread and turned (or mirrored) so that the squared
+    distances between each image's two places are the least (orthogonal Procrustes, as
+    scipy.spatial.procrustes: the spread is matched, not fitted, so a map unlike the
+    reference keeps its size instead of shrinking towards its centre)."""
     ref_center, other_center = reference.mean(0), other.mean(0)
     a, b = reference - ref_center, other - other_center
-    rotation, singular_sum = orthogonal_procrustes(b, a)
-    scale = singular_sum / max(float((b ** 2).sum()), 1e-12)
-    return (b @ rotation * scale + ref_center).astype(np.float32)
+    b = b * (np.linalg.norm(a) / max(float(np.linalg.norm(b)), 1e-12))
+    rotation, _ = orthogonal_procrustes(b, a)
+    return (b @ rotation + ref_center).astype(np.float32)
 
 
 def align_all(maps: list[np.ndarray]) -> list[np.ndarray]:

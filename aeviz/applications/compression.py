@@ -61,7 +61,7 @@ def compression(model, spaces: Spaces, progress: Callable[[float, str], None]) -
     curves["jpeg"] = codecs.curve("jpeg", spaces.test_x, up_to)
     progress(0.7, "WebP at several sizes and qualities")
     curves["webp"] = codecs.curve("webp", spaces.test_x, up_to)
-    rows = [{"bits": int(bits), "bytes_per_image": size, "psnr": p, "ssim": s,
+    rows = [{"bits": int(bits), "bytes_per_image": float(size), "psnr": float(p), "ssim": float(s),
              "jpeg_psnr": best_within(curves["jpeg"], size), "webp_psnr": best_within(curves["webp"], size),
              "pca_psnr": best_within(curves["pca"], size)}
             for bits, size, p, s in curves["codes"]]

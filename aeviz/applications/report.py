@@ -1,6 +1,7 @@
 """Everything aeviz.applications measures for one checkpoint, assembled, and kept on disk:
-computed once per checkpoint (a minute at most on mnist5k, on two CPU cores), then read
-back, beside the checkpoint or in the user's cache like its maps and per-image errors.
+computed once per checkpoint (13 to 25 s for the shipped mnist5k models on two busy CPU
+cores, BENCHMARKS.md), then read back, beside the checkpoint or in the user's cache like its
+maps and per-image errors.
 
 The summary is the JSON object `aeviz eval --applications --json` prints; the curves are
 what the dashboard draws (rate-distortion curves, the codes' clusters, ROC curves); the
@@ -70,39 +71,41 @@ def compute(model, data_dir, progress: Callable[[float, str], None]) -> Report:
     progress(0.0, "encoding the train and test splits")
     spaces = spaces_for(model, data_dir)
     rows, curves = compression(model, spaces, lambda f, what: progress(0.1 + 0.6 * f, what))
-    summary = {"checkpoint": model.checkpoint_id, "compression": rows,
-               "clustering": None, "probe": None, "retrieval": None, "anomaly": None}
-    notes = {}
+    report = Report({"checkpoint": model.checkpoint_id, "compression": rows, "clustering": None, "probe": None,
+                     "retrieval": None, "anomaly": None}, curves)
     if spaces.label_problem:
-        notes["labels"] = (f"Clustering, probes, retrieval and anomaly detection need classes, and "
-                           f"{model.config.dataset} has none to use: {spaces.label_problem}.")
+        report.notes["labels"] = (f"Clustering, probes, retrieval and anomaly detection need classes, and "
+                                  f"{model.config.dataset} has none to use: {spaces.label_problem}.")
     else:
         # One BLAS thread: these are small problems, and on two busy cores two threads made
         # the pixels' probe and k-means several times slower, never faster.
         with threadpool_limits(1):
-            _labelled(model, spaces, summary, curves, notes, data_dir, progress)
+            _labelled(model, spaces, report, data_dir, progress)
     progress(1.0, "done")
-    return Report(summary, curves, notes)
+    return report
 
 
-def _labelled(model, spaces: Spaces, summary: dict, curves: dict, notes: dict, data_dir, progress) -> None:
+def _labelled(model, spaces: Spaces, report: Report, data_dir, progress) -> None:
+    """The figures that need labels, into the report."""
     features = spaces.features()
     progress(0.7, "k-means on the codes, PCA and the pixels")
-    summary["clustering"], curves["clusters"] = clustering({k: v[1] for k, v in features.items()},
-                                                           spaces.test_y, spaces.n_classes)
+    report.summary["clustering"], report.curves["clusters"] = clustering(
+        {name: test for name, (_, test) in features.items()}, spaces.test_y, spaces.n_classes)
     progress(0.8, "linear probes with 10, 100 and all labels a class")
-    summary["probe"] = probe(features, spaces.train_y, spaces.test_y)
+    report.summary["probe"] = probe(features, spaces.train_y, spaces.test_y)
     progress(0.92, "nearest neighbours")
-    summary["retrieval"] = retrieval(features, spaces.train_y, spaces.test_y)
+    report.summary["retrieval"] = retrieval(features, spaces.train_y, spaces.test_y)
     left_out = model.config.exclude_classes
     if not left_out:
-        notes["anomaly"] = ("This model was trained on every class: train one with classes left out "
-                            "(`aeviz train --exclude-classes 7`, or the Train page) to measure anomaly detection.")
+        report.notes["anomaly"] = ("This model was trained on every class: train one with classes left out "
+                                   "(`aeviz train --exclude-classes 7`, or the Train page) to measure anomaly "
+                                   "detection.")
         return
     progress(0.96, "anomaly scores of the left-out classes")
-    summary["anomaly"], roc = anomaly(left_out, spaces.test_y, cached_errors(model, "test", data_dir=data_dir).mse,
-                                      spaces.train_codes[spaces.seen], spaces.test_codes)
-    curves.update(roc)
+    report.summary["anomaly"], roc = anomaly(left_out, spaces.test_y,
+                                             cached_errors(model, "test", data_dir=data_dir).mse,
+                                             spaces.train_codes[spaces.seen], spaces.test_codes)
+    report.curves.update(roc)
 
 
 def write(f, report: Report) -> None:

@@ -52,9 +52,9 @@ def roc(curves: dict[str, np.ndarray], summary: dict, height: int = 380) -> go.F
 
 def groups_map(coords: np.ndarray, groups: np.ndarray, names: list[str], title: str | None = None,
                mark: int | None = None, bounds: tuple | None = None, height: int = 460,
-               colours: list[str] | None = None) -> go.Figure:
+               colours: list[str] | None = None, legend: bool = True) -> go.Figure:
     """(N, 2) points coloured by group (groups[i] indexes names), image #mark starred;
-    bounds ((x0, x1), (y0, y1)) gives several maps one frame."""
+    bounds ((x0, x1), (y0, y1)) gives several maps one frame (and one legend is enough)."""
     colours = colours or PALETTE
     fig = go.Figure()
     for g, name in enumerate(names):
@@ -67,7 +67,7 @@ def groups_map(coords: np.ndarray, groups: np.ndarray, names: list[str], title: 
                                  marker=dict(symbol="star", size=18, color="black", line=dict(color="white", width=1)),
                                  hoverinfo="skip"))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), title=title,
-                      legend=dict(itemsizing="constant"), hovermode="closest")
+                      showlegend=legend, legend=dict(itemsizing="constant"), hovermode="closest")
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False, constrain="domain",
                      range=None if bounds is None else list(bounds[0]))
     fig.update_yaxes(showgrid=False, zeroline=False, showticklabels=False, scaleanchor="x", scaleratio=1,

@@ -59,7 +59,7 @@ def compression() -> None:
                + (f"more bytes buy more with {', '.join(beaten)}." if beaten else "no baseline beats that in the range shown.")
                + " Codes and PCA's coefficients: quantized per dimension (range from the training codes) and "
                "LZMA-coded over the whole split; JPEG and WebP: each image's own bytes, headers shared by all "
-               "counted once, at full, half and quarter size. \"-\": the codec cannot make an image that small. "
+               "counted once, at full, half and quarter size. None: the codec cannot make an image that small. "
                "Decoders (the model's, PCA's axes, the codecs') are not counted.")
 
 

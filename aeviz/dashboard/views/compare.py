@@ -67,7 +67,7 @@ if len(datasets) > 1:
             "images to reconstruct or to align their maps on.")
     st.stop()
 ds = ui.dataset_or_stop(models[0], "test")
-scale = ui.scale_for(ds.x.shape[-2])
+scale = max(1, ui.scale_for(ds.x.shape[-2]) // 2)  # a row of SHOWN images fits the page
 
 st.subheader("The same test images, reconstructed by each")
 first = st.number_input("First image", 0, len(ds) - SHOWN, 0, key="cmp_first")
@@ -95,8 +95,9 @@ labels = ds.y.numpy() if ds.y is not None else np.zeros(len(ds), int)
 names = (ds.classes or [str(c) for c in range(int(labels.max()) + 1)]) if ds.y is not None else ["images"]
 st.caption(f"Each map is shifted, turned (or mirrored) and scaled onto the first by Procrustes on all {len(ds)} test "
            "images, so that an image lies as near as it can to the same place in each; the star is one image.")
-for row in range(0, len(models), 3):  # three maps to a row
-    for col, m, xy in zip(st.columns(3), models[row:row + 3], coords[row:row + 3]):
-        col.plotly_chart(figures.groups_map(xy, labels, names, title=m.checkpoint_id, mark=int(mark), bounds=bounds,
-                                            height=380), key=f"cmp-map-{m.checkpoint_id}-{method}",
-                         config={"displaylogo": False})
+per_row = min(3, len(models))
+for row in range(0, len(models), per_row):
+    for col, i in zip(st.columns(per_row), range(row, min(row + per_row, len(models)))):
+        col.plotly_chart(figures.groups_map(coords[i], labels, names, title=models[i].checkpoint_id, mark=int(mark),
+                                            bounds=bounds, height=420, legend=i % per_row == per_row - 1),
+                         key=f"cmp-map-{models[i].checkpoint_id}-{method}", config={"displaylogo": False})
