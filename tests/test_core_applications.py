@@ -176,6 +176,15 @@ def test_the_table_holds_every_figure_of_every_checkpoint(digits_model, without_
     assert all(len(r) == 3 for r in rows)
 
 
+def test_without_classes_to_use_only_compression_is_measured_and_a_note_says_why(digits_model, monkeypatch):
+    from aeviz.applications import spaces
+    monkeypatch.setattr(spaces, "label_problem", lambda train, test: "it has no labels")
+    report = report_module.compute(digits_model, None, lambda fraction, what: None)
+    assert len(report.summary["compression"]) >= 4
+    assert [report.summary[k] for k in ("clustering", "probe", "retrieval", "anomaly")] == [None] * 4
+    assert list(report.notes) == ["labels"] and report.notes["labels"].endswith("it has no labels.")
+
+
 def test_a_model_without_a_code_vector_is_refused_in_one_sentence():
     colorizer = aeviz.load_checkpoint(shipped("colorizer"))
     with pytest.raises(aeviz.ConfigError, match="code vector"):

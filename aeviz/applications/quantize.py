@@ -21,7 +21,7 @@ class Quantizer:
     bits: int
 
     @classmethod
-    def fit(cls, train: np.ndarray, bits: int) -> "Quantizer":
+    def fit(cls, train: np.ndarray, bits: int) -> Quantizer:
         if not 1 <= bits <= 8:
             raise ValueError(f"bits must lie from 1 to 8, not {bits}.")
         low, high = np.percentile(train, [TAIL, 100 - TAIL], axis=0).astype(np.float32)

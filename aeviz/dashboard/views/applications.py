@@ -10,13 +10,13 @@ import streamlit as st
 
 from aeviz.applications.compare import SPACE_NAMES, SPACES
 from aeviz.applications.compression import overtakes
+from aeviz.applications.curves import PSNR
 from aeviz.classes import class_names
 from aeviz.dashboard import figures, jobs, reports, ui
 
 model = ui.current_model()
 st.title("Applications")
 ui.require_code_vector(model, "measuring compression, clustering and features")
-cfg = model.config
 ds = ui.dataset_or_stop(model, "test")
 
 report, job = reports.report_or_job(model)
@@ -52,7 +52,7 @@ def compression() -> None:
                           for r in summary["compression"]])
     st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.2f")
                                                         for c in table.columns[1:]})
-    best = curves["codes"][:, -2].max()
+    best = curves["codes"][:, PSNR].max()
     beaten = [f"{name} from {b:.0f} bytes an image" for name, key in (("PCA", "pca"), ("JPEG", "jpeg"), ("WebP", "webp"))
               if (b := overtakes(curves[key], curves["codes"])) is not None]
     st.caption(f"The codes reach at most {best:.2f} dB, the model's own reconstruction quality; "
@@ -67,9 +67,9 @@ def spaces_table(rows: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame({SPACE_NAMES[s]: [values[s] for values in rows.values()] for s in SPACES}, index=list(rows))
 
 
-def test_map():
-    """The sidebar's map of the test codes (UMAP, or PCA while UMAP computes), or a message."""
-    proj, shown_as, pending = jobs.projection_or_fallback(model, "test", "umap", 2)
+def map_of_test_codes():
+    """The checkpoint's map of the test codes (UMAP, or PCA while UMAP computes), or a message."""
+    proj, shown_as, _ = jobs.projection_or_fallback(model, "test", "umap", 2)
     if proj is None:
         st.info("The map of the test codes is still computing (see the Latent map page); it shows here when done.")
     return proj, shown_as
@@ -79,7 +79,7 @@ def clustering() -> None:
     st.dataframe(spaces_table({"NMI": summary["clustering"]["nmi"], "ARI": summary["clustering"]["ari"]}))
     st.caption(f"k-means with k = {len(names_of_classes)} on the test split, against the labels: 1 is the classes "
                "found exactly, 0 no better than chance.")
-    proj, shown_as = test_map()
+    proj, shown_as = map_of_test_codes()
     if proj is None:
         return
     by = st.radio("Colour the map by", ["k-means cluster of the codes", "label"], horizontal=True, key="app_cluster_by")
@@ -120,7 +120,7 @@ def anomalies() -> None:
     left, right = st.columns(2)
     left.plotly_chart(figures.roc(curves, found), key=f"roc-{model.checkpoint_id}", config={"displaylogo": False})
     with right:
-        proj, shown_as = test_map()
+        proj, shown_as = map_of_test_codes()
         if proj is not None:
             unseen = np.isin(ds.y.numpy(), found["classes"]).astype(int)
             st.plotly_chart(figures.groups_map(proj.coords, unseen, ["classes seen in training", f"left out: {left_out}"],
