@@ -1,7 +1,8 @@
 """Running a trained model on one image of any size: denoise or colorize a user's photo.
 
 Fully convolutional models see the whole image; large images go through in overlapping
-tiles so memory stays bounded whatever the upload's size. Models with a dense code take
+tiles so memory stays bounded whatever the upload's size. A colorizer sees the whole photo
+at its training size and paints it at full size by itself. Models with a dense code take
 their training size, so the image is resized to it and the result resized back."""
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def run_on_image(model, image: torch.Tensor) -> torch.Tensor:
         small = resize(x, size) if (h, w) != (size, size) else x
         out = model.reconstruct(small.to(dev)).float().cpu()
         return F.interpolate(out, size=(h, w), mode="bilinear", align_corners=False).clamp(0, 1)[0]
+    if model.abilities.colorizes:  # it shrinks the photo to its training size itself (models/colorizer.py)
+        return model.reconstruct(x.to(dev)).float().cpu()[0]
     return _tiled(model, x, dev)[0]
 
 

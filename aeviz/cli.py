@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .config import LOSSES, NOISES, SPARSITY, ConfigError, TrainConfig
+from .schedule import SCHEDULES
 
 EXIT_USAGE, EXIT_FAILED = 2, 1
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--hidden", type=_widths, help="comma-separated widths (dense) or channels (conv), e.g. 512,256")
     t.add_argument("--loss", choices=LOSSES)
     t.add_argument("--lr", type=float)
+    t.add_argument("--schedule", choices=SCHEDULES, help="learning rate over the run (default: the model's recipe)")
     t.add_argument("--epochs", type=int)
     t.add_argument("--batch-size", type=int)
     t.add_argument("--noise", choices=NOISES)
@@ -230,6 +232,7 @@ def cmd_datasets(args) -> int:
             ("digits", "scikit-learn's 1,797 8x8 gray digits (offline)"),
             ("photos", "32x32 RGB patches of the sample photos in scikit-image and scikit-learn (offline)"),
             ("debian-photos", "32x32 RGB patches of ~290 real photos from Debian packages (setup.sh --test); test: held-out series"),
+            ("debian-scenes", "the same photos whole, 64x64 squares (short side), for colorizers; test: held-out series"),
             ("mnist", "MNIST 28x28 through torchvision (downloads to --data-dir)"),
             ("fashion-mnist", "Fashion-MNIST 28x28 through torchvision"),
             ("kmnist", "Kuzushiji-MNIST 28x28 through torchvision"),

@@ -13,6 +13,8 @@ import json
 import numbers
 from dataclasses import dataclass
 
+from .schedule import SCHEDULES
+
 LOSSES = ("mse", "bce", "l1")
 NOISES = ("none", "gaussian", "gaussian-range", "salt-pepper", "mask")
 SPARSITY = ("l1", "kl")
@@ -20,7 +22,7 @@ SPARSITY = ("l1", "kl")
 
 # Fields added after checkpoints were shipped: left out of the canonical JSON while at their
 # default, so every config that does not use them keeps the id (and the checkpoint) it had.
-OMITTED_AT_DEFAULT = ("exclude_classes",)
+OMITTED_AT_DEFAULT = ("exclude_classes", "schedule")
 
 
 class ConfigError(ValueError):
@@ -37,6 +39,7 @@ class TrainConfig:
     hidden: tuple[int, ...] = ()
     loss: str = "mse"
     lr: float = 1e-3
+    schedule: str = "constant"        # the learning rate over the run: constant, or onecycle (schedule.py)
     epochs: int = 10
     batch_size: int = 128
     # Corruption of the input (the target stays clean): what makes an autoencoder a denoiser.
@@ -98,6 +101,8 @@ class TrainConfig:
             raise ConfigError(f"Unknown loss '{self.loss}'. Choose one of: {', '.join(LOSSES)}.")
         if self.noise not in NOISES:
             raise ConfigError(f"Unknown noise '{self.noise}'. Choose one of: {', '.join(NOISES)}.")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(f"Unknown schedule '{self.schedule}'. Choose one of: {', '.join(SCHEDULES)}.")
         if self.sparsity not in SPARSITY:
             raise ConfigError(f"Unknown sparsity penalty '{self.sparsity}'. Choose one of: {', '.join(SPARSITY)}.")
         checks = [

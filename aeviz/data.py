@@ -21,7 +21,7 @@ from .safefile import write_atomic
 
 EMBEDDED = ("mnist5k", "digits", "photos")
 TORCHVISION = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")
-INSTALLED = ("debian-photos",)  # photos that Debian packages install (aeviz.debian_photos)
+INSTALLED = ("debian-photos", "debian-scenes")  # photos that Debian packages install (aeviz.debian_photos)
 SPLITS = ("train", "test")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
@@ -84,11 +84,14 @@ def _load_cached(name, split, image_size, grayscale, data_dir) -> ImageDataset:
     elif name == "debian-photos":
         from .debian_photos import patches
         ds = patches(split, image_size or 32)
+    elif name == "debian-scenes":
+        from .debian_photos import scenes
+        ds = scenes(split, image_size or 64)
     elif name in TORCHVISION:
         ds = _torchvision(name, split, Path(data_dir))
     else:
         ds = _folder(name[len("folder:"):], split, image_size or 64, grayscale)
-    if image_size and name not in ("photos", "debian-photos") and ds.x.shape[-1] != image_size:
+    if image_size and name not in ("photos", *INSTALLED) and ds.x.shape[-1] != image_size:
         ds.x = resize(ds.x, image_size)
     ds.x = ds.x.contiguous()
     return ds
@@ -178,6 +181,23 @@ def photo_patches(arr: np.ndarray, patch: int, stride: int) -> torch.Tensor:
     img = F.interpolate(img, scale_factor=scale, mode="area" if scale < 1 else "bilinear", antialias=False)
     tiles = img.unfold(2, patch, stride).unfold(3, patch, stride)  # 1, C, nh, nw, p, p
     return tiles.permute(0, 2, 3, 1, 4, 5).reshape(-1, 3, patch, patch).clamp(0, 1)
+
+
+def photo_squares(arr: np.ndarray, size: int) -> torch.Tensor:
+    """(N, 3, size, size) squares in [0, 1] of an (H, W, 3) uint8 photo shrunk so its short
+    side is `size`: the whole height (or width), half a square apart along the long side."""
+    img = torch.from_numpy(np.array(arr)).permute(2, 0, 1).float()[None] / 255.0
+    h, w = img.shape[-2:]
+    scale = size / min(h, w)
+    img = F.interpolate(img, size=(max(size, round(h * scale)), max(size, round(w * scale))),
+                        mode="area" if scale < 1 else "bilinear")
+    long = max(img.shape[-2:])
+    starts = sorted({*range(0, long - size + 1, size // 2), long - size})  # the far edge too
+    if img.shape[-2] >= img.shape[-1]:
+        squares = [img[0, :, s:s + size, :size] for s in starts]
+    else:
+        squares = [img[0, :, :size, s:s + size] for s in starts]
+    return torch.stack(squares).clamp(0, 1)
 
 
 def _photos(split, patch):

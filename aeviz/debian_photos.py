@@ -114,6 +114,21 @@ def patches(split: str, patch: int = 32):
     return ImageDataset("debian-photos", split, torch.cat(tiles), labels, [p.key for p in chosen])
 
 
+def scenes(split: str, size: int = 64):
+    """The debian-scenes dataset: whole photos, for a colorizer, which needs the whole scene
+    (a 32-pixel patch of sky or of a yellow wall look alike in gray). Each photo is shrunk so
+    its short side is `size`, then cut into size x size squares half a square apart along its
+    long side; the train split adds mirrored copies. Label i is the split's photo i."""
+    from .data import ImageDataset, photo_squares
+
+    chosen = photos(split)
+    squares = [photo_squares(p.pixels, size) for p in chosen]
+    if split == "train":  # mirrored copies: twice the scenes, and the colors stay true
+        squares = [torch.cat([s, s.flip(-1)]) for s in squares]
+    labels = torch.cat([torch.full((len(s),), i, dtype=torch.int64) for i, s in enumerate(squares)])
+    return ImageDataset("debian-scenes", split, torch.cat(squares), labels, [p.key for p in chosen])
+
+
 def held_out_photo(key: str) -> torch.Tensor:
     """One whole test photo as a (3, H, W) float tensor in [0, 1], for whole-photo evaluation."""
     for p in photos("test"):

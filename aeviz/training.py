@@ -20,6 +20,7 @@ from .config import TrainConfig
 from .data import corrupt, load_dataset
 from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
 from .models import build
+from .schedule import set_rate
 
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
 # Weights this large mean the optimizer has thrown them away, even when a bounded loss (a
@@ -107,6 +108,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         sums: dict[str, float] = {}
         epoch_start = time.perf_counter()
         for step in range(steps):
+            set_rate(opts, cfg.schedule, ((epoch - 1) * steps + step) / (cfg.epochs * steps))
             clean = train_ds.x[perm[step * bs:(step + 1) * bs]]
             noisy = model.prepare(corrupt(clean, cfg.noise, cfg.noise_level, gen))
             terms = model.train_step(noisy.to(device, memory_format=layout), clean.to(device, memory_format=layout),

@@ -254,6 +254,24 @@ def test_colorizer_returns_color_for_a_gray_image_with_its_lightness():
     assert run_on_image(model, torch.rand(3, 20, 30)).shape == (3, 20, 30)  # a color input is made gray
 
 
+def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(monkeypatch):
+    """A photo larger than the training size is shrunk (short side = training size) for the
+    network; a and b come back bilinearly upsampled, composed in bands of rows without seams."""
+    from aeviz.color import lab_to_rgb
+    from aeviz.models import colorizer
+
+    model = aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8)), (3, 24, 24)).eval()
+    gray = torch.rand(1, 1, 70, 100, generator=torch.Generator().manual_seed(3))
+    seen = []
+    monkeypatch.setattr(model, "encode", lambda x, f=model.encode: seen.append(x.shape) or f(x))
+    monkeypatch.setattr(colorizer, "BAND", 16)  # five bands, and a short last one
+    out = model.reconstruct(gray)
+    assert seen == [(1, 1, 24, 34)]
+    ab = torch.nn.functional.interpolate(model.predict_ab(gray), size=(70, 100), mode="bilinear", align_corners=False)
+    whole = lab_to_rgb(torch.cat([gray_lightness(gray), ab], 1))
+    assert out.shape == (1, 3, 70, 100) and float((out - whole).abs().max()) < 1e-4
+
+
 def test_model_with_a_dense_code_is_resized_to_its_size_and_back(conv_model):
     out = run_on_image(conv_model, torch.rand(1, 30, 20))
     assert out.shape == (1, 30, 20) and 0 <= float(out.min()) and float(out.max()) <= 1

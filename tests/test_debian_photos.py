@@ -112,7 +112,17 @@ def test_a_damaged_install_says_to_reinstall_in_one_sentence(monkeypatch, tmp_pa
 
 
 def test_debian_photos_is_a_named_dataset():
-    assert "debian-photos" in aeviz.data.dataset_names()
+    assert {"debian-photos", "debian-scenes"} <= set(aeviz.data.dataset_names())
+
+
+def test_scenes_are_whole_photos_cut_along_their_long_side():
+    wide = np.zeros((100, 250, 3), np.uint8)
+    wide[:, :, 0] = np.arange(250, dtype=np.uint8)[None]  # red rises left to right
+    squares = aeviz.data.photo_squares(wide, 40)  # shrunk to 40 x 100: squares at 0, 20, 40, 60
+    assert squares.shape == (4, 3, 40, 40)
+    assert float(squares[0, 0, :, 0].mean()) < 0.05 and float(squares[-1, 0, :, -1].mean()) > 0.9  # both ends
+    tall = aeviz.data.photo_squares(wide.transpose(1, 0, 2), 40)
+    assert torch.allclose(tall, squares.transpose(-1, -2))
 
 
 # --- the dataset, where the packages are installed ----------------------------------------------
@@ -144,6 +154,11 @@ def test_real_photos_split_by_source():
     # some whole package is held out: none of its photos trains
     packages = {p.key.split(":")[0] for p in train_photos}
     assert {p.key.split(":")[0] for p in test_photos} - packages
+    scenes = {s: aeviz.load_dataset("debian-scenes", s) for s in ("train", "test")}
+    assert scenes["test"].classes == test.classes and scenes["train"].classes == train.classes
+    first = scenes["train"].x[scenes["train"].y == 0]
+    assert scenes["train"].x.shape[1:] == (3, 64, 64) and len(first) % 2 == 0
+    assert torch.equal(first[len(first) // 2:], first[:len(first) // 2].flip(-1))  # mirrored copies in train
     for p in test_photos + train_photos:
         assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 3 and p.pixels.shape[2] == 3
         assert max(p.pixels.shape[:2]) <= debian_photos.MAX_SIDE and p.credit

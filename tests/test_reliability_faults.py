@@ -313,9 +313,11 @@ def test_a_run_diverging_after_a_saved_epoch_drops_its_resume_state(tmp_path, sm
 # --- resume state, in process ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["vae", "aae", "conv"])  # the global RNG; its own two-optimizer step; plain
-def test_an_interrupted_run_resumes_to_the_same_weights(name, tmp_path, small_data):
-    cfg = aeviz.defaults_for(name, dataset="digits", epochs=4, batch_size=32, noise="gaussian", noise_level=0.2)
+@pytest.mark.parametrize("name, schedule", [("vae", "constant"), ("aae", "onecycle"), ("conv", "constant"),
+                                            ("conv", "onecycle")])  # the global RNG; two optimizers; plain
+def test_an_interrupted_run_resumes_to_the_same_weights(name, schedule, tmp_path, small_data):
+    cfg = aeviz.defaults_for(name, dataset="digits", epochs=4, batch_size=32, noise="gaussian", noise_level=0.2,
+                             schedule=schedule)
     reference = aeviz.train(cfg, ckpt_dir=tmp_path / "reference")
     with pytest.raises(Stop):
         aeviz.train(cfg, stop_after(2), ckpt_dir=tmp_path)

@@ -1,6 +1,11 @@
 """Colorizer: gray in, color out. The network predicts only Lab's a and b channels from
 the lightness; the output keeps the input's own lightness, so the detail is never blurred
-by the code (the usual choice since Zhang et al., 2016, "Colorful Image Colorization")."""
+by the code (the usual choice since Zhang et al., 2016, "Colorful Image Colorization").
+
+Color needs the whole scene: in gray, a patch of sky and a patch of sunlit wall look alike.
+So the colorizer looks at a photo of any size as it was trained, shrunk until its short side
+is the training size, and paints the result back at full size: a and b are smooth, so they
+are upsampled, and the full-size lightness keeps every detail."""
 from __future__ import annotations
 
 import torch
@@ -11,6 +16,7 @@ from ..data import to_gray
 from .conv import FullyConvAE
 
 AB_SCALE = 110.0  # a and b stay within about +-110 for sRGB colors
+BAND = 512        # rows composed at a time at full size: bounds the memory a 12 MP photo takes
 
 
 class Colorizer(FullyConvAE):
@@ -25,10 +31,31 @@ class Colorizer(FullyConvAE):
         return torch.tanh(self.decode_logits(z))
 
     @torch.no_grad()
+    def predict_ab(self, gray):
+        """(N, 2, h, w) a and b, at the size the model sees the photo (short side at most the
+        training size)."""
+        h, w = gray.shape[-2:]
+        scale = self.image_shape[-1] / min(h, w)
+        if scale < 1:
+            gray = F.interpolate(gray, size=(max(1, round(h * scale)), max(1, round(w * scale))),
+                                 mode="area")
+        return self.decode(self.encode(gray))[..., : gray.shape[-2], : gray.shape[-1]].float() * AB_SCALE
+
+    @torch.no_grad()
     def reconstruct(self, gray):
         gray = to_gray(gray)
-        ab = self.decode(self.encode(gray))[..., : gray.shape[-2], : gray.shape[-1]] * AB_SCALE
-        return lab_to_rgb(torch.cat([gray_lightness(gray), ab.float()], 1))
+        h, w = gray.shape[-2:]
+        ab = self.predict_ab(gray)
+        out = torch.empty(gray.shape[0], 3, h, w, device=gray.device)
+        # Upsampled by bands of rows: the grid position of each output row is that of the
+        # whole image (align_corners=False), so bands join without a seam.
+        sy, sx = ab.shape[-2] / h, ab.shape[-1] / w
+        for top in range(0, h, BAND):
+            rows = torch.arange(top, min(top + BAND, h), device=gray.device)
+            band_ab = _resample(ab, (rows + 0.5) * sy - 0.5, (torch.arange(w, device=gray.device) + 0.5) * sx - 0.5)
+            band = gray[..., top:top + len(rows), :]
+            out[..., top:top + len(rows), :] = lab_to_rgb(torch.cat([gray_lightness(band), band_ab], 1))
+        return out
 
     def loss(self, gray, target):
         ab = torch.tanh(self.decode_logits(self.encode(gray)).float())[..., : target.shape[-2], : target.shape[-1]]
@@ -37,3 +64,15 @@ class Colorizer(FullyConvAE):
         err = F.l1_loss if self.cfg.loss == "l1" else F.mse_loss  # bce has no meaning for signed ab
         recon = err(ab, ab_target, reduction="sum") / n
         return {"recon": recon, "loss": recon}
+
+
+def _resample(img, ys, xs):
+    """Bilinear samples of img (N, C, h, w) at the fractional rows ys and columns xs (edge-clamped)."""
+    h, w = img.shape[-2:]
+    ys, xs = ys.clamp(0, h - 1), xs.clamp(0, w - 1)
+    y0, x0 = ys.floor().long(), xs.floor().long()
+    y1, x1 = (y0 + 1).clamp(max=h - 1), (x0 + 1).clamp(max=w - 1)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = img[..., y0, :][..., x0] * (1 - fx) + img[..., y0, :][..., x1] * fx
+    bottom = img[..., y1, :][..., x0] * (1 - fx) + img[..., y1, :][..., x1] * fx
+    return top * (1 - fy) + bottom * fy

@@ -13,6 +13,7 @@ from aeviz.checkpoints import find
 from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes
 from aeviz.data import EMBEDDED, INSTALLED, TORCHVISION
 from aeviz.dashboard import cache, charts, jobs, ui
+from aeviz.schedule import SCHEDULES
 
 DATASETS = [*EMBEDDED, *INSTALLED, *TORCHVISION]
 
@@ -46,7 +47,7 @@ applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
     c1, c2, c3 = st.columns(3)
     dataset = c1.selectbox("Dataset", DATASETS, index=DATASETS.index(d.dataset), key="tr_dataset",
-                           help="mnist5k, digits and photos ship with aeviz; debian-photos needs its Debian packages; "
+                           help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes need their Debian packages; "
                                 "the others download through torchvision.")
     latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
     epochs = c3.number_input("Epochs", 1, 500, d.epochs, key="tr_epochs",
@@ -55,10 +56,13 @@ with st.form("train_form"):
     lr = c4.number_input("Learning rate", 1e-5, 1.0, d.lr, format="%.5f")
     batch_size = c5.number_input("Batch size", 1, 4096, d.batch_size)
     loss = c6.selectbox("Reconstruction loss", LOSSES, index=LOSSES.index(d.loss))
-    c7, c8 = st.columns(2)
+    c7, c8, c8b = st.columns(3)
     chosen = {
         "noise": c7.selectbox("Input noise (makes a denoiser)", NOISES, index=NOISES.index(d.noise)),
         "noise_level": c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05),
+        "schedule": c8b.selectbox("Learning-rate schedule", SCHEDULES, index=SCHEDULES.index(d.schedule),
+                                  help="onecycle warms up to the learning rate, then anneals it to almost zero: "
+                                       "the same test error in fewer epochs."),
     }
     # The model's own settings, as its registry entry declares them; no other model shows them.
     own = st.columns(3) if applies - {"fully_conv"} else []
