@@ -229,6 +229,7 @@ def _torchvision(name, split, root: Path):
 
     cls_name, subdir, files = _TV[name]
     cls = getattr(tvd, cls_name)
+    _from_debian(name, root / subdir)
     try:
         root.mkdir(parents=True, exist_ok=True)
         if name == "svhn":
@@ -236,9 +237,11 @@ def _torchvision(name, split, root: Path):
         else:
             ds = cls(str(root), train=(split == "train"), download=True)
     except Exception as exc:  # torchvision raises URLError, RuntimeError, OSError... all mean "not here"
+        debian = f", install Debian's {DEBIAN_PACKAGES[name][0]}" if name in DEBIAN_PACKAGES else ""
         raise DatasetError(
             f"Could not download {name} ({type(exc).__name__}); put {files} in {(root / subdir).resolve()} "
-            f"(or point --data-dir at a folder that has them), or use an embedded dataset: {', '.join(EMBEDDED)}."
+            f"(or point --data-dir at a folder that has them){debian}, or use an embedded dataset: "
+            f"{', '.join(EMBEDDED)}."
         ) from None
     data = ds.data if not isinstance(ds.data, torch.Tensor) else ds.data.numpy()
     data = np.asarray(data)
@@ -250,6 +253,32 @@ def _torchvision(name, split, root: Path):
     classes = list(getattr(ds, "classes", [])) or None
     return ImageDataset(name, split, torch.from_numpy(data.astype(np.float32) / 255.0),
                         torch.from_numpy(labels.astype(np.int64)), classes)
+
+
+# Debian packages that install a torchvision dataset's own files: name -> (package, folder).
+DEBIAN_PACKAGES = {"fashion-mnist": ("dataset-fashion-mnist", Path("/usr/share/datasets/fashion-mnist"))}
+
+
+def _from_debian(name: str, raw: Path) -> None:
+    """Unpack a Debian package's copy of the dataset's files where torchvision looks for
+    them, so the data still goes through torchvision's own loader. (Debian recompressed
+    the archives, so torchvision's MD5 check of a download would refuse them as they are.)"""
+    if name not in DEBIAN_PACKAGES:
+        return
+    import gzip
+
+    found = sorted(DEBIAN_PACKAGES[name][1].glob("*-ubyte.gz"))
+    if len(found) != 4:
+        return
+    for archive in found:
+        target = raw / archive.name[: -len(".gz")]
+        if not target.exists():
+            try:
+                data = gzip.decompress(archive.read_bytes())
+            except (OSError, EOFError) as exc:
+                raise DatasetError(f"Could not read {archive} ({exc}); reinstall Debian's "
+                                   f"{DEBIAN_PACKAGES[name][0]}.") from None
+            write_atomic(target, data, f"{name}'s {target.name}", error=DatasetError)
 
 
 def _folder(path: str, split: str, size: int, grayscale: bool):

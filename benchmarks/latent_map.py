@@ -53,7 +53,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VAE = "vae-mnist5k-db5d8b57bb65"
-CONV = "conv-mnist5k-4975370dd717"
+CONV = "conv-mnist5k-b0399f799bd2"
 MODES = ("aeviz-cold", "aeviz-fresh", "aeviz-warm", "aeviz-cached", "umap")
 
 

@@ -46,6 +46,8 @@ def main(argv=None) -> int:
           f"PCA {test.get('pca_mse', float('nan')):.5f}, ratio {test.get('mse_vs_pca', float('nan')):.3f}"
           + (f", {test['active_units']:.1f} active units" if "active_units" in test else ""))
     print("test MSE by epoch:", " ".join(f"{h['test_mse']:.4f}" for h in meta["history"]))
+    if "test_neg_elbo" in meta["history"][0]:
+        print("test -ELBO by epoch:", " ".join(f"{h['test_neg_elbo']:.1f}" for h in meta["history"]))
     if args.fd:
         from quality import samples_of, splits
         from sample_quality import Judge

@@ -28,9 +28,11 @@ if [ "${1:-}" = "--test" ]; then
     apt_install chromium
   fi
   # The debian-photos dataset reads the photos these packages install (see the README's Photo
-  # credits); a package is installed only when the file it is checked by is missing.
+  # credits), and fashion-mnist the real 70,000 images of dataset-fashion-mnist; a package is
+  # installed only when the file it is checked by is missing.
   photo_pkgs=""
   for pkg_file in gcompris-qt-data:gcompris-qt/rcc/categorization.rcc \
+                  dataset-fashion-mnist:datasets/fashion-mnist/train-images-idx3-ubyte.gz \
                   lomiri-wallpapers-16.04:backgrounds/Bridge_by_Sander_Klootwijk.jpg \
                   mate-backgrounds:backgrounds/mate/nature/Aqua.jpg \
                   palapeli-data:palapeli/collection/citrus-fruits.jpg \
@@ -38,7 +40,7 @@ if [ "${1:-}" = "--test" ]; then
     [ -f "/usr/share/${pkg_file#*:}" ] || photo_pkgs="$photo_pkgs ${pkg_file%%:*}"
   done
   if [ -n "$photo_pkgs" ]; then
-    echo "Installing the photos of the debian-photos dataset (apt-get):$photo_pkgs"
+    echo "Installing the real datasets' Debian packages (apt-get):$photo_pkgs"
     # shellcheck disable=SC2086  # one word per package
     apt_install --no-install-recommends $photo_pkgs
   fi

@@ -19,11 +19,14 @@ OUT = ROOT / "aeviz" / "shipped"
 COMMANDS = [
     "aeviz train --model vae --dataset mnist5k --latent-dim 16 --epochs 30",
     "aeviz train --model vae --dataset mnist5k --latent-dim 2 --epochs 30",
-    "aeviz train --model conv --dataset mnist5k --latent-dim 16 --epochs 30",
-    # Blind denoisers: every Gaussian level from 0 to 0.5 in training, so light noise is not made worse.
-    "aeviz train --model denoising --dataset mnist5k --fully-conv --latent-dim 32 --noise gaussian-range --noise-level 0.5 --epochs 15",
+    # The heavier two-stage conv (32, 64 channels), longer, batches of 32 and a one-cycle rate:
+    # 0.32x PCA-16's test MSE, where the 10-epoch default recipe gets 0.39x.
+    "aeviz train --model conv --dataset mnist5k --latent-dim 16 --hidden 32,64 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 30",
+    # Blind denoisers: every Gaussian level from 0 to the level in training, so light noise is not
+    # made worse. The MNIST one keeps a 14x14 map (one stage): at 7x7 a digit's strokes blurred.
+    "aeviz train --model denoising --dataset mnist5k --fully-conv --hidden 32 --latent-dim 32 --noise gaussian-range --noise-level 0.35 --loss bce --epochs 20",
     "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
-    "aeviz train --model colorizer --dataset photos --lr 3e-4 --epochs 30",
+    "aeviz train --model colorizer --dataset debian-scenes --hidden 32,64,128 --epochs 30",
     "aeviz train --model aae --dataset mnist5k --epochs 60",
 ]
 

@@ -273,3 +273,41 @@ def test_gaussian_range_gives_each_image_its_own_level_up_to_the_given_one():
     assert 0.12 < float(sigmas.mean()) < 0.18                          # evenly spread: mean level / 2
     again = corrupt(x, "gaussian-range", 0.3, torch.Generator().manual_seed(0))
     assert torch.equal(noisy, again)
+
+
+# --- fashion-mnist from Debian's dataset-fashion-mnist -------------------------------------------
+
+def _fashion_installed() -> bool:
+    return len(list(aeviz.data.DEBIAN_PACKAGES["fashion-mnist"][1].glob("*-ubyte.gz"))) == 4
+
+
+@pytest.mark.slow  # unpacks and reads 70,000 images (about 8 s)
+@pytest.mark.skipif(not _fashion_installed(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_fashion_mnist_loads_offline_from_the_debian_package_through_torchvision(monkeypatch, tmp_path):
+    import torchvision.datasets as tvd
+
+    calls = []
+    real = tvd.FashionMNIST.__init__
+    monkeypatch.setattr(tvd.FashionMNIST, "__init__", lambda self, *a, **k: calls.append(k) or real(self, *a, **k))
+    aeviz.data.forget_loaded()
+    try:
+        train = aeviz.load_dataset("fashion-mnist", "train", data_dir=tmp_path)
+        test = aeviz.load_dataset("fashion-mnist", "test", data_dir=tmp_path)
+    finally:
+        aeviz.data.forget_loaded()
+    assert len(calls) == 2  # torchvision's own loader read the files
+    assert train.x.shape == (60000, 1, 28, 28) and test.x.shape == (10000, 1, 28, 28)
+    assert train.classes[:2] == ["T-shirt/top", "Trouser"] and sorted(set(test.y.tolist())) == list(range(10))
+    assert abs(float(train.x.mean()) - 0.2860) < 1e-3  # Fashion-MNIST's well-known pixel mean
+
+
+def test_a_damaged_debian_archive_says_to_reinstall_in_one_sentence(monkeypatch, tmp_path):
+    folder = tmp_path / "debian"
+    folder.mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (folder / f"{name}.gz").write_bytes(b"not gzip")
+    monkeypatch.setitem(aeviz.data.DEBIAN_PACKAGES, "fashion-mnist", ("dataset-fashion-mnist", folder))
+    aeviz.data.forget_loaded()
+    with pytest.raises(aeviz.data.DatasetError, match=r"reinstall Debian's dataset-fashion-mnist\.$"):
+        aeviz.load_dataset("fashion-mnist", "test", data_dir=tmp_path / "data")

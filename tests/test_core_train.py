@@ -168,7 +168,7 @@ def test_absurd_learning_rate_raises_training_diverged_and_saves_nothing(name, l
 # at an absurd learning rate their loss sits on a plateau. The weight check catches them.
 @pytest.mark.parametrize("name", sorted(aeviz.MODELS))
 def test_every_model_reports_divergence_at_an_absurd_learning_rate(name, small_data, tmp_path):
-    overrides = {"lr": 1e6} if name == "colorizer" else {"lr": 1e6, "dataset": "digits"}
+    overrides = {"lr": 1e6, "dataset": "photos" if name == "colorizer" else "digits"}
     cfg = aeviz.defaults_for(name, epochs=2, batch_size=32, **overrides)
     with pytest.raises(TrainingDiverged):
         aeviz.train(cfg, ckpt_dir=tmp_path)
