@@ -4,8 +4,9 @@ A function of progress (not a torch scheduler with its own state) keeps resume e
 free: a run continued at epoch 7 computes the same rate a run never stopped would.
 
 one-cycle (Smith and Topin, 2017): the rate warms up from lr/25 to lr over the first 30%
-of the steps, then anneals to lr/10^4 along a cosine. It reaches a given test error in
-fewer epochs than a constant rate, which is what a user waits for (BENCHMARKS.md)."""
+of the steps, then anneals to lr/10^4 along a cosine. Over the same epochs it ends at a
+lower test error than a constant rate; its low start does not make the first epochs faster
+(BENCHMARKS.md, time to quality)."""
 from __future__ import annotations
 
 import math

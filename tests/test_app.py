@@ -256,7 +256,10 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, a
     assert all(queued), queued
     for fut, _ in queued:
         fut.result(timeout=600)  # the first UMAP of this process compiles numba code
-    assert sorted(p.name.split(".")[-2] for p in aeviz_dirs.cache.rglob("*.npz")) == ["pca2", "umap2"]
+    # (Only the maps: an applications report that an earlier test's page queued may finish
+    # now, and it writes to the cache folder of whichever test is running.)
+    maps = [p.name.split(".")[-2] for p in aeviz_dirs.cache.rglob("*.npz") if p.name.split(".")[-2] in ("pca2", "umap2")]
+    assert sorted(maps) == ["pca2", "umap2"]
 
 
 def test_train_says_when_a_dataset_is_not_available():

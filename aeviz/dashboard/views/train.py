@@ -47,8 +47,8 @@ applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
     c1, c2, c3 = st.columns(3)
     dataset = c1.selectbox("Dataset", DATASETS, index=DATASETS.index(d.dataset), key="tr_dataset",
-                           help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes need their Debian packages; "
-                                "the others download through torchvision.")
+                           help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes "
+                                "need their Debian packages; the others download through torchvision.")
     latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
     epochs = c3.number_input("Epochs", 1, 500, d.epochs, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
@@ -62,7 +62,7 @@ with st.form("train_form"):
         "noise_level": c8.slider("Noise level", 0.0, 1.0, float(d.noise_level), 0.05),
         "schedule": c8b.selectbox("Learning-rate schedule", SCHEDULES, index=SCHEDULES.index(d.schedule),
                                   help="onecycle warms up to the learning rate, then anneals it to almost zero: "
-                                       "the same test error in fewer epochs."),
+                                       "a lower test error at the end of the same epochs."),
     }
     # The model's own settings, as its registry entry declares them; no other model shows them.
     own = st.columns(3) if applies - {"fully_conv"} else []
