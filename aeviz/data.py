@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,8 +266,6 @@ def _from_debian(name: str, raw: Path) -> None:
     the archives, so torchvision's MD5 check of a download would refuse them as they are.)"""
     if name not in DEBIAN_PACKAGES:
         return
-    import gzip
-
     found = sorted(DEBIAN_PACKAGES[name][1].glob("*-ubyte.gz"))
     if len(found) != 4:
         return

@@ -10,6 +10,7 @@ import functools
 import torch
 
 from .data import corrupt
+from .latent import encode_all
 
 SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5
 
@@ -123,8 +124,7 @@ def evaluate(model, test_x: torch.Tensor, train_x: torch.Tensor | None = None, s
 def active_units(model, x: torch.Tensor, batch: int = 256) -> float:
     """The code units an image uses, on average: above zero for a ReLU code, above one half
     (the sigmoid's midpoint) for a sigmoid code, which never reaches zero."""
-    dev = next(model.parameters()).device
-    codes = torch.cat([model.encode(b.to(dev)).float().cpu() for b in x.split(batch)])
+    codes = torch.from_numpy(encode_all(model, x, batch))
     threshold = 0.5 if float(codes.min()) > 0 else 0.0
     return float((codes > threshold).sum(1).float().mean())
 

@@ -81,18 +81,6 @@ def _key(model) -> tuple[str, float]:
     return str(model.path), os.path.getmtime(model.path)
 
 
-@st.cache_data(show_spinner="Reconstructing the images…", max_entries=16)
-def reconstructions(path: str, mtime: float, split: str, noisy: bool) -> dict:
-    """Inputs, reconstructions and per-image MSE of a whole split (noisy: the model's own
-    training corruption is applied first, so a denoiser is shown doing its job)."""
-    model = load_model(path, mtime)
-    x = dataset_for(model, split).x
-    inputs = errors.inputs(model, x, noisy)
-    out = metrics.reconstruct_all(model, model.prepare(inputs))
-    return {"inputs": inputs.numpy(), "outputs": out.numpy(),
-            "mse": metrics.mse_per_image(out, x).numpy()}
-
-
 @st.cache_data(show_spinner="Measuring every image's error…", max_entries=16)
 def split_errors(path: str, mtime: float, split: str, noisy: bool) -> errors.Errors:
     """Per-image errors of the model and of PCA over a split (from disk when known)."""
@@ -132,8 +120,12 @@ def mixture_samples(path: str, mtime: float, n: int, temperature: float, seed: i
     return latent.sample_mixture(codes(path, mtime, "train"), n, 10, temperature, seed)
 
 
-def reconstructions_of(model, split: str, noisy: bool = False) -> dict:
-    return reconstructions(*_key(model), split, noisy)
+def split_errors_of(model, split: str, noisy: bool = False) -> errors.Errors:
+    return split_errors(*_key(model), split, noisy)
+
+
+def shown_images_of(model, split: str, indices, noisy: bool = False) -> dict:
+    return shown_images(*_key(model), split, noisy, tuple(int(i) for i in indices))
 
 
 def mixture_samples_of(model, n: int, temperature: float, seed: int) -> np.ndarray:

@@ -45,16 +45,13 @@ class Colorizer(FullyConvAE):
     def reconstruct(self, gray):
         gray = to_gray(gray)
         h, w = gray.shape[-2:]
-        ab = self.predict_ab(gray)
+        # a and b at full size (2 channels), then the Lab to RGB conversion by bands of rows:
+        # its intermediates, not the a and b, are what a 12 MP photo would fill memory with.
+        ab = F.interpolate(self.predict_ab(gray), size=(h, w), mode="bilinear", align_corners=False)
         out = torch.empty(gray.shape[0], 3, h, w, device=gray.device)
-        # Upsampled by bands of rows: the grid position of each output row is that of the
-        # whole image (align_corners=False), so bands join without a seam.
-        sy, sx = ab.shape[-2] / h, ab.shape[-1] / w
         for top in range(0, h, BAND):
-            rows = torch.arange(top, min(top + BAND, h), device=gray.device)
-            band_ab = _resample(ab, (rows + 0.5) * sy - 0.5, (torch.arange(w, device=gray.device) + 0.5) * sx - 0.5)
-            band = gray[..., top:top + len(rows), :]
-            out[..., top:top + len(rows), :] = lab_to_rgb(torch.cat([gray_lightness(band), band_ab], 1))
+            rows = slice(top, top + BAND)
+            out[..., rows, :] = lab_to_rgb(torch.cat([gray_lightness(gray[..., rows, :]), ab[..., rows, :]], 1))
         return out
 
     def loss(self, gray, target):
@@ -65,14 +62,3 @@ class Colorizer(FullyConvAE):
         recon = err(ab, ab_target, reduction="sum") / n
         return {"recon": recon, "loss": recon}
 
-
-def _resample(img, ys, xs):
-    """Bilinear samples of img (N, C, h, w) at the fractional rows ys and columns xs (edge-clamped)."""
-    h, w = img.shape[-2:]
-    ys, xs = ys.clamp(0, h - 1), xs.clamp(0, w - 1)
-    y0, x0 = ys.floor().long(), xs.floor().long()
-    y1, x1 = (y0 + 1).clamp(max=h - 1), (x0 + 1).clamp(max=w - 1)
-    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
-    top = img[..., y0, :][..., x0] * (1 - fx) + img[..., y0, :][..., x1] * fx
-    bottom = img[..., y1, :][..., x0] * (1 - fx) + img[..., y1, :][..., x1] * fx
-    return top * (1 - fy) + bottom * fy

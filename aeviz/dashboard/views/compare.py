@@ -74,7 +74,7 @@ first = st.number_input("First image", 0, len(ds) - SHOWN, 0, key="cmp_first")
 idx = list(range(int(first), int(first) + SHOWN))
 ui.picture(st, ui.tile(ds.x[idx], SHOWN), "originals", scale)
 for m in models:
-    outputs = torch.from_numpy(cache.reconstructions_of(m, "test")["outputs"][idx])
+    outputs = torch.from_numpy(cache.shown_images_of(m, "test", idx)["outputs"])
     ui.picture(st, ui.tile(outputs, SHOWN), m.checkpoint_id, scale)
 
 st.subheader("Their maps, aligned")

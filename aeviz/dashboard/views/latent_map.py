@@ -50,11 +50,11 @@ def remember_pick(code: np.ndarray, what: str, shown_as: str, xy) -> None:
 
 
 def show_image(i: int) -> None:
-    rec = cache.reconstructions_of(model, split)
+    shown, mse = cache.shown_images_of(model, split, [i]), cache.split_errors_of(model, split).mse
     label = f", label {ds.classes[int(ds.y[i])] if ds.classes else int(ds.y[i])}" if ds.y is not None else ""
     a, b = st.columns(2)
     ui.picture(a, ds.x[i], f"image #{i}{label}", scale)
-    ui.picture(b, rec["outputs"][i], f"its reconstruction (MSE {rec['mse'][i]:.4f})", scale)
+    ui.picture(b, shown["outputs"][0], f"its reconstruction (MSE {mse[i]:.4f})", scale)
 
 
 def show_neighbours(proj, i: int) -> None:
