@@ -1,7 +1,7 @@
 """Time to quality: how long a user waits for a given test error, aeviz's recipe against the
 textbook loop, side by side in one process (aeviz issue 10).
 
-    python benchmarks/time_to_quality.py [--epochs 10] [--models conv,vae]
+    python benchmarks/time_to_quality.py [--epochs 10] [--models conv,vae] [--set key=value ...]
 
 The textbook conv autoencoder (the PyTorch/Keras tutorials' shape): two stride-2 convs
 (32, 64 channels), a linear 16-d code, the mirror image in transposed convs, a sigmoid
@@ -32,6 +32,7 @@ from aeviz.training import fit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import cpu_name, print_table  # noqa: E402
 from train_speed import TextbookDataset  # noqa: E402
+from try_recipe import setting  # noqa: E402
 
 
 class TextbookConvAE(nn.Module):
@@ -119,6 +120,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--epochs", type=int, default=10, help="epochs of the textbook loop (its figure is the target)")
     ap.add_argument("--models", default="conv,vae")
+    ap.add_argument("--set", nargs="*", type=setting, default=[],
+                    help="aeviz's side with settings changed from its defaults, e.g. hidden=(8,16) batch_size=64")
     args = ap.parse_args(argv)
     train = aeviz.load_dataset("mnist5k", "train").x
     test = aeviz.load_dataset("mnist5k", "test").x
@@ -127,9 +130,9 @@ def main(argv=None) -> int:
     summary = []
     for name in args.models.split(","):
         if name == "vae":
-            ref_model, unit, cfg = TextbookVAE(20), "test -ELBO", aeviz.defaults_for("vae", latent_dim=20)
+            ref_model, unit, cfg = TextbookVAE(20), "test -ELBO", aeviz.defaults_for("vae", latent_dim=20, **dict(args.set))
         else:
-            ref_model, unit, cfg = TextbookConvAE(16), "test MSE", aeviz.defaults_for(name, latent_dim=16)
+            ref_model, unit, cfg = TextbookConvAE(16), "test MSE", aeviz.defaults_for(name, latent_dim=16, **dict(args.set))
         ref = textbook(ref_model, args.epochs, train, test)
         mine = ours(cfg)
         rows = [(f"textbook {name}", e, f"{s:.1f}", f"{q:.5g}") for e, s, q in ref]
