@@ -25,14 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     from .checkpoints import CheckpointError
     from .data import DatasetError
     from .images import ImageError
+    from .onnx_export import ExportError
+    from .safefile import WriteError
     from .training import TrainingDiverged
 
     try:
         return args.run(args) or 0
-    except (ConfigError, DatasetError, ImageError) as exc:
+    except (ConfigError, DatasetError, ImageError, ExportError) as exc:
         print(f"aeviz: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (CheckpointError, TrainingDiverged) as exc:
+    except (CheckpointError, TrainingDiverged, WriteError) as exc:
         print(f"aeviz: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -101,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--method", choices=("umap", "pca"), default="umap")
     m.add_argument("--data-dir")
     m.set_defaults(run=cmd_embed)
+
+    x = sub.add_parser("export", help="the decoder as ONNX, for onnxruntime and the browser")
+    x.add_argument("checkpoint")
+    x.add_argument("--onnx", required=True, metavar="FILE", help="where to write the decoder's ONNX graph")
+    x.set_defaults(run=cmd_export)
     return p
 
 
@@ -306,6 +313,14 @@ def cmd_embed(args) -> int:
         raise ConfigError(f"--out must end in .npz or .csv, not '{out.suffix or out.name}'.")
     path = export_embedding(args.checkpoint, out, split=args.split, method=args.method, data_dir=args.data_dir)
     print(path)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .checkpoints import load
+    from .onnx_export import write_decoder
+
+    print(write_decoder(load(args.checkpoint), Path(args.onnx)))
     return 0
 
 

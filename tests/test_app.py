@@ -105,19 +105,38 @@ def walk_payload(at: AppTest) -> dict:
     return json.loads(at.get("bidi_component")[0].proto.json)
 
 
-def test_latent_walk_slider_changes_the_decoded_image():
+def test_latent_walk_sends_the_decoder_to_the_browser():
+    import base64
+
+    import onnxruntime as ort
+
+    from aeviz import latent
+
     at = open_page("views/latent_walk.py")
     data = walk_payload(at)
-    assert len(data["dims"]) == 16 and len(data["strips"]) == 16 and len(data["strips"][0]) == data["steps"]
-    assert len(set(data["strips"][0])) > 1, "each slider position has its own image"
+    assert len(data["dims"]) == 16 and data["steps"] >= 100, "every dimension, moving continuously"
+    assert data["values"] == pytest.approx([data["base"][d] for d in data["dims"]])
+    assert data["traversal"]["dims"] == data["dims"], "the VAE's traversal grid is decoded in the browser too"
+    session = ort.InferenceSession(base64.b64decode(data["decoder"]["onnx"]), providers=["CPUExecutionProvider"])
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    z = np.asarray([data["base"]], np.float32)
+    np.testing.assert_allclose(session.run(None, {"z": z})[0], latent.decode(model, z).numpy(), atol=1e-4)
+    n = len(aeviz.load_dataset("mnist5k", "test"))
+    assert len(base64.b64decode(data["codes"])) == 4 * 16 * n, "the split's codes, for the nearest real image"
+
+
+def test_latent_walk_decodes_on_the_server_when_the_browser_cannot():
+    at = open_page("views/latent_walk.py")
+    data = walk_payload(at)
     key = at.get("bidi_component")[0].key
     moved = list(data["values"])
     moved[3] = data["hi"][3]  # what the component reports when z3 is released at its top
-    at.session_state[key] = {"code": moved}
+    at.session_state[key] = {"runtime": "unavailable", "code": moved}
     after = walk_payload(rerun(at))
-    assert after["values"][3] == pytest.approx(data["hi"][3])
-    assert after["image"] != data["image"]
-    assert after["image"] == data["strips"][3][-1], "the exact decode equals the strip image shown while dragging"
+    assert after["decoder"] is None and after["values"][3] == pytest.approx(data["hi"][3])
+    assert after["image"] != data["image"], "the server decodes the reported code"
+    assert any("cannot run the decoder" in c.value for c in at.caption)
+    assert not at.error
 
 
 def test_latent_walk_of_the_2d_vae_shows_the_manifold():

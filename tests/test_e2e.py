@@ -85,15 +85,30 @@ def test_every_page_opens_without_an_exception(page, server):
         shot(page, name)
 
 
+def decoded_in_browser(page) -> str:
+    """Waits until the page's own decoder has drawn an image (it marks it with the code it
+    decoded); returns that image's source."""
+    page.wait_for_function("""() => [...document.querySelectorAll('*')].some(e => e.shadowRoot
+        ? e.shadowRoot.querySelector('img.walk-image[data-code]') : e.matches('img.walk-image[data-code]'))""",
+                           timeout=SLOW, polling=100)
+    return page.locator("img.walk-image").get_attribute("src")
+
+
+def changed(page, img, old: str) -> str:
+    """The image's source once it differs from old (the browser decodes asynchronously)."""
+    page.wait_for_function("([el, old]) => el.src !== old", arg=[img.element_handle(), old], timeout=SLOW, polling="raf")
+    return img.get_attribute("src")
+
+
 def test_latent_slider_moves_the_image_while_dragging(page, server):
     visit(page, server, "latent-walk")
     img = page.locator("img.walk-image")
-    first = img.get_attribute("src")
+    first = decoded_in_browser(page)
     slider = page.locator("input[aria-label=z0]")
     slider.focus()
-    page.keyboard.press("ArrowRight")
-    assert img.get_attribute("src") != first, "the image changes at once, with no server round trip"
-    # A mouse drag across the slider: every move that lands on a new step shows a new image.
+    page.keyboard.press("End")
+    changed(page, img, first)
+    # A mouse drag across the slider: the image follows the moves, decoded in the page.
     box = page.locator("input[aria-label=z5]").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + 4, y)
@@ -101,13 +116,60 @@ def test_latent_slider_moves_the_image_while_dragging(page, server):
     seen = []
     for k in range(24):
         page.mouse.move(box["x"] + 4 + k * (box["width"] - 8) / 23, y)
+        page.wait_for_timeout(30)
         seen.append(img.get_attribute("src"))
     page.mouse.up()
     # How fast it follows is benchmarks/latency.py's to measure, not a test's to bound.
     assert len(set(seen)) >= 15, "the decoded image follows the slider while it is dragged"
-    settle(page)
     assert img.get_attribute("src") not in (first, None)
     shot(page, "latent-walk-dragged")
+
+
+def test_the_browser_decodes_what_torch_decodes_and_the_server_hears_nothing(page, server):
+    import base64
+    import io
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()
+    reruns = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: reruns.append(payload)))
+    visit(page, server, "latent-walk")
+    img = page.locator("img.walk-image")
+    src = decoded_in_browser(page)
+    before = len(reruns)
+    for dim, keys in ((2, ["End"]), (7, ["Home", "ArrowRight", "ArrowRight"]), (11, ["PageUp"])):
+        page.locator(f"input[aria-label=z{dim}]").focus()
+        for key in keys:
+            page.keyboard.press(key)
+            src = changed(page, img, src)
+    page.wait_for_timeout(1500)
+    assert len(reruns) == before, "no server call during or after the slider moves"
+    z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
+    assert z[2] == pytest.approx(3.0) and z[7] < -2.5, "the keys moved the code"
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L"), np.int16)
+    assert np.abs(shown - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
+
+
+def test_without_webassembly_the_server_decodes_and_says_so(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.add_init_script("delete window.WebAssembly")
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        visit(page, server, "latent-walk")
+        page.get_by_text("cannot run the decoder").wait_for()
+        settle(page)
+        img = page.locator("img.walk-image")
+        first = img.get_attribute("src")
+        page.locator("input[aria-label=z4]").focus()
+        page.keyboard.press("End")  # a key press is a release: the server decodes the new code
+        settle(page)
+        assert img.get_attribute("src") != first
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
 
 
 def _click_plot(page, data_x: float, data_y: float) -> None:

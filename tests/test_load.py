@@ -43,13 +43,14 @@ def press_all(pages: dict, keys: dict) -> None:
         pages[i].locator(slider(i)).focus()
         pages[i].keyboard.press(key)
     for i in keys:
-        pages[i].wait_for_function("() => window.__probe.answer !== null", timeout=SLOW, polling=100)
+        # done: the new image is on screen (decoded in the page) and no server answer is pending
+        pages[i].wait_for_function("() => window.__probe.done", timeout=SLOW, polling=100)
         settle(pages[i])
 
 
 def shown(pg) -> tuple[str, np.ndarray]:
     src = pg.locator("img.walk-image").get_attribute("src")
-    return src, np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))), np.int16)
+    return src, np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L"), np.int16)
 
 
 def assert_each_sees_its_own(pages: dict, ends: dict, base: np.ndarray, decode) -> dict:
@@ -98,7 +99,7 @@ def test_users_at_once_each_see_their_own_image_while_a_model_trains(tmp_path):
             for pg in pages.values():
                 pg.goto(f"{server.url}/latent-walk")
             for pg in pages.values():
-                pg.locator("img.walk-image").wait_for()
+                pg.locator("img.walk-image[data-code]").wait_for()  # the page's own decoder is ready
                 settle(pg)
             ends = {i: "Home" for i in pages}
             press_all(pages, ends)

@@ -1,28 +1,35 @@
-"""Latent sliders that move the decoded image while they are dragged.
+"""Latent sliders whose image follows every input event, decoded in the browser.
 
-Streamlit's own slider reruns the script only on release, so the sliders here are a
-custom component (components v2: inline HTML/JS, no iframe). Python sends, for each
-shown dimension, the strip of images decoded with that dimension at every slider step
-and the others held at the current code; dragging swaps images in the browser with no
-server round trip. On release the component reports the code, and Python decodes it
-exactly and sends strips around the new code."""
+A custom component (components v2: inline HTML/JS, no iframe) holding one continuous slider
+per shown dimension. The checkpoint's decoder runs in the page (browser_decoder: ONNX on
+onnxruntime-web), so a drag or a key press decodes there, for any number of users at once,
+and the server hears nothing of it. The VAE's traversal grid and the nearest real image
+follow the code too.
+
+When the browser cannot run the decoder, the component says so once (state "runtime") and
+the page falls back to the server: the sliders report their code on release, and Python
+sends the exact image of it."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from aeviz import latent
+from . import browser_decoder
 
-from . import cache, ui
+STEPS = 100  # slider positions across each range: a key press moves a dimension by 1%
 
-HTML = """<div class="walk"><figure><img class="walk-image" alt="decoded image"/>
-<figcaption class="walk-caption"></figcaption></figure><div class="walk-sliders"></div></div>"""
+HTML = """<div class="walk"><div class="walk-pictures"><figure><img class="walk-image" alt="decoded image"/>
+<figcaption class="walk-caption"></figcaption></figure>
+<figure class="walk-grid-figure" hidden><img class="walk-grid" alt="traversal grid"/>
+<figcaption class="walk-grid-caption"></figcaption></figure></div>
+<div class="walk-sliders"></div></div>"""
 
 CSS = """
 .walk { display: flex; gap: 1.5rem; align-items: flex-start; flex-wrap: wrap; font-family: var(--st-font, sans-serif); }
-.walk figure { margin: 0; }
-.walk-image { image-rendering: pixelated; border: 1px solid var(--st-border-color, #ddd); background: #fff; }
-.walk-caption { font-size: 0.8rem; color: var(--st-text-color, #333); opacity: 0.7; margin-top: 0.25rem; }
+.walk figure { margin: 0 0 0.8rem 0; }
+.walk-pictures { display: flex; flex-direction: column; }
+.walk-image, .walk-grid { image-rendering: pixelated; border: 1px solid var(--st-border-color, #ddd); background: #fff; }
+.walk-caption, .walk-grid-caption { font-size: 0.8rem; color: var(--st-text-color, #333); opacity: 0.7;
+                                    margin-top: 0.25rem; max-width: 36rem; }
 .walk-sliders { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
                 gap: 0.2rem 1.2rem; flex: 1; min-width: 16rem; }
 .walk-row { display: grid; grid-template-columns: 2.6rem 1fr 3.2rem; align-items: center; gap: 0.4rem;
@@ -32,92 +39,128 @@ CSS = """
 .walk-row.moved .d { font-weight: 700; }
 """
 
-JS = """
+JS = browser_decoder.JS + r"""
 export default function (component) {
   const { data, setStateValue, parentElement } = component;
   if (!data) return;
   const root = parentElement.querySelector('.walk');
-  const img = root.querySelector('.walk-image');
-  const box = root.querySelector('.walk-sliders');
-  const steps = data.steps;
-  const signature = data.dims.join(',') + '|' + steps;
+  const img = root.querySelector('.walk-image'), caption = root.querySelector('.walk-caption');
+  const gridImg = root.querySelector('.walk-grid'), gridFigure = root.querySelector('.walk-grid-figure');
   let st = root.__walk;
-  if (!st || st.signature !== signature) {
-    // Built once per set of dimensions; later data (after each release) is applied in place,
-    // so a slider being dragged when new strips arrive is not torn out from under the mouse.
-    st = root.__walk = { signature, rows: [], dragging: -1 };
+  if (!st || st.key !== data.key) {
+    // Built once per start code; later data (a rerun for another reason) leaves the sliders
+    // where the user put them, so a rerun never tears a slider out from under the mouse.
+    st = root.__walk = { key: data.key, code: Float32Array.from(data.base), rows: [], busy: false, again: false,
+                         browser: !!data.decoder, canvas: document.createElement('canvas'),
+                         gridCanvas: document.createElement('canvas') };
+    const box = root.querySelector('.walk-sliders');
     box.replaceChildren();
     data.dims.forEach((d, i) => {
       const row = document.createElement('label');
       row.className = 'walk-row';
       const name = document.createElement('span'); name.className = 'd'; name.textContent = 'z' + d;
       const input = document.createElement('input');
-      input.type = 'range'; input.min = 0; input.max = steps - 1; input.step = 1;
+      input.type = 'range'; input.min = data.lo[i]; input.max = data.hi[i];
+      input.step = (data.hi[i] - data.lo[i]) / data.steps;
+      input.value = data.values[i];
       input.setAttribute('aria-label', 'z' + d);
       const shown = document.createElement('span'); shown.className = 'v';
-      input.addEventListener('pointerdown', () => { st.dragging = i; });
-      // While dragging: the strip image for this step, already in the browser.
+      shown.textContent = (+data.values[i]).toFixed(2);
       input.addEventListener('input', () => {
-        const k = Number(input.value), D = st.data;
-        st.code[i] = D.lo[i] + (D.hi[i] - D.lo[i]) * k / (steps - 1);
-        img.src = D.strips[i][k];
-        shown.textContent = st.code[i].toFixed(2);
-        row.classList.add('moved');
+        st.code[d] = Number(input.value);
+        shown.textContent = st.code[d].toFixed(2);
+        if (st.browser) show(st); else row.classList.add('moved');  // moved: the server has not answered yet
       });
-      // On release: Python decodes the exact code and sends strips around it.
-      input.addEventListener('change', () => {
-        st.dragging = -1; st.pending = st.code.slice(); st.send('code', st.pending);
-      });
+      // Only without the browser decoder does the server hear of a release.
+      input.addEventListener('change', () => { if (!st.browser) st.send('code', data.dims.map(k => st.code[k])); });
       row.append(name, input, shown);
       box.appendChild(row);
       st.rows.push({ row, input, shown });
     });
+    if (st.browser) decoderFor(data.decoder).then(decode => { st.decode = decode; show(st); }).catch(err => {
+      console.warn('aeviz: decoding on the server:', err);
+      st.browser = false;
+      st.send('runtime', 'unavailable');
+    });
   }
-  st.send = setStateValue;
-  // Data answering an older report than the last one sent is stale: keep the sliders as the
-  // user left them (the answer to the last report follows).
-  const same = (a, b) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-4);
-  if (st.pending && !same(st.pending, data.values)) { st.data = data; return; }
-  st.pending = null;
-  const held = st.dragging >= 0 ? st.code[st.dragging] : null;
-  st.data = data; st.code = data.values.slice();
-  st.rows.forEach((r, i) => {
-    if (i === st.dragging) { st.code[i] = held; return; }
-    r.input.value = String(Math.round((st.code[i] - data.lo[i]) / (data.hi[i] - data.lo[i]) * (steps - 1)));
-    r.shown.textContent = st.code[i].toFixed(2);
-    r.row.classList.remove('moved');
-  });
-  if (st.dragging < 0) img.src = data.image;
-  img.width = data.px; img.height = Math.round(data.px * data.aspect);
-  root.querySelector('.walk-caption').textContent = data.caption;
+  st.send = setStateValue; st.data = data;
+  st.codes = data.codes ? base64Floats(data.codes) : null;
+  if (!st.browser || !st.decode) {
+    // The server's exact image: the first picture while the decoder loads, and every
+    // picture without it. An answer to an older code than the sliders show is skipped.
+    const same = data.dims.every((d, i) => Math.abs(st.code[d] - data.values[i]) < 1e-4);
+    if (same || !st.browser) {
+      data.dims.forEach((d, i) => { st.code[d] = data.values[i]; const r = st.rows[i];
+        r.input.value = data.values[i]; r.shown.textContent = (+data.values[i]).toFixed(2); r.row.classList.remove('moved'); });
+      img.src = data.image;
+      caption.textContent = data.caption;
+    }
+  }
+  img.style.width = data.px + 'px'; img.style.height = Math.round(data.px * data.aspect) + 'px';
+}
+
+// Decode the current code (and the traversal grid around it) and show it. A decode asked for
+// while one runs is not queued: the one after it decodes the latest code, so the image never
+// lags behind a fast drag by more than one decode.
+async function show(st) {
+  if (!st.decode) return;
+  if (st.busy) { st.again = true; return; }
+  st.busy = true;
+  try {
+    do {
+      st.again = false;
+      const D = st.data, t = D.traversal, d = st.code.length, n = 1 + (t ? t.dims.length * t.values.length : 0);
+      const codes = new Float32Array(n * d);
+      codes.set(st.code);
+      if (t) t.dims.forEach((dim, r) => t.values.forEach((v, c) => {
+        const k = 1 + r * t.values.length + c;
+        codes.set(st.code, k * d); codes[k * d + dim] = v;
+      }));
+      const images = await st.decode(codes, n);
+      const root = st.rows.length ? st.rows[0].row.closest('.walk') : null;
+      if (!root) return;
+      const img = root.querySelector('.walk-image');
+      img.src = paint(st.canvas, images, D.shape).toDataURL();
+      img.dataset.code = JSON.stringify(Array.from(st.code));
+      root.querySelector('.walk-caption').textContent = D.caption + nearestText(st);
+      if (t) {
+        const grid = root.querySelector('.walk-grid');
+        grid.src = paint(st.gridCanvas, images, D.shape, 1, t.dims.length, t.values.length, 1).toDataURL();
+        grid.style.width = (st.gridCanvas.width * D.grid_scale) + 'px';
+        root.querySelector('.walk-grid-figure').hidden = false;
+        root.querySelector('.walk-grid-caption').textContent = t.caption;
+      }
+    } while (st.again);
+  } finally { st.busy = false; }
+}
+
+function nearestText(st) {
+  if (!st.codes) return '';
+  const d = st.code.length, n = st.codes.length / d;
+  let best = -1, bestDist = Infinity;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) { const e = st.codes[i * d + j] - st.code[j]; s += e * e; }
+    if (s < bestDist) { bestDist = s; best = i; }
+  }
+  return `; the nearest real image is #${best}`;
 }
 """
 
 
-def latent_sliders(key: str, payload: dict) -> list[float]:
-    """Mount the sliders; returns the code values of the shown dimensions (the last ones
-    reported on release, or the payload's own before any)."""
+def latent_sliders(key: str, payload: dict) -> dict:
+    """Mount the sliders; returns the component's state: "code" (the shown dimensions' values
+    last reported, only when the server decodes) and "runtime" ("unavailable" once the
+    browser said it cannot decode)."""
     # Registering on every run is free (an identical definition is not re-registered) and
     # keeps the component available to a fresh runtime such as AppTest's.
     component = st.components.v2.component("aeviz.latent_sliders", html=HTML, css=CSS, js=JS)
-    result = component(key=key, data=payload, default={"code": payload["values"]},
-                       on_code_change=lambda: None)
-    return list(result["code"])
+    result = component(key=key, data=payload, default={"code": payload["values"], "runtime": "browser"},
+                       on_code_change=lambda: None, on_runtime_change=lambda: None)
+    return {"code": list(result["code"]), "runtime": result["runtime"]}
 
 
-def reported_code(key: str) -> list[float] | None:
-    """The code the sliders last reported, before they are mounted in this run."""
-    state = st.session_state.get(key)
-    if isinstance(state, dict) and isinstance(state.get("code"), list):
-        return state["code"]
-    return None
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def strips(path: str, mtime: float, z: tuple, dims: tuple, lo: tuple, hi: tuple, steps: int) -> dict:
-    """The exact image of z and, per shown dimension, its strip of steps images (decoded
-    in one batch), as small PNG data URLs; the browser enlarges them crisply."""
-    model = cache.load_model(path, mtime)
-    codes = np.concatenate([np.asarray(z, np.float32)[None], latent.traversal(z, dims, np.linspace(lo, hi, steps).T)])
-    urls = [ui.data_url(x) for x in latent.decode(model, codes)]
-    return {"image": urls[0], "strips": [urls[1 + i * steps: 1 + (i + 1) * steps] for i in range(len(dims))]}
+def state(key: str) -> dict:
+    """What the sliders last reported, before they are mounted in this run."""
+    found = st.session_state.get(key)
+    return found if isinstance(found, dict) else {}

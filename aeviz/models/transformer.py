@@ -60,7 +60,7 @@ class TransformerAE(Autoencoder):
         return self.to_code(self.encoder(tokens)[:, 0])
 
     def decode_logits(self, z):
-        tokens = self.decoder(self.dec_pos + self.from_code(z).view(len(z), *self.dec_pos.shape[1:]))
+        tokens = self.decoder(self.dec_pos + self.from_code(z).view(-1, *self.dec_pos.shape[1:]))
         out = self.to_patch(self.norm(tokens))
         c, (gh, gw), p = self.image_shape[0], self.grid, self.p
         return out.reshape(-1, gh, gw, c, p, p).permute(0, 3, 1, 4, 2, 5).reshape(-1, c, gh * p, gw * p)

@@ -1,17 +1,14 @@
 """Latent walk: a slider per code dimension, the decoded image following while a slider is
 dragged; for a VAE, the traversal of every dimension from -3 to +3 prior standard
 deviations, and for a 2-d VAE the decoded manifold over the whole latent plane."""
-import os
-
 import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import cache, ui, walk
+from aeviz.dashboard import browser_decoder, cache, ui, walk
 
 MAX_SLIDERS = 32    # all dimensions up to this many, else the most varying ones
 MANY_SHOWN = 16
-STEPS = 25          # slider positions: each is a precomputed image, so dragging is exact
 TRAVERSAL = np.linspace(-3, 3, 11, dtype=np.float32)
 
 model, split, ds = ui.code_space_page("a latent walk")
@@ -37,29 +34,48 @@ if c3.button("Reset sliders"):
 base = codes[int(index)].copy() if start == "an image's code" else np.zeros(d, np.float32)
 slider_key = f"walk-{model.checkpoint_id}-{split}-{start}-{int(index)}-{nonce}"
 
+NO_DECODER = "aeviz_no_browser_decoder"  # set once a browser said it cannot decode
+NO_DECODER_NOTE = ("This browser cannot run the decoder (WebAssembly), so the server decodes: "
+                   "the image follows a slider when you release it.")
+
+
 @st.fragment
 def sliders():
+    reported = walk.state(slider_key)
+    if reported.get("runtime") == "unavailable":
+        st.session_state[NO_DECODER] = True
+    in_browser = not st.session_state.get(NO_DECODER)
+    decoder = browser_decoder.graph(model) if in_browser else None
     z = base.copy()
-    reported = walk.reported_code(slider_key)
-    if reported is not None and len(reported) == len(dims):
-        z[dims] = reported
-    lo_s, hi_s = lo[dims], hi[dims]
-    data = walk.strips(str(model.path), os.path.getmtime(model.path), tuple(z.tolist()), tuple(dims),
-                       tuple(lo_s.tolist()), tuple(hi_s.tolist()), STEPS)
+    if decoder is None:
+        st.caption(NO_DECODER_NOTE if in_browser is False else
+                   "This model's decoder could not be exported for the browser, so the server decodes: "
+                   "the image follows a slider when you release it.")
+        code = reported.get("code")
+        if isinstance(code, list) and len(code) == len(dims):
+            z[dims] = code
     h, w = ds.x.shape[-2:]
-    data.update(dims=dims, lo=lo_s.tolist(), hi=hi_s.tolist(), steps=STEPS, values=z[dims].tolist(),
-                px=max(192, min(320, w * ui.scale_for(h, 224))), aspect=h / w,
-                caption="decoded code (follows the slider you drag)")
+    show = dims[:MANY_SHOWN]
+    data = {"key": slider_key, "dims": dims, "lo": lo[dims].tolist(), "hi": hi[dims].tolist(), "steps": walk.STEPS,
+            "base": base.tolist(), "values": z[dims].tolist(), "shape": list(ds.x.shape[1:]),
+            "px": max(192, min(320, w * ui.scale_for(h, 224))), "aspect": h / w,
+            "caption": "decoded code (follows the slider you drag)", "decoder": decoder,
+            # the exact image of the code from the server: shown until the browser's decoder is ready
+            "image": ui.data_url(cache.decode_codes(model, z[None])[0]),
+            "codes": browser_decoder.floats(codes) if decoder else None,
+            "traversal": None}
+    traversal_caption = (f"Traversals, rows: {', '.join(f'z{k}' for k in show)}; columns: −3 … +3 standard "
+                         "deviations; the others at the current code")
+    if model.abilities.prior and decoder:
+        data["traversal"] = {"dims": show, "values": TRAVERSAL.tolist(), "caption": traversal_caption}
+        data["grid_scale"] = ui.scale_for(h, 56)
     walk.latent_sliders(slider_key, data)
-    if model.abilities.prior:
-        st.subheader("Traversals: each dimension from −3 to +3 standard deviations")
-        show = dims[:MANY_SHOWN]
-        grid = cache.decode_codes(model, latent.traversal(z, show, TRAVERSAL))
-        rows = ", ".join(f"z{k}" for k in show)
-        ui.picture(st, ui.tile(grid, len(TRAVERSAL)), f"rows: {rows}; columns: −3 … +3; the others at the current code",
-                   ui.scale_for(h, 56))
-    nearest = latent.nearest(codes, z, k=1)[0]
-    st.caption(f"The nearest real image to the current code is #{nearest}.")
+    if decoder is None:
+        if model.abilities.prior:
+            grid = cache.decode_codes(model, latent.traversal(z, show, TRAVERSAL))
+            ui.picture(st, ui.tile(grid, len(TRAVERSAL)), traversal_caption, ui.scale_for(h, 56))
+        nearest = latent.nearest(codes, z, k=1)[0]
+        st.caption(f"The nearest real image to the current code is #{nearest}.")
 
 sliders()
 

@@ -1,0 +1,124 @@
+"""Decoders and map inverses as ONNX graphs, so a browser (onnxruntime-web) or any other
+runtime can decode codes without the server.
+
+Each graph takes float32 codes (N, latent_dim) or map points (N, 2) and returns what the
+dashboard shows: images (N, C, H, W) in [0, 1], or codes. An export is computed once per
+checkpoint (or map) and kept beside it in the user's cache, like the maps themselves; the
+cache key carries the checkpoint's checksum, so a retrained checkpoint never meets a stale
+graph."""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .latent import Projection, cache_dir, cache_key
+from .safefile import WriteError, write_atomic
+
+# Opset 17 runs in every onnxruntime and onnxruntime-web of the last three years.
+OPSET = 17
+
+
+class ExportError(ValueError):
+    """A model that has nothing to export (no vector code); the message says why."""
+
+
+class _Decoder(torch.nn.Module):
+    """codes -> images as the dashboard shows them: cropped to the data's size (fully
+    convolutional decoders pad) and clamped, as Autoencoder.reconstruct does."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.h, self.w = model.image_shape[-2:]
+
+    def forward(self, z):
+        return self.model.decode(z)[..., : self.h, : self.w].clamp(0, 1)
+
+
+def _to_onnx(module: torch.nn.Module, example: torch.Tensor, names: tuple[str, str]) -> bytes:
+    buf = io.BytesIO()
+    fastpath = torch.backends.mha.get_fastpath_enabled()
+    # The transformer's layers take a fused inference kernel in eval mode that ONNX has no
+    # operator for; the plain path they trace to instead computes the same thing.
+    torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        with warnings.catch_warnings():
+            # The TorchScript exporter: it needs no onnxscript and writes one self-contained file
+            # for these small feed-forward graphs; torch warns that it is no longer the default.
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module, (example,), buf, dynamo=False, opset_version=OPSET,
+                              input_names=[names[0]], output_names=[names[1]],
+                              dynamic_axes={names[0]: {0: "n"}, names[1]: {0: "n"}})
+    finally:
+        torch.backends.mha.set_fastpath_enabled(fastpath)
+    return buf.getvalue()
+
+
+def decoder_bytes(model) -> bytes:
+    """The ONNX graph of model.decode: input "z" (N, latent_dim), output "image" (N, C, H, W)."""
+    if not model.abilities.vector_code:
+        raise ExportError(f"A {model.cfg.model} model has no vector code to decode from, "
+                          "so it has no decoder to export.")
+    if next(model.parameters()).device.type != "cpu":
+        raise ExportError("Export a model loaded on the CPU.")
+    example = torch.zeros(2, model.cfg.latent_dim)
+    # The wrapper in eval mode too: the exporter puts back the mode of the module it is given,
+    # and a wrapper left in training mode took the model's batch norms with it.
+    with torch.no_grad():
+        return _to_onnx(_Decoder(model.eval()).eval(), example, ("z", "image"))
+
+
+class _Inverse(torch.nn.Module):
+    """Projection.inverse as a graph: (point - center) / scale through the ReLU network."""
+
+    def __init__(self, proj: Projection):
+        super().__init__()
+        w = [torch.from_numpy(np.asarray(a, np.float32)) for a in proj.inverse_weights]
+        self.layers = torch.nn.ModuleList()
+        for i in range(0, len(w), 2):
+            layer = torch.nn.Linear(*w[i].shape)
+            layer.weight.data, layer.bias.data = w[i].T.contiguous(), w[i + 1]
+            self.layers.append(layer)
+        self.register_buffer("center", torch.from_numpy(np.asarray(proj.center, np.float32)))
+        self.scale = float(proj.scale)
+
+    def forward(self, p):
+        h = (p - self.center) / self.scale
+        for layer in self.layers[:-1]:
+            h = torch.relu(layer(h))
+        return self.layers[-1](h)
+
+
+def inverse_bytes(proj: Projection) -> bytes:
+    """The ONNX graph of a 2D map's inverse: input "point" (N, 2), output "z" (N, latent_dim)."""
+    if proj.inverse_weights is None:
+        raise ExportError("This map has no inverse to export (only 2D maps have one).")
+    with torch.no_grad():
+        return _to_onnx(_Inverse(proj).eval(), torch.zeros(2, 2), ("point", "z"))
+
+
+def cached_decoder(model) -> bytes:
+    """decoder_bytes, computed once per checkpoint: beside the checkpoint when shipped with it,
+    else in the user's cache."""
+    key = cache_key(model, "all", "decoder")
+    for p in (Path(model.path).parent / f"{key}.onnx", cache_dir() / f"{key}.onnx"):
+        if p.is_file():
+            try:
+                return p.read_bytes()
+            except OSError:
+                pass
+    data = decoder_bytes(model)
+    try:
+        write_atomic(cache_dir() / f"{key}.onnx", data, "the decoder's ONNX export")
+    except WriteError:
+        pass  # an unwritable cache costs a re-export next time, nothing more
+    return data
+
+
+def write_decoder(model, out: Path) -> Path:
+    """`aeviz export CKPT --onnx FILE`."""
+    return write_atomic(Path(out), cached_decoder(model), "the ONNX file")
