@@ -61,6 +61,9 @@ def test_the_wheel_carries_the_dashboard_and_the_shipped_checkpoints(wheel):
     views = {p.name for p in (ROOT / "aeviz" / "dashboard" / "views").glob("*.py")}
     assert {f"aeviz/dashboard/views/{n}" for n in views} <= names
     assert {"aeviz/dashboard/app.py", "aeviz/dashboard/config.toml"} <= names
+    # the browser decoder's runtime, served by the dashboard itself
+    ort = {p.name for p in (ROOT / "aeviz" / "dashboard" / "static" / "ort").iterdir()}
+    assert {"ort-wasm-simd-threaded.wasm", "LICENSE"} <= ort and {f"aeviz/dashboard/static/ort/{n}" for n in ort} <= names
 
 
 def test_installed_aeviz_runs_from_its_own_files_elsewhere(venv, tmp_path):

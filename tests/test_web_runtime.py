@@ -1,0 +1,33 @@
+"""The browser runtime the dashboard serves itself: vendored at the pinned version, whole,
+with its licence, and loaded from nowhere else (no CDN)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from aeviz.dashboard import browser_decoder, walk
+
+ROOT = Path(__file__).resolve().parents[1]
+ORT = ROOT / "aeviz" / "dashboard" / "static" / "ort"
+
+
+def test_the_vendored_runtime_is_whole_and_the_pinned_version():
+    sums = dict(reversed(line.split()) for line in (ORT / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((ORT / name).read_bytes()).hexdigest() == digest, f"{name} is not the vendored file"
+    pinned = json.loads((ROOT / "web" / "package.json").read_text())["dependencies"]["onnxruntime-web"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), "an exact version, so the vendored files can be rebuilt"
+    assert f"onnxruntime-web {pinned} " in (ORT / "VERSION").read_text()
+    assert "MIT License" in (ORT / "LICENSE").read_text() and "Microsoft" in (ORT / "LICENSE").read_text()
+    lock = json.loads((ROOT / "web" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/onnxruntime-web"]["version"] == pinned
+
+
+def test_the_component_code_loads_nothing_from_another_host():
+    for code in (browser_decoder.JS, walk.JS, walk.HTML):
+        assert not re.search(r"https?://", code), "a URL to another host in the dashboard's own code"
+    # the runtime is asked for relative to the page, i.e. from the dashboard's own server
+    assert "new URL('app/static/ort/', document.baseURI)" in browser_decoder.JS
