@@ -104,9 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--data-dir")
     m.set_defaults(run=cmd_embed)
 
-    x = sub.add_parser("export", help="the decoder as ONNX, for onnxruntime and the browser")
+    x = sub.add_parser("export", help="the decoder as ONNX, or a static latent explorer any web server can serve")
     x.add_argument("checkpoint")
-    x.add_argument("--onnx", required=True, metavar="FILE", help="where to write the decoder's ONNX graph")
+    what = x.add_mutually_exclusive_group(required=True)
+    what.add_argument("--onnx", metavar="FILE", help="write the decoder's ONNX graph: z (N, D) -> image (N, C, H, W)")
+    what.add_argument("--html", metavar="DIR", help="write the static explorer (map, sliders, interpolation) into DIR")
+    x.add_argument("--overwrite", action="store_true", help="write into a DIR that is not empty")
+    x.add_argument("--split", choices=("train", "test"), default="test")
+    x.add_argument("--method", choices=("umap", "pca"), default="umap")
+    x.add_argument("--data-dir")
     x.set_defaults(run=cmd_export)
     return p
 
@@ -318,9 +324,15 @@ def cmd_embed(args) -> int:
 
 def cmd_export(args) -> int:
     from .checkpoints import load
-    from .onnx_export import write_decoder
 
-    print(write_decoder(load(args.checkpoint), Path(args.onnx)))
+    model = load(args.checkpoint)
+    if args.onnx:
+        from .onnx_export import write_decoder
+        print(write_decoder(model, Path(args.onnx)))
+        return 0
+    from .static_site import write_explorer
+    out = write_explorer(model, Path(args.html), args.split, args.method, args.overwrite, args.data_dir)
+    print(f"{out}  (serve it with any static file server, e.g. python -m http.server -d {out})")
     return 0
 
 

@@ -30,4 +30,5 @@ def test_the_component_code_loads_nothing_from_another_host():
     for code in (browser_decoder.JS, walk.JS, walk.HTML):
         assert not re.search(r"https?://", code), "a URL to another host in the dashboard's own code"
     # the runtime is asked for relative to the page, i.e. from the dashboard's own server
-    assert "new URL('app/static/ort/', document.baseURI)" in browser_decoder.JS
+    assert "const ORT_DIR = 'app/static/ort/'" in browser_decoder.JS
+    assert "new URL(ORT_DIR, document.baseURI)" in browser_decoder.JS

@@ -16,66 +16,11 @@ import numpy as np
 import streamlit as st
 
 from aeviz import onnx_export
+from aeviz.browser_runtime import RUNTIME_JS, floats  # noqa: F401 - floats: for the views
 
 log = logging.getLogger(__name__)
 
-# Prepended to a component's module; `decoderFor(data)` gives an async decode(Float32Array
-# codes, n) -> Float32Array of n images (C, H, W), values in [0, 1].
-JS = r"""
-const AEVIZ = (window.__aeviz = window.__aeviz || { sessions: new Map(), ort: null });
-const ortBase = () => new URL('app/static/ort/', document.baseURI).href;
-function loadOrt() {
-  if (!AEVIZ.ort) AEVIZ.ort = (async () => {
-    if (typeof WebAssembly !== 'object') throw new Error('This browser has no WebAssembly.');
-    const ort = await import(ortBase() + 'ort.wasm.bundle.min.mjs');
-    // Threads need a cross-origin-isolated page, which Streamlit does not serve; one thread
-    // decodes these small graphs in about a millisecond anyway.
-    ort.env.wasm.numThreads = 1;
-    // The bundle carries its own loader; only the .wasm file is fetched, from the same folder.
-    ort.env.wasm.wasmPaths = { wasm: ortBase() + 'ort-wasm-simd-threaded.wasm' };
-    return ort;
-  })();
-  return AEVIZ.ort;
-}
-function base64Bytes(text) {
-  const bin = atob(text), out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-function base64Floats(text) { return new Float32Array(base64Bytes(text).buffer); }
-// One session per graph, kept across reruns and pages: the graph is compiled once per page load.
-function decoderFor(graph) {
-  if (!AEVIZ.sessions.has(graph.id)) {
-    AEVIZ.sessions.set(graph.id, loadOrt().then(async ort => {
-      const session = await ort.InferenceSession.create(base64Bytes(graph.onnx), { executionProviders: ['wasm'] });
-      const [input] = session.inputNames, [output] = session.outputNames, d = graph.width;
-      return async (codes, n) => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, d]) }))[output].data;
-    }));
-  }
-  return AEVIZ.sessions.get(graph.id);
-}
-// Images (C, H, W) in [0, 1] from `data` at image `first`, drawn into a canvas: one image, or
-// `rows` x `cols` of them with a one-pixel gap. Rounded as aeviz.images.to_uint8 rounds.
-function paint(canvas, data, shape, first = 0, rows = 1, cols = 1, gap = 0) {
-  const [c, h, w] = shape, hw = h * w;
-  canvas.width = cols * w + (cols - 1) * gap; canvas.height = rows * h + (rows - 1) * gap;
-  const ctx = canvas.getContext('2d'), im = ctx.createImageData(canvas.width, canvas.height), px = im.data;
-  px.fill(255);
-  for (let k = 0; k < rows * cols; k++) {
-    const base = (first + k) * c * hw, ox = (k % cols) * (w + gap), oy = Math.floor(k / cols) * (h + gap);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      const i = y * w + x, o = 4 * ((oy + y) * canvas.width + ox + x);
-      for (let ch = 0; ch < 3; ch++) {
-        const v = data[base + (c === 3 ? ch * hw : 0) + i];
-        px[o + ch] = Math.floor(Math.min(1, Math.max(0, v)) * 255 + 0.5);
-      }
-      px[o + 3] = 255;
-    }
-  }
-  ctx.putImageData(im, 0, 0);
-  return canvas;
-}
-"""
+JS = "const ORT_DIR = 'app/static/ort/';\n" + RUNTIME_JS  # the dashboard's static route
 
 
 def graph(model) -> dict | None:
@@ -93,8 +38,3 @@ def _graph(path: str, checksum: str, _model) -> dict | None:
         return None
     return {"id": f"{_model.checkpoint_id}.{checksum[:12]}", "onnx": base64.b64encode(onnx).decode(),
             "width": int(_model.cfg.latent_dim)}
-
-
-def floats(a: np.ndarray) -> str:
-    """float32 values as base64, for base64Floats(): a quarter of their size as JSON numbers."""
-    return base64.b64encode(np.ascontiguousarray(a, np.float32).tobytes()).decode()

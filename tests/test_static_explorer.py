@@ -1,0 +1,136 @@
+"""`aeviz export CKPT --html DIR`: the static explorer. It writes only inside DIR, refuses a
+DIR that holds anything unless told to overwrite, and, served by `python -m http.server`
+with no aeviz behind it, decodes in Chromium what torch decodes, with a user's class names
+shown as text (a class folder named like an HTML tag is the test case)."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import aeviz
+from aeviz import latent
+from aeviz.cli import main
+from aeviz.images import to_uint8
+from support.server import CHROMIUM, CHROMIUM_ARGS, SLOW
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def checkpoint(tmp_path, small_data):
+    """A tiny model trained on a folder whose class names are an HTML tag and a plain word."""
+    rng = np.random.default_rng(0)
+    for k, name in enumerate([EVIL, "plain"]):
+        folder = tmp_path / "photos" / name
+        folder.mkdir(parents=True)
+        for i in range(12):
+            a = np.full((16, 16), 40 + 150 * k, np.uint8) + rng.integers(0, 60, (16, 16), dtype=np.uint8)
+            Image.fromarray(a).save(folder / f"{i}.png")
+    cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{tmp_path / 'photos'}", image_size=16, grayscale=True,
+                             latent_dim=3, hidden=(32,), epochs=2)
+    return aeviz.train(cfg)
+
+
+def export(checkpoint, out, *extra) -> int:
+    return main(["export", str(checkpoint), "--html", str(out), "--method", "pca", *extra])
+
+
+def test_it_refuses_a_folder_that_holds_anything_unless_told_to_overwrite(checkpoint, tmp_path, capsys):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert export(checkpoint, out) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aeviz: ") and "--overwrite" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"], "nothing written when refused"
+    assert export(checkpoint, out, "--overwrite") == 0
+    assert (out / "notes.txt").read_text() == "mine", "overwriting writes its own files, and touches no other"
+    assert {"index.html", "explorer.js", "explorer.json", "decoder.onnx", "inverse.onnx", "thumbs.png"} <= \
+        {p.name for p in out.iterdir()}
+    assert (out / "ort" / "LICENSE").is_file() and (out / "ort" / "ort-wasm-simd-threaded.wasm").is_file()
+
+
+def test_it_writes_nothing_through_a_link_that_leads_outside(checkpoint, tmp_path, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "ort").symlink_to(outside, target_is_directory=True)
+    assert export(checkpoint, out, "--overwrite") == 2
+    assert "outside" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_file_is_not_a_folder(checkpoint, tmp_path, capsys):
+    (tmp_path / "site").write_text("x")
+    assert export(checkpoint, tmp_path / "site") == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_served_statically_it_decodes_what_torch_decodes_and_shows_names_as_text(checkpoint, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not on PATH (CI installs it; locally: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "site"
+    assert export(checkpoint, out) == 0
+    meta = json.loads((out / "explorer.json").read_text())
+    assert EVIL in meta["classes"], "the name travels as data"
+    assert EVIL not in (out / "index.html").read_text() + (out / "explorer.js").read_text()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(out)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors, dialogs = [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.set_default_timeout(SLOW)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for _ in range(50):  # the server takes a moment to listen
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    break
+                except Exception:  # noqa: BLE001 - connection refused until it listens
+                    time.sleep(0.2)
+            page.wait_for_selector("body[data-ready='1']")
+            image = page.locator("#image")
+            image.and_(page.locator("[data-code]")).wait_for()
+            # a slider moves the decoded image
+            before = image.get_attribute("data-code")
+            page.locator("input[aria-label=z1]").focus()
+            page.keyboard.press("End")
+            page.wait_for_function("([el, old]) => el.dataset.code !== old", arg=[image.element_handle(), before])
+            # hovering: a point shows its image, the empty corner a decoded place
+            box = page.locator("#map").bounding_box()
+            page.mouse.move(box["x"] + 3, box["y"] + 3)
+            page.wait_for_function("() => document.querySelector('#hover').dataset.kind === 'decoded'")
+            assert "typical spacing" in page.locator("#hover-text").text_content()
+            # the decoded pixels are torch's within 2/255
+            z = np.asarray(json.loads(image.get_attribute("data-code")), np.float32)
+            url = image.evaluate("c => c.toDataURL()")
+            shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), np.int16)
+            model = aeviz.load_checkpoint(checkpoint)
+            want = to_uint8(latent.decode(model, z[None])[0]).astype(np.int16)
+            assert np.abs(shown - want).max() <= 2
+            # the class folder's name is shown as the text it is, and made no element
+            assert EVIL in page.locator("#legend").inner_text()
+            assert page.locator("img[src=x]").count() == 0
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert errors == [] and dialogs == []
