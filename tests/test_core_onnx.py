@@ -10,9 +10,9 @@ import pytest
 import torch
 
 import aeviz
-from aeviz.models import abilities
 from aeviz import latent, onnx_export
 from aeviz.cli import main
+from aeviz.models import abilities
 
 VECTOR_CODE = sorted(n for n in aeviz.MODELS if abilities(aeviz.defaults_for(n)).vector_code)
 

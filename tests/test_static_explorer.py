@@ -15,12 +15,12 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
+from support.server import CHROMIUM, CHROMIUM_ARGS, SLOW
 
 import aeviz
 from aeviz import latent
 from aeviz.cli import main
 from aeviz.images import to_uint8
-from support.server import CHROMIUM, CHROMIUM_ARGS, SLOW
 
 EVIL = "<img src=x onerror=alert(1)>"
 

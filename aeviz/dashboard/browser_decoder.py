@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import logging
 
-import numpy as np
 import streamlit as st
 
 from aeviz import onnx_export
@@ -33,7 +32,7 @@ def graph(model) -> dict | None:
 def _graph(path: str, checksum: str, _model) -> dict | None:
     try:
         onnx = onnx_export.cached_decoder(_model)
-    except Exception:  # noqa: BLE001 - any failure to export means server decoding, not an error page
+    except Exception:
         log.exception("Could not export %s's decoder to ONNX; its pages decode on the server.", path)
         return None
     return {"id": f"{_model.checkpoint_id}.{checksum[:12]}", "onnx": base64.b64encode(onnx).decode(),
