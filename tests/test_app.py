@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
-
-import aeviz
 from support.files import encode
 from support.pages import VIEWS, open_page, rerun, shipped
+
+import aeviz
 
 
 def images(at: AppTest) -> list[str]:
@@ -61,21 +61,56 @@ def test_reconstructions_sort_by_error_changes_the_gallery():
     at.radio(key="rec_order").set_value("best first")
     best = rerun(at).image[0].captions
     assert worst != best
-    mse = lambda caption: float(caption.split("MSE ")[1].split()[0])  # noqa: E731
+    mse = lambda caption: float(caption.split("MSE ")[1].split()[0])
     assert mse(worst[0]) > mse(best[0])
     assert any("PCA" in m.label for m in at.metric), "the PCA baseline is shown beside the test MSE"
 
 
+def map_payload(at: AppTest) -> dict:
+    (component,) = [c for c in at.get("bidi_component") if "amap" in c.key]
+    return json.loads(component.proto.json), component.key
+
+
 def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_image():
+    import base64
+
+    import onnxruntime as ort
+
     at = open_page("views/latent_map.py")
     assert not at.info or "computing" not in at.info[0].value, "the shipped UMAP map should be instant"
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["data"][1]["type"] == "scattergl" and len(spec["data"]) >= 2
+    data, _ = map_payload(at)
+    assert data["n"] == 1000 and len(base64.b64decode(data["xy"])) == 4 * 2 * 1000
+    assert data["atlas"]["count"] == 1000 and data["atlas"]["url"].startswith("data:image/png;base64,")
+    assert len(data["classes"]) == 10 and all(c.startswith("#") for c in data["palette"])
+    # the map's inverse, run in the browser, is the projection's own
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    from aeviz import latent
+    proj = latent.cached_projection(model, "test", "umap", 2)
+    places = np.asarray([[0.0, 0.0], [3.0, -2.0]], np.float32) + proj.coords.mean(0)
+    session = ort.InferenceSession(base64.b64decode(data["inverse"]["onnx"]), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(session.run(None, {"point": places})[0], proj.inverse(places), atol=1e-4)
     before = images(at)
     at.number_input[0].set_value(7)  # the one number input: which image's neighbours
     assert images(rerun(at)) != before
     at.radio(key="map_method").set_value("PCA")
     assert "PCA 2D" in " ".join(c.value for c in rerun(at).caption)
+
+
+def test_latent_map_click_and_selection_reach_the_page_and_a_browser_without_webgl_gets_plotly():
+    at = open_page("views/latent_map.py")
+    _, key = map_payload(at)
+    at.session_state[key] = {"pick": {"kind": "point", "index": 5}}
+    rerun(at)
+    assert any("Clicked image" in s.value for s in at.subheader)
+    assert any("image #5" in c for img in at.image for c in img.captions)
+    at.session_state[key] = {"selection": [1, 2, 3]}
+    rerun(at)
+    assert any("3 images selected" in s.value for s in at.subheader)
+    at.session_state[key] = {"runtime": "unavailable"}
+    rerun(at)
+    assert at.get("plotly_chart"), "the server-drawn map instead"
+    assert any("cannot draw the WebGL map" in c.value for c in at.caption)
+    assert not at.error
 
 
 def test_interpolation_strip_changes_with_an_endpoint_and_the_mode():

@@ -9,10 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
 from support.files import encode
 from support.pages import PAGES, TITLES
-from support.server import CHROMIUM, CHROMIUM_ARGS, ROOT, SLOW, ServerError, running, settle
+from support.server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SLOW,
+    ServerError,
+    running,
+    settle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -172,42 +179,56 @@ def test_without_webassembly_the_server_decodes_and_says_so(browser, server):
         context.close()
 
 
-def _click_plot(page, data_x: float, data_y: float) -> None:
-    """Click the plotly map at a place given in data coordinates."""
-    px, py = page.evaluate("""([x, y]) => {
-        const gd = document.querySelector('.js-plotly-plot');
-        const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-        return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)];
-    }""", [data_x, data_y])
-    page.mouse.click(px, py)
+def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(page, server):
+    import base64
+    import io
+    import json
 
+    from support.pages import walk_decoder
 
-def test_clicking_the_latent_map_decodes_the_place_and_shows_a_clicked_image(page, server):
+    _, decode = walk_decoder()
     visit(page, server, "latent-map")
-    page.locator(".js-plotly-plot .nsewdrag").first.wait_for()
-    # An empty place: the lattice point (away from the border) farthest from every real point.
-    empty = page.evaluate("""() => {
-        const d = document.querySelector('.js-plotly-plot')._fullData;
-        const pts = []; for (const t of d.slice(1)) for (let i = 0; i < t.x.length; i++) pts.push([t.x[i], t.y[i]]);
-        const L = d[0], n = Math.round(Math.sqrt(L.x.length)); let best = null, far = -1;
-        for (let r = 8; r < n - 8; r++) for (let c = 8; c < n - 8; c++) {
-            const x = L.x[r * n + c], y = L.y[r * n + c];
-            let m = Infinity; for (const p of pts) m = Math.min(m, (p[0] - x) ** 2 + (p[1] - y) ** 2);
-            if (m > far) { far = m; best = [x, y]; }
-        }
-        return best; }""")
-    _click_plot(page, *empty)
+    page.locator(".amap[data-ready='1']").wait_for()
+    canvas = page.locator("canvas.amap-canvas")
+    hover = page.locator("canvas.amap-hover-image")
+    box = canvas.bounding_box()
+    # The empty corner: decoded in the page through the map's inverse and the decoder.
+    page.mouse.move(box["x"] + 6, box["y"] + 6)
+    page.wait_for_function("() => { const h = [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
+                           ".map(r => r.querySelector && r.querySelector('canvas.amap-hover-image')).find(Boolean);"
+                           " return h && h.dataset.kind === 'place'; }", polling=100)
+    assert "typical spacing" in page.locator(".amap-hover-text").text_content()
+    z = np.asarray(json.loads(hover.get_attribute("data-code")), np.float32)
+    url = hover.evaluate("c => c.toDataURL()")
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), np.int16)
+    assert np.abs(shown - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
+    # A click pins the place: the page decodes it exactly and says how far it is from the data.
+    page.mouse.click(box["x"] + 6, box["y"] + 6)
     page.get_by_text("Decoded place").wait_for()
     page.get_by_text("Distance to the nearest real point").wait_for()
     settle(page)
-    assert page.locator("[data-testid=stImage]").count() >= 1
     shot(page, "latent-map-decoded-place")
-    point = page.evaluate(
-        "() => { const t = document.querySelector('.js-plotly-plot')._fullData[1]; return [t.x[0], t.y[0]]; }")
-    _click_plot(page, *point)
+    # A point: hovering shows its own image from the atlas, a click shows its reconstruction.
+    target = page.locator(".amap").evaluate("""root => {
+        const plot = root.__amap.plot; const [x, y] = plot.getScreenPosition(0); return [x, y]; }""")
+    page.mouse.move(box["x"] + target[0], box["y"] + target[1])
+    page.wait_for_function("() => [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
+                           ".map(r => r.querySelector && r.querySelector('canvas.amap-hover-image'))"
+                           ".some(h => h && h.dataset.kind === 'point')", polling=100)
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
     page.get_by_text("Clicked image").wait_for()
     settle(page)
     shot(page, "latent-map-clicked-point")
+    # Shift + drag: a box selection reaches the page.
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=8)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    page.get_by_text("images selected").wait_for()
+    settle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
 
 
 def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from aeviz.dashboard import browser_decoder, walk
+from aeviz.dashboard import browser_decoder, scatter, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 ORT = ROOT / "aeviz" / "dashboard" / "static" / "ort"
@@ -26,8 +26,20 @@ def test_the_vendored_runtime_is_whole_and_the_pinned_version():
     assert lock["packages"]["node_modules/onnxruntime-web"]["version"] == pinned
 
 
+def test_the_bundled_scatter_is_whole_with_every_licence():
+    scatter_dir = ROOT / "aeviz" / "dashboard" / "static" / "scatter"
+    (line,) = (scatter_dir / "SHA256SUMS").read_text().splitlines()
+    digest, name = line.split()
+    assert hashlib.sha256((scatter_dir / name).read_bytes()).hexdigest() == digest
+    pinned = json.loads((ROOT / "web" / "package.json").read_text())["dependencies"]["regl-scatterplot"]
+    assert f"regl-scatterplot {pinned} " in (scatter_dir / "VERSION").read_text()
+    licences = (scatter_dir / "THIRD_PARTY_LICENSES").read_text()
+    for package in ("regl-scatterplot", "regl", "pub-sub-es", "dom-2d-camera", "gl-matrix", "earcut"):
+        assert f"==== {package} " in licences, f"{package}'s licence is missing"
+
+
 def test_the_component_code_loads_nothing_from_another_host():
-    for code in (browser_decoder.JS, walk.JS, walk.HTML):
+    for code in (browser_decoder.JS, walk.JS, walk.HTML, scatter.JS, scatter.HTML):
         assert not re.search(r"https?://", code), "a URL to another host in the dashboard's own code"
     # the runtime is asked for relative to the page, i.e. from the dashboard's own server
     assert "const ORT_DIR = 'app/static/ort/'" in browser_decoder.JS

@@ -2,16 +2,18 @@
 its image, its reconstruction and its nearest neighbours in latent space; click empty
 space to decode that place; box or lasso a region to see the images in it."""
 import math
+import os
 import time
 
 import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import cache, jobs, plots, ui
+from aeviz.dashboard import cache, jobs, plots, scatter, ui
 
 NEIGHBOURS = 8
 MAX_SELECTED = 60
+NO_BROWSER_MAP = "aeviz_no_browser_map"  # set once a browser said it cannot draw or decode the map
 
 model, split, ds = ui.code_space_page("a latent map")
 cfg = model.config
@@ -80,6 +82,33 @@ classes = [f"{name} (left out of training)" if k in cfg.exclude_classes else nam
            for k, name in enumerate(ds.classes)] if ds.classes else ds.classes
 
 
+def browser_map(key: str, data: dict):
+    """The WebGL map; (the last click, the last selection), kept per map across reruns."""
+    result = scatter.latent_map(key, data)
+    memory = st.session_state.setdefault(f"{key}-memory", {"click": None, "chosen": []})
+    if result.pick:
+        p = result.pick
+        memory["click"] = ("point", int(p["index"])) if p.get("kind") == "point" else \
+            ("place", float(p["x"]), float(p["y"]))
+    if result.selection is not None:
+        memory["chosen"] = [int(i) for i in result.selection]
+    return memory["click"], memory["chosen"]
+
+
+def plotly_map(proj, shown_as):
+    """The server-drawn map, for a browser that cannot run the WebGL one (or a model whose
+    decoder could not be exported for the browser)."""
+    why = ("This browser cannot draw the WebGL map or run the decoder" if st.session_state.get(NO_BROWSER_MAP)
+           else "This model's decoder could not be exported for the browser")
+    st.caption(f"{why}, so the server draws the map: hovering shows labels only, and a click decodes on the server.")
+    event = st.plotly_chart(
+        plots.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
+        on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+    st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
+    sel = plots.read_selection(event)
+    return sel["click"], sel["indices"]
+
+
 @st.fragment
 def explore(proj, shown_as):
     what = shown_as
@@ -92,25 +121,26 @@ def explore(proj, shown_as):
         st.caption("Clicks, boxes and decoding of empty space work on the 2D map.")
         click, chosen = None, []
     else:
-        map_col, side = st.columns([3, 2])
-        with map_col:
-            event = st.plotly_chart(
-                plots.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
-                on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
-            st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
-        sel = plots.read_selection(event)
-        click, chosen = sel["click"], sel["indices"]
-        with side:
-            if click and click[0] == "place":
-                st.subheader("Decoded place")
-                show_place(proj, click[1], click[2], shown_as)
-            elif click:
-                st.subheader("Clicked image")
-                show_image(click[1])
-                i = click[1]
-                remember_pick(proj.codes[i], f"image #{i}", shown_as, proj.coords[i, :2])
-            else:
-                st.info("Click the map: a point shows its image and reconstruction; empty space is decoded.")
+        data, key = None, f"amap-{model.checkpoint_id}-{split}-{shown_as}"
+        if (st.session_state.get(key) or {}).get("runtime") == "unavailable":
+            st.session_state[NO_BROWSER_MAP] = True  # for every map of this session, not this one alone
+        if not st.session_state.get(NO_BROWSER_MAP):
+            data = scatter.payload(str(model.path), os.path.getmtime(model.path), split, shown_as, proj, model, ds.x,
+                                   tuple(classes) if classes else None)
+        if data is not None:
+            click, chosen = browser_map(key, data)
+        else:
+            click, chosen = plotly_map(proj, shown_as)
+        if click and click[0] == "place":
+            st.subheader("Decoded place")
+            show_place(proj, click[1], click[2], shown_as)
+        elif click:
+            st.subheader("Clicked image")
+            show_image(click[1])
+            i = click[1]
+            remember_pick(proj.codes[i], f"image #{i}", shown_as, proj.coords[i, :2])
+        else:
+            st.info("Click the map: a point shows its image and reconstruction; empty space is decoded.")
     if chosen:
         more = f" (the first {MAX_SELECTED} shown)" if len(chosen) > MAX_SELECTED else ""
         st.subheader(f"{len(chosen)} images selected{more}")
