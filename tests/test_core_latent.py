@@ -195,21 +195,6 @@ def test_project_pads_codes_that_are_already_small_and_refuses_unknown_methods()
         latent.project(codes, "tsne")
 
 
-@pytest.mark.slow
-def test_umap_keeps_clusters_apart():
-    # The one UMAP test: the first call compiles numba code (tens of seconds).
-    rng = np.random.default_rng(0)
-    centers = rng.standard_normal((3, 8)) * 6
-    labels = np.repeat(np.arange(3), 100)
-    codes = (centers[labels] + rng.standard_normal((300, 8))).astype(np.float32)
-    coords = latent.project(codes, "umap", 2, seed=0)
-    assert coords.shape == (300, 2) and np.isfinite(coords).all()
-    from scipy.spatial import cKDTree
-
-    neighbours = cKDTree(coords).query(coords, k=6)[1][:, 1:]
-    assert (labels[neighbours] == labels[:, None]).mean() > 0.95
-
-
 # --- running a model on one image ----------------------------------------------------------------
 
 
