@@ -227,6 +227,34 @@ def test_tiled_output_matches_the_whole_image_output(fully_conv):
     assert float((tiled - whole).abs().max()) < 1e-3
 
 
+@pytest.mark.parametrize("h, w", [(600, 300), (20, 1000), (289, 289), (1000, 21)])
+def test_tiles_cover_the_image_exactly_once(h, w):
+    from aeviz.apply import tiles
+
+    seen = torch.zeros(h, w, dtype=torch.int32)
+    for top, left, bh, bw in tiles(h, w):
+        seen[top:top + bh, left:left + bw] += 1
+    assert (seen == 1).all()
+
+
+def test_progress_is_told_once_per_tile_and_channels_last_changes_nothing(fully_conv):
+    import copy
+
+    from aeviz.apply import tiles
+
+    image = torch.rand(3, 600, 300, generator=torch.Generator().manual_seed(2))
+    calls = []
+    plain = run_on_image(fully_conv, image, on_tile=lambda done, total: calls.append((done, total)))
+    n = len(tiles(600, 300))
+    assert n > 1 and calls == [(i, n) for i in range(1, n + 1)]
+    # checkpoints.load makes a conv model channels-last, as it was trained; the output is the same.
+    last = copy.deepcopy(fully_conv).to(memory_format=torch.channels_last)
+    assert float((run_on_image(last, image) - plain).abs().max()) < 1e-4
+    small = []
+    run_on_image(fully_conv, image[:, :40, :50], on_tile=lambda *a: small.append(a))
+    assert small == [(1, 1)]
+
+
 def test_colorizer_returns_color_for_a_gray_image_with_its_lightness():
     cfg = aeviz.defaults_for("colorizer")
     torch.manual_seed(0)
