@@ -80,9 +80,10 @@ def test_a_fresh_process_maps_a_checkpoints_1000_codes_faithfully_without_numba(
         import aeviz
         from aeviz import latent
         from sklearn.manifold import trustworthiness
-        proj = latent.cached_projection(aeviz.load_checkpoint({str(tmp_path / "ckpt" / (VAE + ".safetensors"))!r}))
-        print(json.dumps({{"n": len(proj.coords), "trust": float(trustworthiness(proj.codes, proj.coords, n_neighbors=10)),
-                           "compiled": sorted(m for m in ("numba", "umap", "pynndescent") if m in sys.modules)}}))
+        proj = latent.cached_projection(aeviz.load_checkpoint({str(tmp_path / "ckpt" / f"{VAE}.safetensors")!r}))
+        trust = float(trustworthiness(proj.codes, proj.coords, n_neighbors=10))
+        compiled = sorted(m for m in ("numba", "umap", "pynndescent") if m in sys.modules)
+        print(json.dumps({{"n": len(proj.coords), "trust": trust, "compiled": compiled}}))
     """)
     env = {**os.environ, "AEVIZ_CACHE": str(tmp_path / "cache"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
