@@ -105,6 +105,8 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     except RuntimeError:
         raise CheckpointError(f"{path.name}: its weights do not match its config ({cfg.model}).") from None
     model.eval().to(device)
+    if model.channels_last:  # as trained: oneDNN ran a photo's tiles 1.9x sooner in this layout
+        model.to(memory_format=torch.channels_last)
     model.config, model.meta, model.checkpoint_id, model.path = cfg, meta, meta["id"], path
     return model
 

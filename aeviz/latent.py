@@ -1,9 +1,9 @@
 """The latent space of a trained model: encode a split, project it to 2D/3D (UMAP or PCA)
 with an inverse back to codes, interpolate, traverse, sample, and find neighbours.
 
-Projections are costly (UMAP compiles numba code on first use), so each is computed once
-per checkpoint, split, method and dimension and kept on disk; a shipped checkpoint can
-ship its projections beside it."""
+Projections take seconds (UMAP, in fuzzymap.py), so each is computed once per checkpoint,
+split, method and dimension and kept on disk; a shipped checkpoint can ship its
+projections beside it."""
 from __future__ import annotations
 
 import os
@@ -52,21 +52,14 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     if method == "pca":
         from sklearn.decomposition import PCA
         return PCA(n_components=dim, random_state=seed).fit_transform(codes).astype(np.float32)
-    import umap  # imported here: its numba compilation costs seconds on first use
+    from .fuzzymap import umap
 
-    n_neighbors = max(2, min(15, len(codes) - 1))
-    # Fewer epochs than umap's own 500 (below 10,000 points) or 200 (above): each epoch samples
-    # every edge of the graph, so more points need fewer passes, and the seed keeps umap on one
-    # thread. Above 2,000 codes 100 epochs make as faithful a map as 200 in half the time
-    # (trustworthiness and label agreement in BENCHMARKS.md, "Time to a latent map").
-    epochs = 200 if len(codes) <= 2000 else 100
-    reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, min_dist=0.1, n_epochs=epochs, random_state=seed,
-                        n_jobs=1)  # what the seed makes it anyway; said here, umap does not warn
-    threads = torch.get_num_threads()
-    try:
-        return reducer.fit_transform(codes).astype(np.float32)
-    finally:
-        torch.set_num_threads(threads)  # numba's threading layer resets torch's thread count
+    # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves every
+    # edge due in an epoch at once, which needs more epochs than umap-learn's one-edge-at-a-time
+    # updates to settle (at 5,000 codes, trustworthiness 0.952 after 100, 0.962 after 400), and
+    # costs far less per epoch (BENCHMARKS.md, "Maps at scale and phone-sized photos").
+    epochs = 500 if len(codes) <= 10_000 else 200
+    return umap(codes, dim, n_neighbors=15, n_epochs=epochs, seed=seed)
 
 
 @dataclass

@@ -21,11 +21,11 @@ plus Gaussian noise of 0.1 of each dimension's spread (no 60,000-image dataset i
 aeviz then does what cached_projection does after encoding (project, fit_inverse, write).
 
 Modes, each in its own process:
-- aeviz cold: empty NUMBA_CACHE_DIR and AEVIZ_CACHE, so numba compiles everything (umap
-  itself caches almost nothing on disk; pynndescent caches most of its functions, in
-  __pycache__ beside its source unless NUMBA_CACHE_DIR points elsewhere);
+- aeviz cold: empty NUMBA_CACHE_DIR and AEVIZ_CACHE. Since aeviz's UMAP became its own
+  (aeviz/fuzzymap.py, no numba), cold and fresh measure the same thing: a new server
+  process's first map, the issue-12 target (10 s or less at N = 1000);
 - aeviz fresh: the numba disk cache the cold run left, an empty AEVIZ_CACHE: a user's
-  second session (umap's own functions, not disk-cached, still compile);
+  second session;
 - aeviz warm: the same process first maps the shipped conv AE's codes (other codes of
   the same size), then this map is timed: call is the second map alone;
 - aeviz cached: the map read from disk (the .npz the cold run wrote); for N = 1000

@@ -60,8 +60,8 @@ def _session_dirs(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread():
-    # Importing and running UMAP (numba, OpenMP) resets torch to all cores: every test after
-    # it ran ten times slower on a busy machine.
+    # Anything that resets torch to all cores (umap-learn's numba and OpenMP did) made every
+    # test after it ten times slower on a busy machine.
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
 

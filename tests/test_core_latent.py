@@ -195,21 +195,6 @@ def test_project_pads_codes_that_are_already_small_and_refuses_unknown_methods()
         latent.project(codes, "tsne")
 
 
-@pytest.mark.slow
-def test_umap_keeps_clusters_apart():
-    # The one UMAP test: the first call compiles numba code (tens of seconds).
-    rng = np.random.default_rng(0)
-    centers = rng.standard_normal((3, 8)) * 6
-    labels = np.repeat(np.arange(3), 100)
-    codes = (centers[labels] + rng.standard_normal((300, 8))).astype(np.float32)
-    coords = latent.project(codes, "umap", 2, seed=0)
-    assert coords.shape == (300, 2) and np.isfinite(coords).all()
-    from scipy.spatial import cKDTree
-
-    neighbours = cKDTree(coords).query(coords, k=6)[1][:, 1:]
-    assert (labels[neighbours] == labels[:, None]).mean() > 0.95
-
-
 # --- running a model on one image ----------------------------------------------------------------
 
 
@@ -240,6 +225,34 @@ def test_tiled_output_matches_the_whole_image_output(fully_conv):
     # With a 16-pixel overlap and this model's receptive field, tiles agree with the whole image
     # to float rounding, seams included (measured: 7e-5 at most).
     assert float((tiled - whole).abs().max()) < 1e-3
+
+
+@pytest.mark.parametrize("h, w", [(600, 300), (20, 1000), (289, 289), (1000, 21)])
+def test_tiles_cover_the_image_exactly_once(h, w):
+    from aeviz.apply import tiles
+
+    seen = torch.zeros(h, w, dtype=torch.int32)
+    for top, left, bh, bw in tiles(h, w):
+        seen[top:top + bh, left:left + bw] += 1
+    assert (seen == 1).all()
+
+
+def test_progress_is_told_once_per_tile_and_channels_last_changes_nothing(fully_conv):
+    import copy
+
+    from aeviz.apply import tiles
+
+    image = torch.rand(3, 600, 300, generator=torch.Generator().manual_seed(2))
+    calls = []
+    plain = run_on_image(fully_conv, image, on_tile=lambda done, total: calls.append((done, total)))
+    n = len(tiles(600, 300))
+    assert n > 1 and calls == [(i, n) for i in range(1, n + 1)]
+    # checkpoints.load makes a conv model channels-last, as it was trained; the output is the same.
+    last = copy.deepcopy(fully_conv).to(memory_format=torch.channels_last)
+    assert float((run_on_image(last, image) - plain).abs().max()) < 1e-4
+    small = []
+    run_on_image(fully_conv, image[:, :40, :50], on_tile=lambda *a: small.append(a))
+    assert small == [(1, 1)]
 
 
 def test_colorizer_returns_color_for_a_gray_image_with_its_lightness():

@@ -144,8 +144,7 @@ def projection(model, split: str, method: str, dim: int):
 def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
     """Queue a newly trained checkpoint's 2D maps (PCA, then UMAP) the moment it is saved,
     as the Latent map page would queue them, so the page finds them on disk or well under
-    way. A new server process compiles UMAP's numba code on its first map (tens of seconds):
-    this way the user waits for it while reading the training results, not at the map."""
+    way: the user waits for the map (seconds) while reading the training results."""
     model = aeviz.load_checkpoint(path)
     if not model.abilities.vector_code:
         return  # no code vector, no map (the page says so)

@@ -3,6 +3,8 @@ does not apply" message with a way out, and turning tensors into visible images.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 
 import numpy as np
 import streamlit as st
@@ -224,5 +226,26 @@ def image_result(result: dict, names: tuple[str, str, str], file_stem: str, key:
         cols[2].caption(f"{names[0]} vs {names[2]}: PSNR {result['psnr_in']:.2f} dB, SSIM {result['ssim_in']:.3f}")
     else:
         cols[2].caption(f"No {names[2]} to compare with.")
-    cols[1].download_button("Download the result (PNG)", encode_png(torch.from_numpy(result["output"])),
+    # A callable: the full-size PNG (seconds for a 12-megapixel photo) is made only when asked for.
+    cols[1].download_button("Download the result (PNG)", functools.partial(_full_png, result["output"]),
                             file_name=f"{file_stem}.png", mime="image/png", key=key)
+
+
+def _full_png(output: np.ndarray) -> bytes:
+    return encode_png(torch.from_numpy(output))
+
+
+@contextlib.contextmanager
+def tile_progress(what: str):
+    """A progress bar over a big image's tiles while the body runs, gone after; yields the
+    on_tile(done, total) callback for aeviz.apply.run_on_image. An image of one tile shows none."""
+    slot = st.empty()
+
+    def on_tile(done: int, total: int) -> None:
+        if total > 1:
+            slot.progress(done / total, text=f"{what}: tile {done} of {total}")
+
+    try:
+        yield on_tile
+    finally:
+        slot.empty()

@@ -39,7 +39,8 @@ def page():
         items = [(up.name, ui.upload_bytes(up), None)]
     for name, data, example in items:
         try:
-            result = cache.apply_model(row["path"], row["mtime"], data, example)
+            with ui.tile_progress(f"Colorizing {name}") as on_tile:
+                result = cache.apply_model(row["path"], row["mtime"], data, example, _on_tile=on_tile)
         except ImageError as exc:
             st.error(f"{name}: {exc}")
             continue

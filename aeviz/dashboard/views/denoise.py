@@ -1,7 +1,7 @@
 """Denoise: uploads, example photos or the dataset's images; noise of a chosen kind and level
 added (or the upload denoised as it is); input, output and the clean original with PSNR
 and SSIM when it is known; the result to download. Photos of any size go through a fully
-convolutional denoiser whole."""
+convolutional denoiser whole, in tiles, under a progress bar."""
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +85,8 @@ def page():
     for k, (name, data, example) in enumerate(items):
         st.subheader(name)
         try:
-            result = cache.apply_model(path, mtime, data, example, noise, level, seed)
+            with ui.tile_progress(f"Denoising {name}") as on_tile:
+                result = cache.apply_model(path, mtime, data, example, noise, level, seed, _on_tile=on_tile)
         except ImageError as exc:
             st.error(f"{name}: {exc}")
             continue

@@ -1,0 +1,167 @@
+"""UMAP (McInnes, Healy & Melville, 2018, "UMAP: Uniform Manifold Approximation and
+Projection") in numpy, scipy and torch: the dashboard's 2D/3D maps of a split's codes.
+
+Why not umap-learn: it is numba code that compiles when first used, and most of its
+functions are not cached on disk, so every new server process spent 24-50 s compiling
+before its first map. This file follows umap-learn's algorithm step by step (its names in
+the comments) with nothing to compile:
+
+1. the n_neighbors nearest codes of each code, exact, by blocks of matrix products in torch
+   (umap-learn searches approximately with pynndescent above 4,096 points);
+2. the fuzzy simplicial set: each code's distances to its neighbours turned into
+   memberships (smooth_knn_dist, compute_membership_strengths), made symmetric by the
+   fuzzy union P + P^T - P*P^T (fuzzy_simplicial_set);
+3. a spectral start: the leading eigenvectors of the graph's normalized adjacency
+   (umap-learn's spectral_layout, as the smallest of its Laplacian);
+4. stochastic gradient descent on the cross-entropy between the graph and the map, each
+   edge sampled in proportion to its weight with 5 negative samples
+   (optimize_layout_euclidean). umap-learn moves points one edge at a time; here every
+   edge due in an epoch moves at once (index_add), which is what makes it fast in torch.
+
+Trustworthiness against umap-learn's on the same codes: BENCHMARKS.md, "Maps at scale and
+phone-sized photos"."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+MIN_DIST, SPREAD = 0.1, 1.0   # umap-learn's defaults, as the dashboard always used
+NEGATIVE_SAMPLES = 5          # umap-learn's negative_sample_rate
+CLIP = 4.0                    # umap-learn clips each gradient step at 4 per coordinate
+
+
+def umap(codes: np.ndarray, dim: int = 2, n_neighbors: int = 15, n_epochs: int = 200, seed: int = 0) -> np.ndarray:
+    """(N, D) codes -> (N, dim) float32 coordinates; the same seed gives the same map."""
+    x = torch.from_numpy(np.ascontiguousarray(codes, dtype=np.float32))
+    n_neighbors = max(2, min(n_neighbors, len(x) - 1))
+    knn_index, knn_dist = nearest_neighbors(x, n_neighbors)
+    graph = fuzzy_graph(knn_index, knn_dist)
+    gen = torch.Generator().manual_seed(seed)
+    start = spectral_start(graph, dim, codes, seed)
+    return optimize(graph, start, n_epochs, gen).numpy()
+
+
+def nearest_neighbors(x: torch.Tensor, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and distances of each row's k nearest rows, itself first (as umap-learn's knn)."""
+    sq = (x * x).sum(1)
+    index = torch.empty(len(x), k, dtype=torch.int64)
+    dist = torch.empty(len(x), k)
+    for i in range(0, len(x), block):
+        d2 = (sq[i:i + block, None] + sq[None] - 2 * x[i:i + block] @ x.T).clamp_min_(0)
+        rows = torch.arange(i, min(i + block, len(x)))
+        d2[rows - i, rows] = -1.0  # itself first, even among exact duplicates
+        d, j = torch.topk(d2, k, dim=1, largest=False)
+        index[i:i + block], dist[i:i + block] = j, d.clamp_min(0).sqrt()
+    return index.numpy(), dist.numpy()
+
+
+def fuzzy_graph(knn_index: np.ndarray, knn_dist: np.ndarray) -> sp.coo_matrix:
+    """umap-learn's fuzzy_simplicial_set with its defaults (local_connectivity 1, bandwidth 1,
+    set_op_mix_ratio 1): a symmetric sparse matrix of memberships in [0, 1]."""
+    n, k = knn_dist.shape
+    d = knn_dist[:, 1:].astype(np.float64)  # the point itself is left out, as in smooth_knn_dist
+    positive = np.where(d > 0, d, np.inf)
+    rho = np.where(np.isfinite(positive.min(1)), positive.min(1), 0.0)  # distance to the nearest other point
+    sigma = _bandwidths(d - rho[:, None], np.log2(k))
+    floor = 1e-3 * np.where(rho > 0, knn_dist.mean(1), knn_dist.mean())  # umap-learn's MIN_K_DIST_SCALE
+    sigma = np.maximum(sigma, floor)
+    strength = np.exp(-np.maximum(d - rho[:, None], 0.0) / sigma[:, None])  # 1 up to the nearest neighbour
+    rows = np.repeat(np.arange(n), k - 1)
+    p = sp.coo_matrix((strength.ravel(), (rows, knn_index[:, 1:].ravel())), shape=(n, n)).tocsr()
+    p.sum_duplicates()
+    both = p.multiply(p.T)
+    graph = (p + p.T - both).tocoo()
+    graph.eliminate_zeros()
+    return graph
+
+
+def _bandwidths(shifted: np.ndarray, target: float, iterations: int = 64) -> np.ndarray:
+    """Per row, the sigma with sum_j exp(-max(shifted_j, 0) / sigma) = target: umap-learn's
+    binary search in smooth_knn_dist, for every point at once."""
+    lo = np.zeros(len(shifted))
+    hi = np.full(len(shifted), np.inf)
+    mid = np.ones(len(shifted))
+    clipped = np.maximum(shifted, 0.0)
+    for _ in range(iterations):
+        psum = np.exp(-clipped / mid[:, None]).sum(1)
+        done = np.abs(psum - target) < 1e-5
+        too_big = (psum > target) & ~done
+        hi = np.where(too_big, mid, hi)
+        lo = np.where(~too_big & ~done, mid, lo)
+        mid = np.where(done, mid, np.where(np.isinf(hi), mid * 2, (lo + hi) / 2))
+    return mid
+
+
+def spectral_start(graph: sp.coo_matrix, dim: int, codes: np.ndarray, seed: int) -> np.ndarray:
+    """The starting map: eigenvectors 2..dim+1 of D^-1/2 A D^-1/2 (the smallest of the
+    normalized Laplacian, as in umap-learn's spectral_layout), scaled to [0, 10] as umap-learn
+    does before optimizing. Where the eigensolver does not converge (a graph in many
+    pieces), the codes' first principal components, as umap-learn's init='pca'."""
+    from scipy.sparse.linalg import ArpackError, eigsh
+
+    rng = np.random.default_rng(seed)
+    n = graph.shape[0]
+    degree = np.asarray(graph.sum(1)).ravel()
+    inv_sqrt = 1.0 / np.sqrt(np.maximum(degree, 1e-12))
+    norm = sp.diags(inv_sqrt) @ graph.tocsr() @ sp.diags(inv_sqrt)
+    try:
+        if n <= dim + 2:
+            raise ArpackError(-1)
+        values, vectors = eigsh(norm, k=dim + 1, which="LA", tol=1e-4, v0=np.ones(n),
+                                ncv=min(n, max(2 * dim + 3, int(np.sqrt(n)))), maxiter=n * 5)
+        start = vectors[:, np.argsort(values)[::-1][1:dim + 1]]
+    except (ArpackError, ValueError):
+        centered = codes - codes.mean(0)
+        start = np.linalg.svd(centered, full_matrices=False)[0][:, :dim]
+    start = start * (10.0 / max(np.abs(start).max(), 1e-12)) + rng.normal(scale=1e-4, size=start.shape)
+    lo, hi = start.min(0), start.max(0)
+    return (10.0 * (start - lo) / np.maximum(hi - lo, 1e-12)).astype(np.float32)
+
+
+def curve_params(min_dist: float = MIN_DIST, spread: float = SPREAD) -> tuple[float, float]:
+    """a and b of the map's similarity 1 / (1 + a d^2b), fitted to the min_dist/spread
+    curve as umap-learn's find_ab_params (a = 1.577, b = 0.895 for its defaults)."""
+    from scipy.optimize import curve_fit
+
+    xv = np.linspace(0, spread * 3, 300)
+    yv = np.where(xv < min_dist, 1.0, np.exp(-(xv - min_dist) / spread))
+    (a, b), _ = curve_fit(lambda x, a, b: 1.0 / (1.0 + a * x ** (2 * b)), xv, yv)
+    return float(a), float(b)
+
+
+def optimize(graph: sp.coo_matrix, start: np.ndarray, n_epochs: int, gen: torch.Generator) -> torch.Tensor:
+    """umap-learn's optimize_layout_euclidean (gamma 1, learning rate 1 falling linearly to 0),
+    with every edge due in an epoch applied at once."""
+    a, b = curve_params()
+    weights = graph.data.copy()
+    weights[weights < weights.max() / n_epochs] = 0.0  # too weak to be sampled once (umap-learn drops them too)
+    keep = weights > 0
+    head = torch.from_numpy(graph.row[keep].astype(np.int64))
+    tail = torch.from_numpy(graph.col[keep].astype(np.int64))
+    every = torch.from_numpy(weights.max() / weights[keep])  # epochs_per_sample
+    next_due = every.clone()
+    y = torch.from_numpy(start).clone()
+    n = len(y)
+    for epoch in range(n_epochs):
+        alpha = 1.0 - epoch / n_epochs
+        due = next_due <= epoch
+        h, t = head[due], tail[due]
+        next_due[due] += every[due]
+        # Attraction along the sampled edges: both ends move.
+        diff = y[h] - y[t]
+        d2 = (diff * diff).sum(1, keepdim=True)
+        coef = torch.where(d2 > 0, -2 * a * b * d2.clamp_min(1e-12).pow(b - 1) / (a * d2.pow(b) + 1), 0.0)
+        step = (coef * diff).clamp(-CLIP, CLIP) * alpha
+        y.index_add_(0, h, step).index_add_(0, t, -step)
+        # Repulsion from random points: only the edge's head moves.
+        h = h.repeat(NEGATIVE_SAMPLES)
+        other = torch.randint(n, (len(h),), generator=gen)
+        keep_neg = other != h
+        h, other = h[keep_neg], other[keep_neg]
+        diff = y[h] - y[other]
+        d2 = (diff * diff).sum(1, keepdim=True)
+        coef = 2 * b / ((0.001 + d2) * (a * d2.pow(b) + 1))
+        step = torch.where(d2 > 0, (coef * diff).clamp(-CLIP, CLIP), CLIP) * alpha
+        y.index_add_(0, h, step)
+    return y
