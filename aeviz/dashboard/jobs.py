@@ -6,6 +6,7 @@ users asking for the same UMAP share one computation, and a second user asking t
 is told a run is in progress instead of starting another."""
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -54,18 +55,33 @@ def _compute(model, split: str, method: str, dim: int):
 
 class ProjectionJobs:
     """Projections computed one at a time, in order, on a daemon thread: two cores are all
-    we can count on (UMAP alone would take both), and a daemon never holds up the server's
-    exit as an executor's worker would."""
+    we can count on (a map alone would take both). At exit the worker is told to stop and
+    waited for while it finishes the map in hand (seconds): a thread killed inside torch's
+    kernels as the interpreter shuts down aborted the process ("terminate called without an
+    active exception"). Maps still queued are dropped; the next server computes them."""
+
+    EXIT_WAIT = 60.0  # seconds; past it the process exits anyway
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._jobs: dict[tuple, tuple[Future, float]] = {}
-        threading.Thread(target=self._work, name="aeviz-projection", daemon=True).start()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="aeviz-projection", daemon=True)
+        self._thread.start()
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._queue.put(None)  # wakes an idle worker
+        self._thread.join(self.EXIT_WAIT)
 
     def _work(self) -> None:
-        while True:
-            fut, args = self._queue.get()
+        while not self._stopping.is_set():
+            item = self._queue.get()
+            if item is None or self._stopping.is_set():
+                break
+            fut, args = item
             try:
                 fut.set_result(_compute(*args))
             except BaseException as exc:  # the page shows it; the worker lives on
