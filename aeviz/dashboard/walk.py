@@ -19,7 +19,7 @@ STEPS = 100  # slider positions across each range: a key press moves a dimension
 
 HTML = """<div class="walk"><div class="walk-pictures"><figure><img class="walk-image" alt="decoded image"/>
 <figcaption class="walk-caption"></figcaption></figure>
-<figure class="walk-grid-figure" hidden><img class="walk-grid" alt="traversal grid"/>
+<figure class="walk-grid-figure" hidden><canvas class="walk-grid" aria-label="traversal grid"></canvas>
 <figcaption class="walk-grid-caption"></figcaption></figure></div>
 <div class="walk-sliders"></div></div>"""
 
@@ -45,14 +45,12 @@ export default function (component) {
   if (!data) return;
   const root = parentElement.querySelector('.walk');
   const img = root.querySelector('.walk-image'), caption = root.querySelector('.walk-caption');
-  const gridImg = root.querySelector('.walk-grid'), gridFigure = root.querySelector('.walk-grid-figure');
   let st = root.__walk;
   if (!st || st.key !== data.key) {
     // Built once per start code; later data (a rerun for another reason) leaves the sliders
     // where the user put them, so a rerun never tears a slider out from under the mouse.
     st = root.__walk = { key: data.key, code: Float32Array.from(data.base), rows: [], busy: false, again: false,
-                         browser: !!data.decoder, canvas: document.createElement('canvas'),
-                         gridCanvas: document.createElement('canvas') };
+                         gridDue: false, browser: !!data.decoder, canvas: document.createElement('canvas') };
     const box = root.querySelector('.walk-sliders');
     box.replaceChildren();
     data.dims.forEach((d, i) => {
@@ -99,48 +97,56 @@ export default function (component) {
   img.style.width = data.px + 'px'; img.style.height = Math.round(data.px * data.aspect) + 'px';
 }
 
-// Decode the current code (and the traversal grid around it) and show it. A decode asked for
-// while one runs is not queued: the one after it decodes the latest code, so the image never
-// lags behind a fast drag by more than one decode.
+// Decode the current code and show it, then the traversal grid around it. A decode asked for
+// while one runs is not queued: the next one decodes the latest code, so the image never lags
+// a fast drag by more than one decode. The grid (1 + 16 x 11 codes) waits until no newer code
+// is pending, so a drag moves the main image at the decoder's own pace.
 async function show(st) {
   if (!st.decode) return;
-  if (st.busy) { st.again = true; return; }
+  st.again = true; st.gridDue = true;
+  if (st.busy) return;
   st.busy = true;
   try {
-    do {
-      st.again = false;
-      const D = st.data, t = D.traversal, d = st.code.length, n = 1 + (t ? t.dims.length * t.values.length : 0);
-      const codes = new Float32Array(n * d);
-      codes.set(st.code);
-      if (t) t.dims.forEach((dim, r) => t.values.forEach((v, c) => {
-        const k = 1 + r * t.values.length + c;
+    while (st.again || st.gridDue) {
+      const D = st.data, root = st.rows.length ? st.rows[0].row.closest('.walk') : null;
+      if (!root) return;
+      if (st.again) {
+        st.again = false;
+        const code = Float32Array.from(st.code), t0 = performance.now();
+        const images = await st.decode(code, 1);
+        const img = root.querySelector('.walk-image');
+        img.src = paint(st.canvas, images, D.shape).toDataURL();
+        img.dataset.code = JSON.stringify(Array.from(code));
+        root.dataset.decodeMs = String(Math.round(performance.now() - t0));
+        root.querySelector('.walk-caption').textContent = D.caption + nearestText(st, code);
+        continue;
+      }
+      st.gridDue = false;
+      const t = D.traversal;
+      if (!t) continue;
+      const d = st.code.length, n = t.dims.length * t.values.length, codes = new Float32Array(n * d);
+      t.dims.forEach((dim, r) => t.values.forEach((v, c) => {
+        const k = r * t.values.length + c;
         codes.set(st.code, k * d); codes[k * d + dim] = v;
       }));
       const images = await st.decode(codes, n);
-      const root = st.rows.length ? st.rows[0].row.closest('.walk') : null;
-      if (!root) return;
-      const img = root.querySelector('.walk-image');
-      img.src = paint(st.canvas, images, D.shape).toDataURL();
-      img.dataset.code = JSON.stringify(Array.from(st.code));
-      root.querySelector('.walk-caption').textContent = D.caption + nearestText(st);
-      if (t) {
-        const grid = root.querySelector('.walk-grid');
-        grid.src = paint(st.gridCanvas, images, D.shape, 1, t.dims.length, t.values.length, 1).toDataURL();
-        grid.style.width = (st.gridCanvas.width * D.grid_scale) + 'px';
-        root.querySelector('.walk-grid-figure').hidden = false;
-        root.querySelector('.walk-grid-caption').textContent = t.caption;
-      }
-    } while (st.again);
+      if (st.again) { st.gridDue = true; continue; }  // the code moved meanwhile: that first
+      const grid = root.querySelector('.walk-grid');
+      paint(grid, images, D.shape, 0, t.dims.length, t.values.length, 1);
+      grid.style.width = (grid.width * D.grid_scale) + 'px';
+      root.querySelector('.walk-grid-figure').hidden = false;
+      root.querySelector('.walk-grid-caption').textContent = t.caption;
+    }
   } finally { st.busy = false; }
 }
 
-function nearestText(st) {
+function nearestText(st, code) {
   if (!st.codes) return '';
-  const d = st.code.length, n = st.codes.length / d;
+  const d = code.length, n = st.codes.length / d;
   let best = -1, bestDist = Infinity;
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = 0; j < d; j++) { const e = st.codes[i * d + j] - st.code[j]; s += e * e; }
+    for (let j = 0; j < d; j++) { const e = st.codes[i * d + j] - code[j]; s += e * e; }
     if (s < bestDist) { bestDist = s; best = i; }
   }
   return `; the nearest real image is #${best}`;
