@@ -101,6 +101,72 @@ def test_interpolation_takes_an_uploaded_endpoint_and_rejects_a_bad_one():
     assert "not an image" in rerun(at).error[0].value
 
 
+def component_payload(at: AppTest) -> dict:
+    """The data the page's one custom component (components v2) was given."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+def onnx_decode(data: dict, z: np.ndarray) -> np.ndarray:
+    """What the browser computes: the payload's decoder run by onnxruntime."""
+    import base64
+
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(base64.b64decode(data["decoder"]["onnx"]), providers=["CPUExecutionProvider"])
+    return session.run(None, {"z": np.asarray(z, np.float32)})[0]
+
+
+def floats_of(text: str, width: int) -> np.ndarray:
+    import base64
+    return np.frombuffer(base64.b64decode(text), np.float32).reshape(-1, width)
+
+
+@pytest.mark.parametrize("mode", ["linear", "slerp"])
+def test_interpolation_scrubber_gets_the_exact_path_and_a_decoder_equal_to_torch(mode):
+    from aeviz import latent
+
+    at = open_page("views/interpolation.py")
+    if mode != "linear":
+        at.radio(key="interp_mode").set_value(mode)
+        rerun(at)
+    data = component_payload(at)
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    codes = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)
+    b = at.number_input(key="interp_idx_B").value
+    path = floats_of(data["codes"], data["width"])
+    np.testing.assert_allclose(path, latent.interpolate(codes[0], codes[b], 101, mode), atol=1e-6)
+    assert data["n"] == len(path) == len(data["map"]["path"]) == 101, "a marker place for every code"
+    picked = path[[0, 37, 100]]
+    np.testing.assert_allclose(onnx_decode(data, picked), latent.decode(model, picked).numpy(), atol=1e-4)
+    assert mode in data["caption"] and "#0" in data["caption"]
+
+
+def test_interpolation_scrubber_places_exact_ends_on_the_map():
+    from aeviz.dashboard import jobs
+
+    at = open_page("views/interpolation.py")
+    data = component_payload(at)
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    proj, _, _ = jobs.projection_or_fallback(model, "test", "umap", 2)
+    b = at.number_input(key="interp_idx_B").value
+    places = np.asarray(data["map"]["path"])
+    np.testing.assert_allclose(places[[0, -1]], proj.coords[[0, b], :2], atol=1e-3)
+    x0, x1, y0, y1 = data["map"]["bounds"]
+    assert (places[:, 0] >= x0).all() and (places[:, 0] <= x1).all() and (places[:, 1] >= y0).all()
+    assert len(data["map"]["groups"]) == len(floats_of(data["map"]["points"], 2)) == len(proj.coords)
+
+
+def test_interpolation_scrubber_decodes_on_the_server_when_the_browser_cannot():
+    at = open_page("views/interpolation.py")
+    data = component_payload(at)
+    at.session_state[at.get("bidi_component")[0].key] = {"runtime": "unavailable", "index": 100}
+    after = component_payload(rerun(at))
+    assert after["decoder"] is None and after["index"] == 100
+    assert after["image"] != data["image"], "the server decodes the reported position"
+    assert any("cannot run the decoder" in c.value for c in at.caption)
+    assert not at.error
+
+
 def walk_payload(at: AppTest) -> dict:
     return json.loads(at.get("bidi_component")[0].proto.json)
 

@@ -172,6 +172,46 @@ def test_without_webassembly_the_server_decodes_and_says_so(browser, server):
         context.close()
 
 
+def browser_pixels(src: str) -> np.ndarray:
+    """A data: URL's PNG as (H, W) int16 gray pixels."""
+    import base64
+    import io
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L"), np.int16)
+
+
+def listen_for_reruns(page) -> list:
+    """Every websocket frame the page sends from now on (a rerun, a widget value)."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    return frames
+
+
+def test_the_interpolation_scrubber_decodes_in_the_browser_and_moves_its_marker(page, server):
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()  # the interpolation page opens on the same 16-d VAE
+    reruns = listen_for_reruns(page)
+    visit(page, server, "interpolation")
+    page.locator("img.scrub-image[data-code]").wait_for()
+    img, marker = page.locator("img.scrub-image"), page.locator("canvas.scrub-map")
+    src, place = img.get_attribute("src"), marker.get_attribute("data-marker")
+    before = len(reruns)
+    page.locator("input.scrub-input").focus()
+    for key in ["End", "Home", "ArrowRight", "ArrowRight", "PageUp"]:
+        page.keyboard.press(key)
+        src = changed(page, img, src)
+    page.wait_for_timeout(1500)
+    assert len(reruns) == before, "no server call while the scrubber moves"
+    index = int(img.get_attribute("data-index"))
+    assert 2 < index < 100, "the keys moved the scrubber"
+    assert marker.get_attribute("data-marker") != place, "the marker follows the scrubber"
+    z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
+    assert np.abs(browser_pixels(src) - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
+    shot(page, "interpolation-scrubbed")
+
+
 def _click_plot(page, data_x: float, data_y: float) -> None:
     """Click the plotly map at a place given in data coordinates."""
     px, py = page.evaluate("""([x, y]) => {
