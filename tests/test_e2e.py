@@ -212,6 +212,45 @@ def test_the_interpolation_scrubber_decodes_in_the_browser_and_moves_its_marker(
     shot(page, "interpolation-scrubbed")
 
 
+def test_sampling_temperature_and_seed_redraw_in_the_browser_with_no_server_call(page, server):
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()  # the sampling page opens on the same 16-d VAE
+    reruns = listen_for_reruns(page)
+    visit(page, server, "sampling")
+    page.locator("img.samp-grid[data-codes]").wait_for()
+    grid = page.locator("img.samp-grid")
+    first = src = grid.get_attribute("src")
+    before = len(reruns)
+    page.locator("input.samp-temperature").focus()
+    for _ in range(5):  # each key press is an input event: the grid is drawn again each time
+        page.keyboard.press("ArrowRight")
+        src = changed(page, grid, src)
+    assert float(grid.get_attribute("data-temperature")) == pytest.approx(1.05)
+    page.locator("input.samp-seed").fill("7")
+    src = changed(page, grid, src)
+    page.locator("input.samp-seed").fill("-1")
+    page.get_by_text("The seed is a whole number").wait_for()
+    page.locator("input.samp-seed").fill("0")
+    page.locator("input.samp-temperature").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("el => el.dataset.temperature === '1' && el.dataset.seed === '0'",
+                           arg=grid.element_handle(), timeout=SLOW)
+    page.wait_for_timeout(1500)
+    assert len(reruns) == before, "no server call while temperature and seed change"
+    assert grid.get_attribute("src") == first, "the same seed and temperature give the same grid"
+    z = np.asarray(json.loads(grid.get_attribute("data-codes")), np.float32).reshape(64, 16)
+    shown, expected = browser_pixels(first), decode(z)
+    for k in range(64):
+        r, c = divmod(k, 8)
+        tile = shown[r * 29:r * 29 + 28, c * 29:c * 29 + 28]
+        assert np.abs(tile - expected[k]).max() <= 2, f"sample {k}: the browser's pixels are torch's within 2/255"
+    shot(page, "sampling-browser")
+
+
 def _click_plot(page, data_x: float, data_y: float) -> None:
     """Click the plotly map at a place given in data coordinates."""
     px, py = page.evaluate("""([x, y]) => {
