@@ -251,6 +251,30 @@ def test_sampling_temperature_and_seed_redraw_in_the_browser_with_no_server_call
     shot(page, "sampling-browser")
 
 
+def test_without_webassembly_the_scrubber_and_the_samples_come_from_the_server(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.add_init_script("delete window.WebAssembly")
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        visit(page, server, "interpolation")
+        page.get_by_text("cannot run the decoder").wait_for()
+        settle(page)
+        img = page.locator("img.scrub-image")
+        first = img.get_attribute("src")
+        page.locator("input.scrub-input").focus()
+        page.keyboard.press("End")  # a key press is a release: the server decodes the new position
+        settle(page)
+        assert img.get_attribute("src") != first and "100% of the way" in page.locator(".scrub-caption").inner_text()
+        visit(page, server, "sampling")
+        page.get_by_text("the server samples and decodes").wait_for()
+        settle(page)
+        assert "N(0, I) prior" in page.locator("[data-testid=stImage]").first.inner_text()
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
+
+
 def _click_plot(page, data_x: float, data_y: float) -> None:
     """Click the plotly map at a place given in data coordinates."""
     px, py = page.evaluate("""([x, y]) => {
