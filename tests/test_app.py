@@ -152,7 +152,7 @@ def test_interpolation_scrubber_places_exact_ends_on_the_map():
     places = np.asarray(data["map"]["path"])
     np.testing.assert_allclose(places[[0, -1]], proj.coords[[0, b], :2], atol=1e-3)
     x0, x1, y0, y1 = data["map"]["bounds"]
-    assert (places[:, 0] >= x0).all() and (places[:, 0] <= x1).all() and (places[:, 1] >= y0).all()
+    assert (places >= [x0, y0]).all() and (places <= [x1, y1]).all(), "the whole path inside the drawn map"
     assert len(data["map"]["groups"]) == len(floats_of(data["map"]["points"], 2)) == len(proj.coords)
 
 
