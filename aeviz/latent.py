@@ -304,18 +304,32 @@ def manifold_codes(n: int = 15, edge: float = 0.03) -> np.ndarray:
     return np.stack([z1.ravel(), z2.ravel()], 1).astype(np.float32)
 
 
-def sample_mixture(train_codes: np.ndarray, n: int, components: int = 10, temperature: float = 1.0,
-                   seed: int = 0) -> np.ndarray:
-    """Codes drawn from a Gaussian mixture fitted to the training codes; a plain
-    autoencoder's codes are clustered, which one Gaussian blurs into in-between images."""
+def fit_gaussian(train_codes: np.ndarray) -> dict:
+    """One Gaussian fitted to the codes, in the shape of fit_mixture's answer (as
+    sample_codes fits it: the sample covariance, a little ridge so it factors)."""
+    d = train_codes.shape[1]
+    cov = np.cov(train_codes, rowvar=False) + 1e-6 * np.eye(d)
+    return {"weights": np.ones(1), "means": train_codes.mean(0)[None], "chols": np.linalg.cholesky(cov)[None]}
+
+
+def fit_mixture(train_codes: np.ndarray, components: int = 10) -> dict:
+    """A Gaussian mixture fitted to the codes: {"weights" (K,), "means" (K, D), "chols"
+    (K, D, D) lower Cholesky factors of the covariances}; a sample is mean + L @ N(0, I)."""
     from sklearn.mixture import GaussianMixture
 
     gm = GaussianMixture(n_components=min(components, len(train_codes)), covariance_type="full",
                          reg_covar=1e-4, random_state=0).fit(train_codes)
+    return {"weights": gm.weights_, "means": gm.means_, "chols": np.linalg.cholesky(gm.covariances_)}
+
+
+def sample_mixture(train_codes: np.ndarray, n: int, components: int = 10, temperature: float = 1.0,
+                   seed: int = 0) -> np.ndarray:
+    """Codes drawn from a Gaussian mixture fitted to the training codes; a plain
+    autoencoder's codes are clustered, which one Gaussian blurs into in-between images."""
+    mix = fit_mixture(train_codes, components)
     rng = np.random.default_rng(seed)
-    which = rng.choice(len(gm.weights_), size=n, p=gm.weights_)
+    which = rng.choice(len(mix["weights"]), size=n, p=mix["weights"])
     out = np.empty((n, train_codes.shape[1]), np.float32)
     for i, c in enumerate(which):
-        chol = np.linalg.cholesky(gm.covariances_[c])
-        out[i] = gm.means_[c] + temperature * chol @ rng.standard_normal(train_codes.shape[1])
+        out[i] = mix["means"][c] + temperature * mix["chols"][c] @ rng.standard_normal(train_codes.shape[1])
     return out

@@ -136,6 +136,72 @@ def test_interpolation_takes_an_uploaded_endpoint_and_rejects_a_bad_one():
     assert "not an image" in rerun(at).error[0].value
 
 
+def component_payload(at: AppTest) -> dict:
+    """The data the page's one custom component (components v2) was given."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+def onnx_decode(data: dict, z: np.ndarray) -> np.ndarray:
+    """What the browser computes: the payload's decoder run by onnxruntime."""
+    import base64
+
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(base64.b64decode(data["decoder"]["onnx"]), providers=["CPUExecutionProvider"])
+    return session.run(None, {"z": np.asarray(z, np.float32)})[0]
+
+
+def floats_of(text: str, width: int) -> np.ndarray:
+    import base64
+    return np.frombuffer(base64.b64decode(text), np.float32).reshape(-1, width)
+
+
+@pytest.mark.parametrize("mode", ["linear", "slerp"])
+def test_interpolation_scrubber_gets_the_exact_path_and_a_decoder_equal_to_torch(mode):
+    from aeviz import latent
+
+    at = open_page("views/interpolation.py")
+    if mode != "linear":
+        at.radio(key="interp_mode").set_value(mode)
+        rerun(at)
+    data = component_payload(at)
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    codes = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)
+    b = at.number_input(key="interp_idx_B").value
+    path = floats_of(data["codes"], data["width"])
+    np.testing.assert_allclose(path, latent.interpolate(codes[0], codes[b], 101, mode), atol=1e-6)
+    assert data["n"] == len(path) == len(data["map"]["path"]) == 101, "a marker place for every code"
+    picked = path[[0, 37, 100]]
+    np.testing.assert_allclose(onnx_decode(data, picked), latent.decode(model, picked).numpy(), atol=1e-4)
+    assert mode in data["caption"] and "#0" in data["caption"]
+
+
+def test_interpolation_scrubber_places_exact_ends_on_the_map():
+    from aeviz.dashboard import jobs
+
+    at = open_page("views/interpolation.py")
+    data = component_payload(at)
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    proj, _, _ = jobs.projection_or_fallback(model, "test", "umap", 2)
+    b = at.number_input(key="interp_idx_B").value
+    places = np.asarray(data["map"]["path"])
+    np.testing.assert_allclose(places[[0, -1]], proj.coords[[0, b], :2], atol=1e-3)
+    x0, x1, y0, y1 = data["map"]["bounds"]
+    assert (places >= [x0, y0]).all() and (places <= [x1, y1]).all(), "the whole path inside the drawn map"
+    assert len(data["map"]["groups"]) == len(floats_of(data["map"]["points"], 2)) == len(proj.coords)
+
+
+def test_interpolation_scrubber_decodes_on_the_server_when_the_browser_cannot():
+    at = open_page("views/interpolation.py")
+    data = component_payload(at)
+    at.session_state[at.get("bidi_component")[0].key] = {"runtime": "unavailable", "index": 100}
+    after = component_payload(rerun(at))
+    assert after["decoder"] is None and after["index"] == 100
+    assert after["image"] != data["image"], "the server decodes the reported position"
+    assert any("cannot run the decoder" in c.value for c in at.caption)
+    assert not at.error
+
+
 def walk_payload(at: AppTest) -> dict:
     return json.loads(at.get("bidi_component")[0].proto.json)
 
@@ -180,14 +246,57 @@ def test_latent_walk_of_the_2d_vae_shows_the_manifold():
     assert any("plane" in s.value for s in at.subheader)
 
 
-def test_sampling_seed_changes_the_grid_and_plain_autoencoders_say_where_codes_come_from():
+def sampler_of(data: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sampled distribution in the payload: weights (K,), means (K, D), Cholesky factors (K, D, D)."""
+    d = data["width"]
+    means = floats_of(data["dist"]["means"], d)
+    return np.asarray(data["dist"]["weights"]), means, floats_of(data["dist"]["chols"], d).reshape(len(means), d, d)
+
+
+def test_sampling_sends_the_prior_and_a_decoder_equal_to_torch_to_the_browser():
+    from aeviz import latent
+
     at = open_page("views/sampling.py")
+    data = component_payload(at)
+    weights, means, chols = sampler_of(data)
+    assert data["prior"] and "N(0, I) prior" in data["caption"] and data["grid"] ** 2 == 64
+    assert weights.tolist() == [1.0] and not means.any() and (chols[0] == np.eye(16)).all(), "z = T * N(0, I)"
+    model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))
+    z = np.random.default_rng(0).standard_normal((8, 16)).astype(np.float32)
+    np.testing.assert_allclose(onnx_decode(data, z), latent.decode(model, z).numpy(), atol=1e-4)
+    assert any("this browser" in c.value and "same grid" in c.value for c in at.caption), "says whose sampler it is"
+
+
+def test_plain_autoencoders_sample_in_the_browser_from_what_was_fitted_to_their_training_codes():
+    at = open_page("views/sampling.py", checkpoint=shipped("conv", latent_dim=16))
+    data = component_payload(at)
+    assert "a Gaussian fitted to the training codes" in data["caption"] and "not a prior" in data["note"]
+    model = aeviz.load_checkpoint(shipped("conv", latent_dim=16))
+    from aeviz import latent
+    train = latent.encode_all(model, aeviz.load_dataset(model.config.dataset, "train").x)
+    weights, means, chols = sampler_of(data)
+    np.testing.assert_allclose(means[0], train.mean(0), atol=1e-4)
+    np.testing.assert_allclose(chols[0] @ chols[0].T, np.cov(train, rowvar=False), rtol=1e-3, atol=1e-4)
+    at.radio(key="sample_source").set_value("a mixture of 10 Gaussians")
+    data = component_payload(rerun(at))
+    weights, means, chols = sampler_of(data)
+    assert len(weights) == len(means) == len(chols) == 10 and weights.sum() == pytest.approx(1.0)
+    assert np.allclose(chols, np.tril(chols)) and (np.diagonal(chols, axis1=1, axis2=2) > 0).all(), "Cholesky factors"
+    assert "mixture of 10 Gaussians" in data["caption"]
+
+
+def test_sampling_samples_on_the_server_when_the_browser_cannot():
+    at = open_page("views/sampling.py")
+    at.session_state[at.get("bidi_component")[0].key] = {"runtime": "unavailable"}
+    rerun(at)
+    assert not at.get("bidi_component") and any("cannot run the decoder" in c.value for c in at.caption)
     assert "N(0, I) prior" in at.image[0].captions[0]
     before = images(at)
     at.number_input(key="sample_seed").set_value(1)
     assert images(rerun(at)) != before
-    at = open_page("views/sampling.py", checkpoint=shipped("conv", latent_dim=16))
-    assert "fitted to the training codes" in at.image[0].captions[0]
+    at.sidebar.selectbox[0].set_value(shipped("conv", latent_dim=16))
+    assert "fitted to the training codes" in rerun(at).image[0].captions[0], "the whole session stays on the server"
+    assert not at.error
 
 
 def test_denoise_upload_gives_a_result_and_a_bad_upload_a_message():

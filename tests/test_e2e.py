@@ -179,6 +179,109 @@ def test_without_webassembly_the_server_decodes_and_says_so(browser, server):
         context.close()
 
 
+def browser_pixels(src: str) -> np.ndarray:
+    """A data: URL's PNG as (H, W) int16 gray pixels."""
+    import base64
+    import io
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L"), np.int16)
+
+
+def listen_for_reruns(page) -> list:
+    """Every websocket frame the page sends from now on (a rerun, a widget value)."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    return frames
+
+
+def test_the_interpolation_scrubber_decodes_in_the_browser_and_moves_its_marker(page, server):
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()  # the interpolation page opens on the same 16-d VAE
+    reruns = listen_for_reruns(page)
+    visit(page, server, "interpolation")
+    page.locator("img.scrub-image[data-code]").wait_for()
+    img, marker = page.locator("img.scrub-image"), page.locator("canvas.scrub-map")
+    src, place = img.get_attribute("src"), marker.get_attribute("data-marker")
+    before = len(reruns)
+    page.locator("input.scrub-input").focus()
+    for key in ["End", "Home", "ArrowRight", "ArrowRight", "PageUp"]:
+        page.keyboard.press(key)
+        src = changed(page, img, src)
+    page.wait_for_timeout(1500)
+    assert len(reruns) == before, "no server call while the scrubber moves"
+    index = int(img.get_attribute("data-index"))
+    assert 2 < index < 100, "the keys moved the scrubber"
+    assert marker.get_attribute("data-marker") != place, "the marker follows the scrubber"
+    z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
+    assert np.abs(browser_pixels(src) - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
+    shot(page, "interpolation-scrubbed")
+
+
+def test_sampling_temperature_and_seed_redraw_in_the_browser_with_no_server_call(page, server):
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()  # the sampling page opens on the same 16-d VAE
+    reruns = listen_for_reruns(page)
+    visit(page, server, "sampling")
+    page.locator("img.samp-grid[data-codes]").wait_for()
+    grid = page.locator("img.samp-grid")
+    first = src = grid.get_attribute("src")
+    before = len(reruns)
+    page.locator("input.samp-temperature").focus()
+    for _ in range(5):  # each key press is an input event: the grid is drawn again each time
+        page.keyboard.press("ArrowRight")
+        src = changed(page, grid, src)
+    assert float(grid.get_attribute("data-temperature")) == pytest.approx(1.05)
+    page.locator("input.samp-seed").fill("7")
+    src = changed(page, grid, src)
+    page.locator("input.samp-seed").fill("-1")
+    page.get_by_text("The seed is a whole number").wait_for()
+    page.locator("input.samp-seed").fill("0")
+    page.locator("input.samp-temperature").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("el => el.dataset.temperature === '1' && el.dataset.seed === '0'",
+                           arg=grid.element_handle(), timeout=SLOW)
+    page.wait_for_timeout(1500)
+    assert len(reruns) == before, "no server call while temperature and seed change"
+    assert grid.get_attribute("src") == first, "the same seed and temperature give the same grid"
+    z = np.asarray(json.loads(grid.get_attribute("data-codes")), np.float32).reshape(64, 16)
+    shown, expected = browser_pixels(first), decode(z)
+    for k in range(64):
+        r, c = divmod(k, 8)
+        tile = shown[r * 29:r * 29 + 28, c * 29:c * 29 + 28]
+        assert np.abs(tile - expected[k]).max() <= 2, f"sample {k}: the browser's pixels are torch's within 2/255"
+    shot(page, "sampling-browser")
+
+
+def test_without_webassembly_the_scrubber_and_the_samples_come_from_the_server(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.add_init_script("delete window.WebAssembly")
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        visit(page, server, "interpolation")
+        page.get_by_text("cannot run the decoder").wait_for()
+        settle(page)
+        img = page.locator("img.scrub-image")
+        first = img.get_attribute("src")
+        page.locator("input.scrub-input").focus()
+        page.keyboard.press("End")  # a key press is a release: the server decodes the new position
+        settle(page)
+        assert img.get_attribute("src") != first and "100% of the way" in page.locator(".scrub-caption").inner_text()
+        visit(page, server, "sampling")
+        page.get_by_text("the server samples and decodes").wait_for()
+        settle(page)
+        assert "N(0, I) prior" in page.locator("[data-testid=stImage]").first.inner_text()
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
+
+
 def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(page, server):
     import base64
     import io

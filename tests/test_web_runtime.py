@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from aeviz.dashboard import browser_decoder, scatter, walk
+from aeviz.dashboard import browser_decoder, sampler, scatter, scrubber, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 ORT = ROOT / "aeviz" / "dashboard" / "static" / "ort"
@@ -39,7 +39,8 @@ def test_the_bundled_scatter_is_whole_with_every_licence():
 
 
 def test_the_component_code_loads_nothing_from_another_host():
-    for code in (browser_decoder.JS, walk.JS, walk.HTML, scatter.JS, scatter.HTML):
+    for code in (browser_decoder.JS, walk.JS, walk.HTML, scatter.JS, scatter.HTML, scrubber.JS, scrubber.HTML,
+                 sampler.JS, sampler.HTML):
         assert not re.search(r"https?://", code), "a URL to another host in the dashboard's own code"
     # the runtime is asked for relative to the page, i.e. from the dashboard's own server
     assert "const ORT_DIR = 'app/static/ort/'" in browser_decoder.JS

@@ -37,3 +37,20 @@ def _graph(path: str, checksum: str, _model) -> dict | None:
         return None
     return {"id": f"{_model.checkpoint_id}.{checksum[:12]}", "onnx": base64.b64encode(onnx).decode(),
             "width": int(_model.cfg.latent_dim)}
+
+
+NO_DECODER = "aeviz_no_browser_decoder"  # set once a browser said it cannot decode: every page then asks the server
+
+
+def reported(key: str) -> dict:
+    """What a component last reported, before it is mounted in this run."""
+    found = st.session_state.get(key)
+    return found if isinstance(found, dict) else {}
+
+
+def browser_decodes(state: dict) -> bool:
+    """Whether this user's browser decodes: False from the moment one component reported
+    (state "runtime") that it cannot, for every page of the session."""
+    if state.get("runtime") == "unavailable":
+        st.session_state[NO_DECODER] = True
+    return not st.session_state.get(NO_DECODER)

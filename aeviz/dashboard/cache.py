@@ -120,6 +120,17 @@ def mixture_samples(path: str, mtime: float, n: int, temperature: float, seed: i
     return latent.sample_mixture(codes(path, mtime, "train"), n, 10, temperature, seed)
 
 
+@st.cache_data(show_spinner="Fitting a distribution to the training codes…", max_entries=8)
+def fitted_codes(path: str, mtime: float, components: int) -> dict:
+    """The parameters of a Gaussian (components=1) or a mixture fitted to the training codes."""
+    train = codes(path, mtime, "train")
+    return latent.fit_gaussian(train) if components == 1 else latent.fit_mixture(train, components)
+
+
+def fitted_codes_of(model, components: int) -> dict:
+    return fitted_codes(*_key(model), components)
+
+
 def split_errors_of(model, split: str, noisy: bool = False) -> errors.Errors:
     return split_errors(*_key(model), split, noisy)
 

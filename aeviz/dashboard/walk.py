@@ -164,9 +164,3 @@ def latent_sliders(key: str, payload: dict) -> dict:
     result = component(key=key, data=payload, default={"code": payload["values"], "runtime": "browser"},
                        on_code_change=lambda: None, on_runtime_change=lambda: None)
     return {"code": list(result["code"]), "runtime": result["runtime"]}
-
-
-def state(key: str) -> dict:
-    """What the sliders last reported, before they are mounted in this run."""
-    found = st.session_state.get(key)
-    return found if isinstance(found, dict) else {}

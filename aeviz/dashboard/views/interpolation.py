@@ -1,5 +1,6 @@
 """Interpolation: two images (from the split, a place clicked on the map, or uploads),
-the decoded path between their codes (linear or spherical), and the path on the map."""
+the decoded path between their codes (linear or spherical), a scrubber along it decoded in
+the browser with a marker on a small map, and the path on the map."""
 from functools import partial
 
 import numpy as np
@@ -8,7 +9,7 @@ import streamlit as st
 from aeviz import latent
 from aeviz.data import center_square
 from aeviz.images import ImageError, decode_image
-from aeviz.dashboard import cache, jobs, plots, ui
+from aeviz.dashboard import browser_decoder, cache, jobs, plots, scrubber, ui
 
 SOURCES = ["image from the split", "place clicked on a map", "upload"]
 
@@ -71,6 +72,53 @@ def endpoint(end: str, default_index: int) -> dict | None:
     x = center_square(img[None], model.image_shape[-1])
     return {"code": latent.encode_all(model, x)[0], "image": x[0], "what": f"upload {up.name}"}
 
+def path_on_map(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> np.ndarray:
+    """2D places of a path's codes: estimated from the nearest mapped codes, except ends
+    whose place on this map is known exactly (images of the split, clicked places)."""
+    xy = latent.place_on_map(proj.coords, proj.codes, path)
+    for row, end in ((0, a), (-1, b)):
+        if "index" in end:
+            xy[row] = proj.coords[end["index"], :2]
+        elif end.get("map") == shown_as and end.get("xy"):
+            xy[row] = end["xy"]
+    return xy
+
+def map_payload(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> dict:
+    """The map as the scrubber draws it: the split's points (colored by label, as on the big
+    map), the path's places and the bounds of both."""
+    points = np.asarray(proj.coords[:, :2], np.float32)
+    places = path_on_map(proj, shown_as, path, a, b)
+    both = np.concatenate([points, places])
+    lo, hi = both.min(0), both.max(0)
+    margin = 0.04 * np.maximum(hi - lo, 1e-6)
+    groups = (np.zeros(len(points), int) if proj.labels is None
+              else np.unique(proj.labels, return_inverse=True)[1].ravel())
+    return {"points": browser_decoder.floats(points), "groups": groups.tolist(), "palette": list(plots.PALETTE),
+            "path": places.round(4).tolist(),
+            "bounds": [float(lo[0] - margin[0]), float(hi[0] + margin[0]),
+                       float(lo[1] - margin[1]), float(hi[1] + margin[1])]}
+
+def scrub(a: dict, b: dict, mode: str, proj, shown_as: str) -> None:
+    """The scrubber along a dense path from A to B (decoded in the browser, or on release by
+    the server when the browser cannot)."""
+    key = f"interp-scrub-{model.checkpoint_id}-{split}"
+    reported = browser_decoder.reported(key)
+    decoder = browser_decoder.graph(model) if browser_decoder.browser_decodes(reported) else None
+    path = latent.interpolate(a["code"], b["code"], scrubber.POINTS, mode)
+    index = int(np.clip(reported.get("index", scrubber.POINTS // 2), 0, scrubber.POINTS - 1))
+    h, w = ds.x.shape[-2:]
+    st.markdown("**Scrub along the path**")
+    if decoder is None:
+        st.caption("This browser cannot run the decoder (WebAssembly), so the server decodes: the image follows "
+                   "the scrubber when you release it.")
+    scrubber.path_scrubber(key, {
+        "codes": browser_decoder.floats(path), "n": scrubber.POINTS, "width": int(path.shape[1]), "index": index,
+        "decoder": decoder, "shape": list(ds.x.shape[1:]), "px": max(160, min(256, w * ui.scale_for(h, 192))),
+        "aspect": h / w, "caption": f"{a['what']} → {b['what']}, {mode}",
+        # the exact image of the reported position: shown until the browser's decoder is ready, and without one
+        "image": ui.data_url(cache.decode_codes(model, path[index:index + 1])[0]),
+        "map": None if proj is None else map_payload(proj, shown_as, path, a, b)})
+
 @st.fragment
 def body():
     cols = st.columns([2, 2, 3])
@@ -83,6 +131,7 @@ def body():
         steps = st.slider("Steps", 3, 16, 10, key="interp_steps")
         st.radio("A click on the map sets", ["A", "B"], horizontal=True, key="interp_click_sets")
     path = None
+    proj, shown_as, pending = jobs.projection_or_fallback(model, split, "umap", 2)
     if a is not None and b is not None:
         path = latent.interpolate(a["code"], b["code"], steps, mode)
         images = cache.decode_codes(model, path)
@@ -92,19 +141,13 @@ def body():
                 ui.picture(col, end["image"], name, scale)
         mid.image(ui.png(ui.tile(images, steps, pad=1), scale), width="stretch",
                   caption=f"{a['what']} → {b['what']}, {mode}, {steps} steps")
-    proj, shown_as, pending = jobs.projection_or_fallback(model, split, "umap", 2)
+        scrub(a, b, mode, proj, shown_as)
     if proj is None:
         st.info("The map is still being computed (see the Latent map page); the strip above does not wait for it.")
         return
     fig = plots.map_figure(proj, ds.classes, height=480)
     if path is not None:
-        xy = latent.place_on_map(proj.coords, proj.codes, path)
-        for row, end in ((0, a), (-1, b)):  # ends whose place on this map is known exactly
-            if "index" in end:
-                xy[row] = proj.coords[end["index"], :2]
-            elif end.get("map") == shown_as and end.get("xy"):
-                xy[row] = end["xy"]
-        plots.add_path(fig, xy)
+        plots.add_path(fig, path_on_map(proj, shown_as, path, a, b))
     st.plotly_chart(fig, key=chart_key, on_select=partial(on_map_click, proj, shown_as),
                     selection_mode=("points",), config={"displaylogo": False})
     st.caption(f"{shown_as} map of the {split} split; a click sets the endpoint chosen above. The path's points are "

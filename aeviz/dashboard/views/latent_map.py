@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import cache, jobs, plots, scatter, ui
+from aeviz.dashboard import browser_decoder, cache, jobs, plots, scatter, ui
 
 NEIGHBOURS = 8
 MAX_SELECTED = 60
@@ -98,7 +98,8 @@ def browser_map(key: str, data: dict):
 def plotly_map(proj, shown_as):
     """The server-drawn map, for a browser that cannot run the WebGL one (or a model whose
     decoder could not be exported for the browser)."""
-    why = ("This browser cannot draw the WebGL map or run the decoder" if st.session_state.get(NO_BROWSER_MAP)
+    why = ("This browser cannot draw the WebGL map or run the decoder"
+           if st.session_state.get(NO_BROWSER_MAP) or not browser_decoder.browser_decodes({})
            else "This model's decoder could not be exported for the browser")
     st.caption(f"{why}, so the server draws the map: hovering shows labels only, and a click decodes on the server.")
     event = st.plotly_chart(
@@ -122,9 +123,10 @@ def explore(proj, shown_as):
         click, chosen = None, []
     else:
         data, key = None, f"amap-{model.checkpoint_id}-{split}-{shown_as}"
-        if (st.session_state.get(key) or {}).get("runtime") == "unavailable":
+        if browser_decoder.reported(key).get("runtime") == "unavailable":
             st.session_state[NO_BROWSER_MAP] = True  # for every map of this session, not this one alone
-        if not st.session_state.get(NO_BROWSER_MAP):
+        # The map needs WebGL and the decoder: a browser that cannot decode draws no WebGL map.
+        if not st.session_state.get(NO_BROWSER_MAP) and browser_decoder.browser_decodes({}):
             data = scatter.payload(str(model.path), os.path.getmtime(model.path), split, shown_as, proj, model, ds.x,
                                    tuple(classes) if classes else None)
         if data is not None:

@@ -34,17 +34,14 @@ if c3.button("Reset sliders"):
 base = codes[int(index)].copy() if start == "an image's code" else np.zeros(d, np.float32)
 slider_key = f"walk-{model.checkpoint_id}-{split}-{start}-{int(index)}-{nonce}"
 
-NO_DECODER = "aeviz_no_browser_decoder"  # set once a browser said it cannot decode
 NO_DECODER_NOTE = ("This browser cannot run the decoder (WebAssembly), so the server decodes: "
                    "the image follows a slider when you release it.")
 
 
 @st.fragment
 def sliders():
-    reported = walk.state(slider_key)
-    if reported.get("runtime") == "unavailable":
-        st.session_state[NO_DECODER] = True
-    in_browser = not st.session_state.get(NO_DECODER)
+    reported = browser_decoder.reported(slider_key)
+    in_browser = browser_decoder.browser_decodes(reported)
     decoder = browser_decoder.graph(model) if in_browser else None
     z = base.copy()
     if decoder is None:

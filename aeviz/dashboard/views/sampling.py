@@ -1,12 +1,13 @@
 """Sampling: new images decoded from random codes. A VAE or AAE was trained to match a
 N(0, I) prior, so it samples from that; a plain autoencoder has no prior, so it samples
-from a Gaussian (or a mixture of them) fitted to its training codes, and says so."""
+from a Gaussian (or a mixture of them) fitted to its training codes, and says so. Temperature and seed are live in the
+browser (sampler.py), which samples and decodes there; a browser that cannot decode gets the
+server's samples."""
 import numpy as np
 import streamlit as st
 
 from aeviz import latent
-
-from aeviz.dashboard import cache, ui
+from aeviz.dashboard import browser_decoder, cache, sampler, ui
 
 GRID = 8
 
@@ -25,16 +26,41 @@ else:
     st.caption(f"{cfg.model} on {cfg.dataset} has no prior: its codes are drawn from a distribution fitted to "
                "its training codes, so these images show how well that stand-in covers what the decoder learned.")
 
-@st.fragment
-def samples():
+SOURCES = {"a Gaussian": 1, "a mixture of 10 Gaussians": 10}  # fitted to the training codes: components
+NOT_TRAINED = " (not a prior the model was trained with)"
+
+
+def source_picker(where) -> str:
+    if model.abilities.prior:
+        return "prior"
+    return where.radio("Fitted to the training codes", list(SOURCES), key="sample_source", horizontal=True)
+
+
+def in_browser(decoder: dict) -> None:
+    """Temperature and seed live in the page: the browser samples and decodes the grid."""
+    source = source_picker(st)
+    if source == "prior":
+        dist, described = sampler.prior(cfg.latent_dim), "the N(0, I) prior"
+    else:
+        dist = cache.fitted_codes_of(model, SOURCES[source])
+        described = source + " fitted to the training codes"
+    sampler.sample_grid(f"sample-grid-{model.checkpoint_id}", {
+        "decoder": decoder, "width": int(cfg.latent_dim), "grid": GRID, "shape": list(shape),
+        "scale": ui.scale_for(shape[-2], 64), "temperature": 1.0, "seed": 0, "dist": sampler.dist_payload(dist),
+        "caption": "Sampled from " + described, "note": "" if model.abilities.prior else NOT_TRAINED,
+        "prior": bool(model.abilities.prior)})
+    st.caption("Sampled by this browser with its own random numbers: a seed gives the same grid every time, but not "
+               "the grid numpy would draw on the server.")
+
+
+def on_server(note: str) -> None:
+    """The server samples (numpy) and decodes; each change of temperature or seed is a rerun."""
+    st.caption(note)
     c1, c2, c3 = st.columns(3)
     temperature = c1.slider("Temperature", 0.1, 2.0, 1.0, 0.05, key="sample_temperature",
                             help="Scales the spread of the codes: low gives typical images, high gives odd ones.")
-    seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key="sample_seed"))
-    source = "prior"
-    if not model.abilities.prior:
-        source = c3.radio("Fitted to the training codes", ["a Gaussian", "a mixture of 10 Gaussians"],
-                          key="sample_source", horizontal=True)
+    seed = int(c2.number_input("Seed", 0, sampler.MAX_SEED, 0, key="sample_seed"))
+    source = source_picker(c3)
     n = GRID * GRID
     if source == "a mixture of 10 Gaussians":
         codes = cache.mixture_samples_of(model, n, temperature, seed)
@@ -45,11 +71,24 @@ def samples():
     images = cache.decode_codes(model, codes)
     label = "Sampled from " + described + f", temperature {temperature:g}, seed {seed}"
     if not model.abilities.prior:
-        label += " (not a prior the model was trained with)"
+        label += NOT_TRAINED
     st.image(ui.png(ui.tile(images, GRID, pad=1), ui.scale_for(shape[-2], 64)), caption=label, width=min(720, GRID * 80))
     if model.abilities.prior:
         norms = np.linalg.norm(codes, axis=1)
         st.caption(f"Code lengths: mean {norms.mean():.2f} (a {cfg.latent_dim}-d standard Gaussian's are about "
                    f"{np.sqrt(cfg.latent_dim):.2f}; the temperature scales them).")
+
+
+@st.fragment
+def samples():
+    reported = browser_decoder.reported(f"sample-grid-{model.checkpoint_id}")
+    decodes = browser_decoder.browser_decodes(reported)
+    decoder = browser_decoder.graph(model) if decodes else None
+    if decoder is not None:
+        in_browser(decoder)
+    else:
+        on_server("This browser cannot run the decoder (WebAssembly), so the server samples and decodes: the grid "
+                  "follows the temperature when you release it." if not decodes else
+                  "This model's decoder could not be exported for the browser, so the server samples and decodes.")
 
 samples()
