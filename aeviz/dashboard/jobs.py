@@ -6,7 +6,6 @@ users asking for the same UMAP share one computation, and a second user asking t
 is told a run is in progress instead of starting another."""
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import queue
@@ -23,6 +22,8 @@ from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
 from aeviz.data import DatasetError
 from aeviz.training import TrainingDiverged
+
+from . import workers
 
 log = logging.getLogger("aeviz.dashboard")
 USER_ERRORS = (ConfigError, DatasetError, CheckpointError, TrainingDiverged, ValueError)
@@ -54,37 +55,21 @@ def _compute(model, split: str, method: str, dim: int):
 
 
 class ProjectionJobs:
-    """Projections computed one at a time, in order, on a daemon thread: two cores are all
-    we can count on (a map alone would take both). At exit the worker is told to stop and
-    waited for while it finishes the map in hand (seconds): a thread killed inside torch's
-    kernels as the interpreter shuts down aborted the process ("terminate called without an
-    active exception"). Maps still queued are dropped; the next server computes them."""
-
-    EXIT_WAIT = 60.0  # seconds; past it the process exits anyway
+    """Projections computed one at a time, in order, on a worker thread (workers.py: it ends
+    cleanly with the process): two cores are all we can count on (a map alone takes both)."""
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._jobs: dict[tuple, tuple[Future, float]] = {}
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._work, name="aeviz-projection", daemon=True)
-        self._thread.start()
-        atexit.register(self.stop)
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._queue.put(None)  # wakes an idle worker
-        self._thread.join(self.EXIT_WAIT)
+        workers.start(self._work, "aeviz-projection")
 
     def _work(self) -> None:
-        while not self._stopping.is_set():
-            item = self._queue.get()
-            if item is None or self._stopping.is_set():
-                break
+        while (item := workers.next_item(self._queue)) is not None:
             fut, args = item
             try:
                 fut.set_result(_compute(*args))
-            except BaseException as exc:  # the page shows it; the worker lives on
+            except BaseException as exc:  # the page shows it; the worker lives on (a map has no Stopping)
                 fut.set_exception(exc)
 
     def submit(self, key: tuple, model, split: str, method: str, dim: int, again: bool = False):
@@ -220,11 +205,12 @@ class Trainer:
             if self.busy():
                 return False
             run = self.run = TrainingRun(cfg)
-        threading.Thread(target=self._work, args=(run, on_done), name="aeviz-training", daemon=True).start()
+        workers.start(self._work, "aeviz-training", run, on_done)
         return True
 
     def _work(self, run: TrainingRun, on_done) -> None:
         def on_batch_end(epoch, step, steps, terms):
+            workers.check()  # the server is exiting: stop here; the last finished epoch is kept
             run.total = steps * run.cfg.epochs
             run.step = (epoch - 1) * steps + step
             run.epoch = epoch
@@ -239,6 +225,8 @@ class Trainer:
             status, message = "done", ""
         except USER_ERRORS as exc:
             status, message = "failed", str(exc)
+        except workers.Stopping:
+            message = "The server stopped; the same run continues from its last finished epoch."
         except Exception as exc:  # a bug, not the user's doing: keep the server up and say so
             log.exception("training failed")
             status, message = "failed", f"Training failed unexpectedly ({type(exc).__name__}); see the server log."

@@ -24,6 +24,7 @@ from aeviz.applications.report import key as report_key
 from aeviz.applications.report import read
 from aeviz.latent import read_cached
 
+from . import workers
 from .jobs import USER_ERRORS
 
 log = logging.getLogger("aeviz.dashboard")
@@ -49,7 +50,7 @@ class ReportJobs:
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._jobs: dict[tuple, ReportJob] = {}
-        threading.Thread(target=self._work, name="aeviz-applications", daemon=True).start()
+        workers.start(self._work, "aeviz-applications")
 
     def _work(self) -> None:
         # Below the pages in the scheduler's eyes: a measurement the user waits for in the
@@ -57,15 +58,18 @@ class ReportJobs:
         if sys.platform == "linux":
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        while True:
-            job, model = self._queue.get()
+        while (item := workers.next_item(self._queue)) is not None:
+            job, model = item
 
             def progress(fraction: float, stage: str, job=job) -> None:
+                workers.check()  # the server is exiting: stop between stages
                 job.fraction, job.stage = fraction, stage
             try:
                 job.future.set_result(cached_report(model, progress=progress))
             except USER_ERRORS as exc:
                 job.future.set_exception(exc)
+            except workers.Stopping:
+                return
             except BaseException as exc:  # the page shows one line; the worker lives on
                 log.exception("computing the applications report of %s failed", model.checkpoint_id)
                 job.future.set_exception(exc)
