@@ -28,7 +28,7 @@ COMMANDS = [
     "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
     "aeviz train --model colorizer --dataset debian-scenes --hidden 32,64,128 --epochs 30",
     "aeviz train --model aae --dataset mnist5k --epochs 60",
-    "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --epochs 10",
+    "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --hidden 16,32 --epochs 5",
 ]
 # Datasets whose train split's map ships too: the big real map a first launch can show.
 TRAIN_MAPS = ("fashion-mnist",)
