@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
@@ -17,27 +18,45 @@ EXIT_USAGE, EXIT_FAILED = 2, 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     # `aeviz app` hands every option it does not know to Streamlit (--server.port 8502).
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.extra = extra
+    args.extra, args.argv = extra, argv
+    from . import distributed
     from .checkpoints import CheckpointError
     from .data import DatasetError
     from .images import ImageError
     from .training import TrainingDiverged
 
+    # Under torchrun every process meets the same error: rank 0 alone says it.
+    say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
     try:
         return args.run(args) or 0
     except (ConfigError, DatasetError, ImageError) as exc:
-        print(f"aeviz: {exc}", file=sys.stderr)
+        say(exc)
         return EXIT_USAGE
     except (CheckpointError, TrainingDiverged) as exc:
-        print(f"aeviz: {exc}", file=sys.stderr)
+        say(exc)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("aeviz: interrupted; the same command continues from the last finished epoch.", file=sys.stderr)
+        say("interrupted; the same command continues from the last finished epoch.")
         return 130
+    except (distributed.PeerLost, _dist_error()) as exc:
+        if not os.environ.get(distributed.LAUNCHER_ENV):  # the launcher names the process that died
+            print(f"aeviz: training process rank {distributed.env_rank()} stopped because another process of "
+                  f"this run died or was stopped ({str(exc).splitlines()[0] if str(exc) else 'no reason given'}); "
+                  "nothing was half-written, and the same command continues from the last finished epoch.",
+                  file=sys.stderr)
+        return distributed.EXIT_PEER_LOST
+
+
+def _dist_error() -> type[Exception]:
+    """What a collective raises when a peer is gone (torch's DistError), imported only when met."""
+    import torch.distributed
+
+    return torch.distributed.DistError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
+    t.add_argument("--nproc", type=int, default=1, metavar="N",
+                   help="train in N processes on this machine with DistributedDataParallel (gloo on CPU, NCCL on "
+                        "CUDA with a GPU each), at the same global batch size; torchrun runs several machines")
     t.set_defaults(run=cmd_train)
 
     a = sub.add_parser("app", help="open the dashboard in the browser (Streamlit options may follow, "
@@ -146,16 +168,22 @@ def cmd_app(args) -> int:
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
+    from . import distributed
     from .checkpoints import read_meta, user_dir
     from .training import cached, train
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
+    main = distributed.env_rank() == 0
+    _check_nproc(args.nproc, args.device)
     if not args.force and (hit := cached(cfg, out_dir)):
-        print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
-        _print_test(read_meta(hit)["test"])
-        print(hit)
+        if main:
+            print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
+            _print_test(read_meta(hit)["test"])
+            print(hit)
         return 0
+    if args.nproc > 1:
+        return distributed.launch(_without_nproc(args.argv), args.nproc)
     bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
 
     def on_batch_end(epoch, step, steps, terms):
@@ -173,15 +201,46 @@ def cmd_train(args) -> int:
         tqdm.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}",
                    file=sys.stderr)
 
+    device = distributed.device_for(args.device)
     try:
-        path = train(cfg, on_epoch_end, on_batch_end, ckpt_dir=out_dir, data_dir=args.data_dir,
-                     device=args.device, force=args.force)
+        with distributed.process_group(device):  # joined only when torchrun started this process
+            path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
+                         data_dir=args.data_dir, device=device, force=args.force)
     finally:
         if bar is not None:
             bar.close()
-    _print_test(read_meta(path)["test"])
-    print(path)
+    if main:
+        _print_test(read_meta(path)["test"])
+        print(path)
     return 0
+
+
+def _check_nproc(nproc: int, device: str | None) -> None:
+    from . import distributed
+
+    if nproc < 1:
+        raise ConfigError(f"--nproc must be 1 or more, not {nproc}.")
+    if nproc > 1 and distributed.launched():
+        raise ConfigError("--nproc starts its own processes; under torchrun, --nproc_per_node says how many.")
+    if nproc > 1 and distributed.device_for(device).type == "cuda":
+        import torch
+
+        if nproc > torch.cuda.device_count():
+            raise ConfigError(f"--nproc {nproc} needs a GPU per process and this machine has "
+                              f"{torch.cuda.device_count()}; ask for at most that many, or add --device cpu.")
+
+
+def _without_nproc(argv: list[str]) -> list[str]:
+    """The command line each launched process runs: the same, less --nproc N."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--nproc":
+            skip = True
+        elif not a.startswith("--nproc="):
+            out.append(a)
+    return out
 
 
 def _print_test(test: dict) -> None:
