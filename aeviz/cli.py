@@ -43,20 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted; the same command continues from the last finished epoch.")
         return 130
-    except (distributed.PeerLost, _dist_error()) as exc:
+    except RuntimeError as exc:  # PeerLost and torch's DistError are RuntimeErrors too
+        if not distributed.lost_a_peer(exc):
+            raise
         if not os.environ.get(distributed.LAUNCHER_ENV):  # the launcher names the process that died
             print(f"aeviz: training process rank {distributed.env_rank()} stopped because another process of "
-                  f"this run died or was stopped ({str(exc).splitlines()[0] if str(exc) else 'no reason given'}); "
-                  "nothing was half-written, and the same command continues from the last finished epoch.",
-                  file=sys.stderr)
+                  "this run died or was stopped; nothing was half-written, and the same command continues from "
+                  "the last finished epoch.", file=sys.stderr)
         return distributed.EXIT_PEER_LOST
-
-
-def _dist_error() -> type[Exception]:
-    """What a collective raises when a peer is gone (torch's DistError), imported only when met."""
-    import torch.distributed
-
-    return torch.distributed.DistError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,23 +83,27 @@ def process_group(device: torch.device):
     previous = signal.signal(signal.SIGTERM, _stopped)
     try:
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except BaseException:
+        # Leaving on an error, keep the handler: torchrun's SIGTERM may come while this process
+        # is on its way out, and must not turn its reason into "killed by SIGTERM".
         with contextlib.suppress(Exception):  # a peer gone already: nothing left to say goodbye to
             dist.destroy_process_group()
+        raise
+    signal.signal(signal.SIGTERM, previous)
+    dist.destroy_process_group()
 
 
 def _stopped(signum, frame):
     raise PeerLost("this process was stopped")
 
 
-@contextlib.contextmanager
-def peers_lost_as_one_error():
-    """A collective that fails because a peer is gone raises PeerLost, one error to catch."""
-    try:
-        yield
-    except dist.DistError as exc:
-        raise PeerLost(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+def lost_a_peer(exc: BaseException) -> bool:
+    """True for the errors a process meets when another process of its run is gone: a
+    collective's DistError, or the RuntimeError that gloo or NCCL raise inside DDP's backward."""
+    if isinstance(exc, (PeerLost, dist.DistError)):
+        return True
+    text = str(exc)
+    return launched() and isinstance(exc, RuntimeError) and any(k in text for k in ("gloo", "NCCL", "Connection"))
 
 
 def from_main(fn):
@@ -112,8 +116,7 @@ def from_main(fn):
             box[0] = (True, fn())
         except Exception as exc:  # noqa: BLE001  raised again on every rank, rank 0 included
             box[0] = (False, exc)
-    with peers_lost_as_one_error():
-        dist.broadcast_object_list(box, src=0)
+    dist.broadcast_object_list(box, src=0)
     ok, value = box[0]
     if not ok:
         raise value
@@ -140,8 +143,7 @@ def mean(values: dict[str, float], weight: int, device: torch.device) -> dict[st
         return values
     keys = sorted(values)
     t = torch.tensor([*(values[k] * weight for k in keys), weight], dtype=torch.float64, device=device)
-    with peers_lost_as_one_error():
-        dist.all_reduce(t)
+    dist.all_reduce(t)
     return {k: float(v) / float(t[-1]) for k, v in zip(keys, t[:-1])}
 
 
@@ -179,7 +181,10 @@ def launch(argv: list[str], nproc: int) -> int:
 
 def _report(failures: dict, nproc: int) -> int:
     """The exit code for a failed run, after one sentence naming the process that died."""
-    first_rank, first = min(failures.items(), key=lambda kv: (kv[1].exitcode == EXIT_PEER_LOST, kv[1].timestamp, kv[0]))
+    # The agent stops the other processes with SIGTERM once one has failed: those, and the ones
+    # that stopped because a peer was gone, followed the failure and are named only when alone.
+    followed = (EXIT_PEER_LOST, -signal.SIGTERM)
+    first_rank, first = min(failures.items(), key=lambda kv: (kv[1].exitcode in followed, kv[1].timestamp, kv[0]))
     if first.exitcode in (1, 2, 130):  # that process printed its own sentence (cli.main)
         return first.exitcode
     how = f"was killed ({first.signal_name()})" if first.exitcode < 0 else f"exited with code {first.exitcode}"
