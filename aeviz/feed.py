@@ -1,20 +1,133 @@
 """What each process trains on at each step: its rows of the global batch, corrupted as one
-process would corrupt them.
+process would corrupt them, from one tensor in memory or streamed through a DataLoader.
 
 Every process draws the same permutation and the same noise (one shuffling generator,
 seeded alike), and keeps its own rows of each global batch: N processes then take the
 steps one process takes, on the same images with the same noise, and the generator stays
 in step everywhere. The global batch is cfg.batch_size whatever the number of processes.
+
+A folder of images larger than the memory budget (runtime.Runtime) is streamed: DataLoader
+workers read and resize each image when its batch comes, in the order the in-memory path
+takes, and the noise is drawn in the training process as before, so both paths train alike.
+Smaller datasets stay in one tensor, which is faster.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import torch
+from torch.utils.data import DataLoader, Dataset
 
 from . import distributed
+from .classes import leave_out
 from .config import TrainConfig
-from .data import corrupt
+from .data import DatasetError, ImageDataset, corrupt, folder_files, load_dataset, read_image
+from .runtime import Runtime
+
+FOLDER_SIZE = 64  # the size folder: images are read at when the config leaves image_size at 0
+PCA_SAMPLE = 4096  # training images a streamed run fits its PCA baseline on
+
+
+def training_set(cfg: TrainConfig, test: ImageDataset, data_dir, runtime: Runtime):
+    """The images cfg trains on: an ImageDataset in memory, or Images read when streamed."""
+    folder = cfg.dataset.startswith("folder:")
+    if runtime.stream is False or (runtime.stream is None and not folder):
+        return _in_memory(cfg, test, data_dir)
+    if not folder:  # streaming asked for a dataset that is in memory anyway: from its tensor
+        ds = _in_memory(cfg, test, data_dir)
+        return Images(_FromTensor(ds.x), len(ds), ds.image_shape, ds.classes)
+    files, labels, classes = folder_files(cfg.dataset[len("folder:"):], "train")
+    size = cfg.image_size or FOLDER_SIZE
+    shape = (1 if cfg.grayscale else 3, size, size)
+    if runtime.stream is None and len(files) * math.prod(shape) * 4 <= runtime.budget():
+        return _in_memory(cfg, test, data_dir)
+    if cfg.exclude_classes:
+        kept = [i for i, label in enumerate(labels) if label not in cfg.exclude_classes]
+        if not kept or max(cfg.exclude_classes) >= len(classes):
+            raise DatasetError(f"{cfg.dataset} has classes 0 to {len(classes) - 1}; leave out some of them, not all.")
+        files = [files[i] for i in kept]
+    return Images(_FromFiles(files, size, cfg.grayscale), len(files), shape, classes)
+
+
+def _in_memory(cfg: TrainConfig, test: ImageDataset, data_dir) -> ImageDataset:
+    train = load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir)
+    return leave_out(train, test, cfg.exclude_classes)
+
+
+@dataclasses.dataclass
+class _FromTensor:  # picklable, for workers that are spawned rather than forked
+    x: torch.Tensor
+
+    def __call__(self, i: int) -> torch.Tensor:
+        return self.x[i]
+
+
+@dataclasses.dataclass
+class _FromFiles:
+    files: list
+    size: int
+    grayscale: bool
+
+    def __call__(self, i: int) -> torch.Tensor:
+        return read_image(self.files[i], self.size, self.grayscale)
+
+
+@dataclasses.dataclass
+class Images(Dataset):
+    """A training split read one image at a time: read(i) is image i as (C, H, W) float32."""
+    read: object
+    n: int
+    image_shape: tuple[int, int, int]
+    classes: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        return self.read(i)
+
+    def sample(self, count: int = PCA_SAMPLE) -> torch.Tensor:
+        """Up to count images spread evenly over the split: what the PCA baseline is fitted on."""
+        picks = torch.linspace(0, self.n - 1, min(count, self.n)).round().long().unique()
+        return torch.stack([self.read(int(i)) for i in picks])
+
+
+class Stream:
+    """The batches of Images through a DataLoader: workers read, the training process corrupts."""
+
+    def __init__(self, images: Images, runtime: Runtime, device: torch.device):
+        self.images, self.batches = images, _Batches()
+        self.loader = DataLoader(images, batch_sampler=self.batches, num_workers=runtime.workers,
+                                 pin_memory=device.type == "cuda", persistent_workers=runtime.workers > 0)
+
+    def epoch(self, perm: torch.Tensor, cfg: TrainConfig, gen: torch.Generator, prepare):
+        plan = []
+        for step in range(steps_per_epoch(len(self.images), cfg.batch_size)):
+            idx = global_batch(perm, step, cfg.batch_size)
+            rows = distributed.share(len(idx))
+            plan.append((idx[rows].tolist(), rows, len(idx)))
+        self.batches.plan = [indices for indices, _, _ in plan]
+        for (_, rows, total), clean in zip(plan, self.loader):
+            yield clean, prepare(corrupt_rows(clean, rows, total, cfg, gen))
+
+
+class _Batches:
+    """A batch sampler the epoch sets before it iterates: persistent workers survive epochs."""
+    plan: list[list[int]] = []
+
+    def __iter__(self):
+        return iter(self.plan)
+
+    def __len__(self) -> int:
+        return len(self.plan)
+
+
+def epoch_batches(train, stream: Stream | None, perm, cfg, gen, prepare):
+    """(clean, input) of this process for each step of an epoch, from memory or the stream."""
+    if stream is not None:
+        return stream.epoch(perm, cfg, gen, prepare)
+    return in_memory(train.x, perm, cfg, gen, prepare)
 
 
 def steps_per_epoch(n: int, batch_size: int) -> int:

@@ -15,11 +15,11 @@ import torch
 
 from . import __version__, distributed, feed, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
-from .classes import leave_out
 from .config import TrainConfig
-from .data import corrupt, load_dataset
+from .data import ImageDataset, corrupt, load_dataset
 from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
 from .models import build
+from .runtime import Runtime
 from .schedule import set_rate
 
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
@@ -47,12 +47,13 @@ def autocast_for(device: torch.device):
 def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = None,
           on_batch_end: Callable[[int, int, int, dict], None] | None = None, *,
           ckpt_dir: str | Path | None = None, data_dir: str | Path | None = None,
-          device: str | torch.device | None = None, force: bool = False) -> Path:
+          device: str | torch.device | None = None, force: bool = False, runtime: Runtime | None = None) -> Path:
     """Train cfg (or find it in the cache) and return the checkpoint's path.
 
     on_epoch_end(epoch, logs) gets the epoch's train and test figures;
     on_batch_end(epoch, step, steps_per_epoch, terms) gets each step's loss terms.
     A run killed before it finished continues from its last finished epoch (not with force).
+    runtime: how to run it (streaming, loader workers, torch.compile), never what it learns.
     Under torchrun (aeviz.distributed) every process calls it: rank 0 alone takes the lock and
     writes the resume state and the checkpoint, and every rank starts from the state it read.
     """
@@ -67,7 +68,7 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
         main = distributed.is_main()
         try:
             model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device, state=state,
-                              save_state=(lambda state: resume.save(state, cfg, state_path)) if main else None)
+                              runtime=runtime, save_state=(lambda state: resume.save(state, cfg, state_path)) if main else None)
         except TrainingDiverged:
             if main:
                 resume.discard(out_dir, cfg.id)  # resuming it would only diverge again
@@ -98,7 +99,7 @@ def cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
 
 
 def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None,
-        state: dict | None = None, save_state: Callable[[dict], None] | None = None):
+        state: dict | None = None, save_state: Callable[[dict], None] | None = None, runtime: Runtime | None = None):
     """The training loop proper; returns the trained model and the checkpoint metadata.
 
     state: one that save_state was given, to continue from its epoch with the same result
@@ -106,11 +107,14 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     live ones: write or copy them before returning).
     """
     device = torch.device(device) if device else default_device()
+    runtime = runtime or Runtime()
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
-    train_ds = leave_out(load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir), test_ds,
-                         cfg.exclude_classes)
+    train_ds = feed.training_set(cfg, test_ds, data_dir, runtime)
+    stream = None if isinstance(train_ds, ImageDataset) else feed.Stream(train_ds, runtime, device)
     model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
     net = distributed.wrap(model, device, find_unused=len(opts) > 1)  # the model itself in one process
+    if runtime.compile:
+        net = torch.compile(net)
     autocast = autocast_for(device)
     layout = torch.channels_last if model.channels_last else torch.preserve_format
     n, bs = len(train_ds), cfg.batch_size
@@ -124,7 +128,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         perm = torch.randperm(n, generator=gen)
         sums: dict[str, float] = {}
         epoch_start = time.perf_counter()
-        for step, (clean, noisy) in enumerate(feed.in_memory(train_ds.x, perm, cfg, gen, model.prepare)):
+        for step, (clean, noisy) in enumerate(feed.epoch_batches(train_ds, stream, perm, cfg, gen, model.prepare)):
             set_rate(opts, cfg.schedule, ((epoch - 1) * steps + step) / (cfg.epochs * steps))
             terms = model.train_step(noisy.to(device, memory_format=layout), clean.to(device, memory_format=layout),
                                      opts, autocast, net)
@@ -157,9 +161,10 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
                     "classes": train_ds.classes},
         "history": history,
         # rank 0 alone writes the checkpoint: the others need not spend the evaluation
-        "test": evaluate(model, test_ds.x, train_ds.x, seed=cfg.seed) if distributed.is_main() else None,
+        "test": evaluate(model, test_ds.x, train_ds.x if stream is None else train_ds.sample(), seed=cfg.seed)
+        if distributed.is_main() else None,
         "aeviz_version": __version__, "torch_version": torch.__version__,
-        "device": device.type, "world_size": distributed.world_size(),
+        "device": device.type, "world_size": distributed.world_size(), "streamed": stream is not None,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(time.perf_counter() - started, 2),
         "resumed_from_epoch": done or None,
