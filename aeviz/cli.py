@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
+    t.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the training images through DataLoader workers instead of holding them in memory "
+                        "(default: only a folder: dataset larger than --memory-budget)")
+    t.add_argument("--memory-budget", metavar="SIZE", help="e.g. 8G (default $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM)")
+    t.add_argument("--workers", type=int, default=2, help="DataLoader workers when streaming (default 2)")
+    t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")
     t.add_argument("--nproc", type=int, default=1, metavar="N",
                    help="train in N processes on this machine with DistributedDataParallel (gloo on CPU, NCCL on "
                         "CUDA with a GPU each), at the same global batch size; torchrun runs several machines")
@@ -170,11 +176,12 @@ def cmd_train(args) -> int:
     out_dir = Path(args.out) if args.out else user_dir()
     main = distributed.env_rank() == 0
     _check_nproc(args.nproc, args.device)
-    if not args.force and (hit := cached(cfg, out_dir)):
-        if main:
-            print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
-            _print_test(read_meta(hit)["test"])
-            print(hit)
+    runtime = runtime_from_args(args)  # before launching: a bad --memory-budget is said once
+    # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
+    if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
+        print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
+        _print_test(read_meta(hit)["test"])
+        print(hit)
         return 0
     if args.nproc > 1:
         return distributed.launch(_without_nproc(args.argv), args.nproc)
@@ -199,7 +206,7 @@ def cmd_train(args) -> int:
     try:
         with distributed.process_group(device):  # joined only when torchrun started this process
             path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
-                         data_dir=args.data_dir, device=device, force=args.force)
+                         data_dir=args.data_dir, device=device, force=args.force, runtime=runtime)
     finally:
         if bar is not None:
             bar.close()
@@ -207,6 +214,13 @@ def cmd_train(args) -> int:
         _print_test(read_meta(path)["test"])
         print(path)
     return 0
+
+
+def runtime_from_args(args):
+    from .runtime import Runtime, parse_bytes
+
+    budget = parse_bytes(args.memory_budget) if args.memory_budget else None
+    return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget, compile=args.compile)
 
 
 def _check_nproc(nproc: int, device: str | None) -> None:

@@ -130,8 +130,9 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         epoch_start = time.perf_counter()
         for step, (clean, noisy) in enumerate(feed.epoch_batches(train_ds, stream, perm, cfg, gen, model.prepare)):
             set_rate(opts, cfg.schedule, ((epoch - 1) * steps + step) / (cfg.epochs * steps))
-            terms = model.train_step(noisy.to(device, memory_format=layout), clean.to(device, memory_format=layout),
-                                     opts, autocast, net)
+            # non_blocking: a streamed batch comes pinned on CUDA, so its copy overlaps the step
+            terms = model.train_step(noisy.to(device, memory_format=layout, non_blocking=True),
+                                     clean.to(device, memory_format=layout, non_blocking=True), opts, autocast, net)
             terms = distributed.mean(terms, len(clean), device)  # the whole batch's figures, on every rank
             first_loss = first_loss if first_loss is not None else abs(terms["loss"])
             _check(terms["loss"], first_loss, cfg, epoch, step + 1)

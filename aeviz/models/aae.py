@@ -56,7 +56,7 @@ class AAE(DenseAE):
         return self.loss_and_diagnostics(x, target)
 
     def train_step(self, x, target, opts, autocast, net=None):
-        net = net or self
+        net = self if net is None else net
         ae_opt, disc_opt = opts
         # 1. The discriminator: prior samples are real, the current codes fake.
         with autocast():

@@ -116,7 +116,7 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         net: what to call for the loss (the model wrapped for DDP or compiled); the model itself by default."""
         (opt,) = opts
         with autocast():
-            terms, diagnostics = (net or self)(x, target)
+            terms, diagnostics = (self if net is None else net)(x, target)
         opt.zero_grad(set_to_none=True)
         terms["loss"].backward()
         opt.step()
