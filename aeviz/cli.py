@@ -175,7 +175,7 @@ def cmd_train(args) -> int:
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
     main = distributed.env_rank() == 0
-    _check_nproc(args.nproc, args.device)
+    distributed.check_nproc(args.nproc, args.device)
     runtime = runtime_from_args(args)  # before launching: a bad --memory-budget is said once
     # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
     if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
@@ -184,7 +184,7 @@ def cmd_train(args) -> int:
         print(hit)
         return 0
     if args.nproc > 1:
-        return distributed.launch(_without_nproc(args.argv), args.nproc)
+        return distributed.launch(args.argv, args.nproc)
     bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
 
     def on_batch_end(epoch, step, steps, terms):
@@ -221,34 +221,6 @@ def runtime_from_args(args):
 
     budget = parse_bytes(args.memory_budget) if args.memory_budget else None
     return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget, compile=args.compile)
-
-
-def _check_nproc(nproc: int, device: str | None) -> None:
-    from . import distributed
-
-    if nproc < 1:
-        raise ConfigError(f"--nproc must be 1 or more, not {nproc}.")
-    if nproc > 1 and distributed.launched():
-        raise ConfigError("--nproc starts its own processes; under torchrun, --nproc_per_node says how many.")
-    if nproc > 1 and distributed.device_for(device).type == "cuda":
-        import torch
-
-        if nproc > torch.cuda.device_count():
-            raise ConfigError(f"--nproc {nproc} needs a GPU per process and this machine has "
-                              f"{torch.cuda.device_count()}; ask for at most that many, or add --device cpu.")
-
-
-def _without_nproc(argv: list[str]) -> list[str]:
-    """The command line each launched process runs: the same, less --nproc N."""
-    out, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
-        elif a == "--nproc":
-            skip = True
-        elif not a.startswith("--nproc="):
-            out.append(a)
-    return out
 
 
 def _print_test(test: dict) -> None:

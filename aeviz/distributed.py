@@ -158,10 +158,36 @@ def wrap(model: torch.nn.Module, device: torch.device, find_unused: bool) -> tor
                                    find_unused_parameters=find_unused)
 
 
+def check_nproc(nproc: int, device: str | None) -> None:
+    """A ConfigError unless nproc processes can run here: one GPU each on CUDA."""
+    from .config import ConfigError
+
+    if nproc < 1:
+        raise ConfigError(f"--nproc must be 1 or more, not {nproc}.")
+    if nproc > 1 and launched():
+        raise ConfigError("--nproc starts its own processes; under torchrun, --nproc_per_node says how many.")
+    if nproc > 1 and device_for(device).type == "cuda" and nproc > torch.cuda.device_count():
+        raise ConfigError(f"--nproc {nproc} needs a GPU per process and this machine has "
+                          f"{torch.cuda.device_count()}; ask for at most that many, or add --device cpu.")
+
+
+def without_nproc(argv: list[str]) -> list[str]:
+    """The command line each launched process runs: the same, less --nproc N."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--nproc":
+            skip = True
+        elif not a.startswith("--nproc="):
+            out.append(a)
+    return out
+
+
 def launch(argv: list[str], nproc: int) -> int:
-    """Run `aeviz ARGV` in nproc processes on this machine under torch's elastic launcher
-    (torchrun's own engine), rendezvous at a free port; returns the exit code. A process that
-    dies is named in one sentence; one that failed with a reason has printed it already."""
+    """Run `aeviz ARGV` (less its --nproc) in nproc processes on this machine under torch's
+    elastic launcher (torchrun's own engine), rendezvous at a free port; returns the exit code.
+    A process that dies is named in one sentence; one that failed with a reason said it already."""
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
@@ -171,7 +197,7 @@ def launch(argv: list[str], nproc: int) -> int:
     os.environ[LAUNCHER_ENV] = "1"
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // nproc)))
     try:
-        elastic_launch(config, sys.executable)("-m", "aeviz", *argv)
+        elastic_launch(config, sys.executable)("-m", "aeviz", *without_nproc(argv))
     except ChildFailedError as exc:
         return _report(exc.failures, nproc)
     finally:

@@ -17,7 +17,7 @@ import torch
 
 import aeviz
 from aeviz import distributed, feed, resume
-from aeviz.cli import _without_nproc, main
+from aeviz.cli import main
 from aeviz.config import NOISES
 from aeviz.data import corrupt
 
@@ -96,7 +96,7 @@ def test_the_launcher_adds_nothing_to_a_reason_a_process_gave(capsys):
 
 def test_the_launched_processes_run_the_command_less_nproc():
     argv = ["train", "--model", "vae", "--nproc", "2", "--epochs", "3", "--nproc=4", "--out", "x"]
-    assert _without_nproc(argv) == ["train", "--model", "vae", "--epochs", "3", "--out", "x"]
+    assert distributed.without_nproc(argv) == ["train", "--model", "vae", "--epochs", "3", "--out", "x"]
 
 
 @pytest.mark.parametrize("nproc", ["0", "-2"])
