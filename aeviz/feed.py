@@ -42,11 +42,13 @@ def training_set(cfg: TrainConfig, test: ImageDataset, data_dir, runtime: Runtim
     shape = (1 if cfg.grayscale else 3, size, size)
     if runtime.stream is None and len(files) * math.prod(shape) * 4 <= runtime.budget():
         return _in_memory(cfg, test, data_dir)
-    if cfg.exclude_classes:
-        kept = [i for i, label in enumerate(labels) if label not in cfg.exclude_classes]
-        if not kept or max(cfg.exclude_classes) >= len(classes):
-            raise DatasetError(f"{cfg.dataset} has classes 0 to {len(classes) - 1}; leave out some of them, not all.")
-        files = [files[i] for i in kept]
+    if cfg.exclude_classes:  # the checks of classes.leave_out, on labels read from the folders' names
+        if (unknown := [c for c in cfg.exclude_classes if c >= len(classes)]):
+            raise DatasetError(f"{cfg.dataset} has no class {unknown[0]}: its classes are numbered 0 to "
+                               f"{len(classes) - 1}.")
+        files = [f for f, label in zip(files, labels) if label not in cfg.exclude_classes]
+        if not files:
+            raise DatasetError(f"Leaving out every class of {cfg.dataset} leaves nothing to train on; leave out fewer.")
     return Images(_FromFiles(files, size, cfg.grayscale), len(files), shape, classes)
 
 
@@ -114,7 +116,9 @@ class Stream:
 
 class _Batches:
     """A batch sampler the epoch sets before it iterates: persistent workers survive epochs."""
-    plan: list[list[int]] = []
+
+    def __init__(self):
+        self.plan: list[list[int]] = []
 
     def __iter__(self):
         return iter(self.plan)

@@ -67,8 +67,9 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
         state_path = resume.path_for(out_dir, cfg.id)
         main = distributed.is_main()
         try:
+            save_state = (lambda state: resume.save(state, cfg, state_path)) if main else None
             model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device, state=state,
-                              runtime=runtime, save_state=(lambda state: resume.save(state, cfg, state_path)) if main else None)
+                              save_state=save_state, runtime=runtime)
         except TrainingDiverged:
             if main:
                 resume.discard(out_dir, cfg.id)  # resuming it would only diverge again

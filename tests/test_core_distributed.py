@@ -150,7 +150,7 @@ def read_meta(folder: Path) -> dict:
 def test_two_gloo_processes_reach_the_test_mse_of_one(name, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for out, extra in ((one, []), (two, ["--nproc", "2"])):
-        done = subprocess.run(aeviz_cmd(*RECIPES[name], "--out", str(out), *extra), env=env(), text=True,
+        done = subprocess.run(aeviz_cmd(*RECIPES[name], "--out", str(out), *extra), env=env(), text=True, check=False,
                               capture_output=True, timeout=300)
         assert done.returncode == 0, done.stderr
     alone, together = read_meta(one), read_meta(two)
@@ -216,7 +216,7 @@ def test_a_killed_rank_fails_the_run_in_one_sentence_and_the_next_run_resumes(tm
     kept = resume.load(resume.path_for(tmp_path, cfg.id), cfg)
     assert kept is not None and kept["epoch"] >= 2
 
-    again = subprocess.run(aeviz_cmd(*args), env=env(), text=True, capture_output=True, timeout=300)
+    again = subprocess.run(aeviz_cmd(*args), env=env(), text=True, capture_output=True, timeout=300, check=False)
     assert again.returncode == 0, again.stderr
     assert f"Resuming {cfg.id} after epoch {kept['epoch']}" in again.stderr
     meta = read_meta(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 import aeviz
@@ -60,6 +61,17 @@ def test_below_the_budget_a_folder_stays_in_memory(image_folder):
     test = aeviz.load_dataset(cfg.dataset, "test", 12)
     assert isinstance(feed.training_set(cfg, test, None, Runtime(memory_budget=1 << 30)), aeviz.data.ImageDataset)
     assert isinstance(feed.training_set(cfg, test, None, Runtime(memory_budget=1000)), feed.Images)
+
+
+def test_a_streamed_folder_leaves_classes_out_as_the_in_memory_one_does(image_folder):
+    cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{image_folder}", image_size=12)
+    test = aeviz.load_dataset(cfg.dataset, "test", 12)
+    streamed = feed.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=True))
+    in_memory = feed.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=False))
+    assert torch.equal(torch.stack([streamed[i] for i in range(len(streamed))]), in_memory.x)
+    for classes, message in (((2,), "has no class 2"), ((0, 1), "leaves nothing to train on")):
+        with pytest.raises(aeviz.DatasetError, match=message):
+            feed.training_set(cfg.replace(exclude_classes=classes), test, None, Runtime(stream=True))
 
 
 @pytest.mark.parametrize("text, value", [("512M", 512 << 20), ("8G", 8 << 30), ("1.5GiB", 3 << 29), ("1000", 1000)])
