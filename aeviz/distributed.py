@@ -166,9 +166,11 @@ def check_nproc(nproc: int, device: str | None) -> None:
         raise ConfigError(f"--nproc must be 1 or more, not {nproc}.")
     if nproc > 1 and launched():
         raise ConfigError("--nproc starts its own processes; under torchrun, --nproc_per_node says how many.")
-    if nproc > 1 and device_for(device).type == "cuda" and nproc > torch.cuda.device_count():
-        raise ConfigError(f"--nproc {nproc} needs a GPU per process and this machine has "
-                          f"{torch.cuda.device_count()}; ask for at most that many, or add --device cpu.")
+    gpus = torch.cuda.device_count()
+    if nproc > 1 and device_for(device).type == "cuda" and nproc > gpus:
+        fewer = f"ask for at most {gpus}, or " if gpus else ""
+        raise ConfigError(f"--nproc {nproc} on CUDA needs a GPU per process and this machine has "
+                          f"{gpus or 'none'}; {fewer}add --device cpu.")
 
 
 def without_nproc(argv: list[str]) -> list[str]:
@@ -188,10 +190,13 @@ def launch(argv: list[str], nproc: int) -> int:
     """Run `aeviz ARGV` (less its --nproc) in nproc processes on this machine under torch's
     elastic launcher (torchrun's own engine), rendezvous at a free port; returns the exit code.
     A process that dies is named in one sentence; one that failed with a reason said it already."""
+    from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
-    logging.getLogger("torch.distributed.elastic").setLevel(logging.CRITICAL)  # the sentence below says it
+    for name in list(logging.root.manager.loggerDict):  # the agent's own log lines: the sentences say it
+        if name.startswith("torch.distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     config = LaunchConfig(min_nodes=1, max_nodes=1, nproc_per_node=nproc, run_id=uuid.uuid4().hex,
                           rdzv_backend="c10d", rdzv_endpoint="localhost:0", max_restarts=0)
     os.environ[LAUNCHER_ENV] = "1"
@@ -200,6 +205,8 @@ def launch(argv: list[str], nproc: int) -> int:
         elastic_launch(config, sys.executable)("-m", "aeviz", *without_nproc(argv))
     except ChildFailedError as exc:
         return _report(exc.failures, nproc)
+    except (SignalException, KeyboardInterrupt):  # Ctrl-C: the processes said so themselves
+        return 130
     finally:
         os.environ.pop(LAUNCHER_ENV, None)
     return 0

@@ -160,6 +160,23 @@ def test_two_gloo_processes_reach_the_test_mse_of_one(name, tmp_path):
     assert sorted(p.name for p in two.iterdir() if not p.name.endswith(".lock")) == [f"{together['id']}.safetensors"]
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(200)
+def test_a_mistake_every_process_meets_is_said_once(tmp_path):
+    done = subprocess.run(aeviz_cmd("--model", "vanilla", "--dataset", f"folder:{tmp_path / 'none'}", "--nproc", "2"),
+                          env=env(), text=True, capture_output=True, timeout=180, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"aeviz: Folder '{tmp_path / 'none'}' does not exist or is not a folder."]
+
+
+def test_more_processes_than_gpus_is_one_sentence(capsys, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert main(["train", "--model", "vanilla", "--dataset", "digits", "--device", "cuda", "--nproc", "2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "aeviz: --nproc 2 on CUDA needs a GPU per process and this machine has 1; ask for at most 1, " \
+                  "or add --device cpu."
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
