@@ -177,6 +177,37 @@ def test_more_processes_than_gpus_is_one_sentence(capsys, monkeypatch):
                   "or add --device cpu."
 
 
+REPLICA_SCRIPT = """
+import hashlib, sys
+import aeviz
+from aeviz import distributed
+from aeviz.training import fit
+
+device = distributed.device_for("cpu")
+with distributed.process_group(device):
+    extra = {"hidden": (64,)} if sys.argv[1] == "aae" else {}
+    model, _ = fit(aeviz.defaults_for(sys.argv[1], dataset="digits", epochs=1, batch_size=32, **extra), device=device)
+    weights = b"".join(t.detach().contiguous().numpy().tobytes() for t in model.state_dict().values())
+    print("RANK", distributed.rank(), distributed.world_size(), hashlib.sha256(weights).hexdigest(), flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_under_torchrun_every_rank_ends_with_the_same_weights(name, tmp_path):
+    # Each rank trains on its own rows: only DDP's gradient averaging (both AAE steps included)
+    # keeps the replicas equal, to the bit.
+    script = tmp_path / "replica.py"
+    script.write_text(REPLICA_SCRIPT)
+    done = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                           str(script), name], env=env(), text=True, capture_output=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr
+    ranks = sorted(line.split()[1:] for line in done.stdout.splitlines() if line.startswith("RANK "))
+    assert [r[:2] for r in ranks] == [["0", "2"], ["1", "2"]]
+    assert ranks[0][2] == ranks[1][2]
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
