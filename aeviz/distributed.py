@@ -84,8 +84,9 @@ def process_group(device: torch.device):
     try:
         yield
     except BaseException:
-        # Leaving on an error, keep the handler: torchrun's SIGTERM may come while this process
-        # is on its way out, and must not turn its reason into "killed by SIGTERM".
+        # Leaving on an error, torchrun's SIGTERM may come while this process is on its way out
+        # (in the interpreter's shutdown, even): it ends it quietly, as one that lost a peer.
+        signal.signal(signal.SIGTERM, _exit_quietly)
         with contextlib.suppress(Exception):  # a peer gone already: nothing left to say goodbye to
             dist.destroy_process_group()
         raise
@@ -95,6 +96,10 @@ def process_group(device: torch.device):
 
 def _stopped(signum, frame):
     raise PeerLost("this process was stopped")
+
+
+def _exit_quietly(signum, frame):
+    os._exit(EXIT_PEER_LOST)
 
 
 def lost_a_peer(exc: BaseException) -> bool:
