@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
@@ -17,11 +18,13 @@ EXIT_USAGE, EXIT_FAILED = 2, 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     # `aeviz app` hands every option it does not know to Streamlit (--server.port 8502).
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.extra = extra
+    args.extra, args.argv = extra, argv
+    from . import distributed
     from .checkpoints import CheckpointError
     from .data import DatasetError
     from .images import ImageError
@@ -29,17 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     from .safefile import WriteError
     from .training import TrainingDiverged
 
+    # Under torchrun every process meets the same error: rank 0 alone says it.
+    say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
     try:
         return args.run(args) or 0
     except (ConfigError, DatasetError, ImageError, ExportError) as exc:
-        print(f"aeviz: {exc}", file=sys.stderr)
+        say(exc)
         return EXIT_USAGE
     except (CheckpointError, TrainingDiverged, WriteError) as exc:
-        print(f"aeviz: {exc}", file=sys.stderr)
+        say(exc)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("aeviz: interrupted; the same command continues from the last finished epoch.", file=sys.stderr)
+        say("interrupted; the same command continues from the last finished epoch.")
         return 130
+    except RuntimeError as exc:  # PeerLost and torch's DistError are RuntimeErrors too
+        if not distributed.lost_a_peer(exc):
+            raise
+        if not os.environ.get(distributed.LAUNCHER_ENV):  # the launcher names the process that died
+            print(f"aeviz: training process rank {distributed.env_rank()} stopped because another process of "
+                  "this run died or was stopped; nothing was half-written, and the same command continues from "
+                  "the last finished epoch.", file=sys.stderr)
+        return distributed.EXIT_PEER_LOST
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
+    t.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the training images through DataLoader workers instead of holding them in memory "
+                        "(default: only a folder: dataset larger than --memory-budget)")
+    t.add_argument("--memory-budget", metavar="SIZE", help="e.g. 8G (default $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM)")
+    t.add_argument("--workers", type=int, default=2, help="DataLoader workers when streaming (default 2)")
+    t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")
+    t.add_argument("--nproc", type=int, default=1, metavar="N",
+                   help="train in N processes on this machine with DistributedDataParallel (gloo on CPU, NCCL on "
+                        "CUDA with a GPU each), at the same global batch size; torchrun runs several machines")
     t.set_defaults(run=cmd_train)
 
     a = sub.add_parser("app", help="open the dashboard in the browser (Streamlit options may follow, "
@@ -159,16 +181,23 @@ def cmd_app(args) -> int:
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
+    from . import distributed
     from .checkpoints import read_meta, user_dir
     from .training import cached, train
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
-    if not args.force and (hit := cached(cfg, out_dir)):
+    main = distributed.env_rank() == 0
+    distributed.check_nproc(args.nproc, args.device)
+    runtime = runtime_from_args(args)  # before launching: a bad --memory-budget is said once
+    # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
+    if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
         print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
         _print_test(read_meta(hit)["test"])
         print(hit)
         return 0
+    if args.nproc > 1:
+        return distributed.launch(args.argv, args.nproc)
     bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
 
     def on_batch_end(epoch, step, steps, terms):
@@ -186,15 +215,25 @@ def cmd_train(args) -> int:
         tqdm.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}",
                    file=sys.stderr)
 
+    device = distributed.device_for(args.device)
     try:
-        path = train(cfg, on_epoch_end, on_batch_end, ckpt_dir=out_dir, data_dir=args.data_dir,
-                     device=args.device, force=args.force)
+        with distributed.process_group(device):  # joined only when torchrun started this process
+            path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
+                         data_dir=args.data_dir, device=device, force=args.force, runtime=runtime)
     finally:
         if bar is not None:
             bar.close()
-    _print_test(read_meta(path)["test"])
-    print(path)
+    if main:
+        _print_test(read_meta(path)["test"])
+        print(path)
     return 0
+
+
+def runtime_from_args(args):
+    from .runtime import Runtime, parse_bytes
+
+    budget = parse_bytes(args.memory_budget) if args.memory_budget else None
+    return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget, compile=args.compile)
 
 
 def _print_test(test: dict) -> None:

@@ -281,8 +281,23 @@ def _from_debian(name: str, raw: Path) -> None:
 
 
 def _folder(path: str, split: str, size: int, grayscale: bool):
-    from .images import ImageError, decode_image
+    files, labels, class_names = folder_files(path, split)
+    images, kept, skipped = [], [], 0
+    for p, label in zip(files, labels):
+        try:
+            images.append(read_image(p, size, grayscale))
+        except DatasetError:
+            skipped += 1
+            continue
+        kept.append(label)
+    if not images:
+        raise DatasetError(f"None of the {len(files)} image files in '{path}' could be read.")
+    return ImageDataset(f"folder:{path}", split, torch.stack(images), torch.tensor(kept), class_names, skipped)
 
+
+def folder_files(path: str, split: str) -> tuple[list[Path], list[int], list[str]]:
+    """The image files of a folder dataset's split, their class numbers and the class names,
+    without reading a single image: what a streamed folder is read from (aeviz.feed)."""
     root = Path(path).expanduser()
     if not root.is_dir():
         raise DatasetError(f"Folder '{path}' does not exist or is not a folder.")
@@ -300,20 +315,21 @@ def _folder(path: str, split: str, size: int, grayscale: bool):
     # The split hashes each file's name, so adding a file never moves another across splits.
     in_test = [int(hashlib.md5(p.relative_to(root).as_posix().encode()).hexdigest(), 16) % 5 == 0 for p in files]
     chosen = [p for p, t in zip(files, in_test) if t == (split == "test")] or files
-    images, labels, skipped = [], [], 0
-    for p in chosen:
-        try:
-            if not p.is_file():  # reading a FIFO would wait forever
-                raise OSError("not a regular file")
-            img = decode_image(p.read_bytes(), channels=1 if grayscale else 3)
-        except (ImageError, OSError):
-            skipped += 1
-            continue
-        images.append(center_square(img[None], size)[0])
-        labels.append(class_names.index(p.parent.relative_to(root).as_posix()))
-    if not images:
-        raise DatasetError(f"None of the {len(chosen)} image files in '{path}' could be read.")
-    return ImageDataset(f"folder:{path}", split, torch.stack(images), torch.tensor(labels), class_names, skipped)
+    labels = [class_names.index(p.parent.relative_to(root).as_posix()) for p in chosen]
+    return chosen, labels, class_names
+
+
+def read_image(p: Path, size: int, grayscale: bool) -> torch.Tensor:
+    """One image of a folder dataset, (C, size, size) in [0, 1]; a DatasetError if unreadable."""
+    from .images import ImageError, decode_image
+
+    try:
+        if not p.is_file():  # reading a FIFO would wait forever
+            raise OSError("not a regular file")
+        img = decode_image(p.read_bytes(), channels=1 if grayscale else 3)
+    except (ImageError, OSError) as exc:
+        raise DatasetError(f"Could not read the image {p} ({exc}).") from None
+    return center_square(img[None], size)[0]
 
 
 def _stays_inside(p: Path, root: Path) -> bool:

@@ -13,13 +13,13 @@ from typing import Callable
 
 import torch
 
-from . import __version__, resume
+from . import __version__, distributed, feed, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
-from .classes import leave_out
 from .config import TrainConfig
-from .data import corrupt, load_dataset
+from .data import ImageDataset, corrupt, load_dataset
 from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
 from .models import build
+from .runtime import Runtime
 from .schedule import set_rate
 
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value means the run has diverged
@@ -47,31 +47,48 @@ def autocast_for(device: torch.device):
 def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = None,
           on_batch_end: Callable[[int, int, int, dict], None] | None = None, *,
           ckpt_dir: str | Path | None = None, data_dir: str | Path | None = None,
-          device: str | torch.device | None = None, force: bool = False) -> Path:
+          device: str | torch.device | None = None, force: bool = False, runtime: Runtime | None = None) -> Path:
     """Train cfg (or find it in the cache) and return the checkpoint's path.
 
     on_epoch_end(epoch, logs) gets the epoch's train and test figures;
     on_batch_end(epoch, step, steps_per_epoch, terms) gets each step's loss terms.
     A run killed before it finished continues from its last finished epoch (not with force).
+    runtime: how to run it (streaming, loader workers, torch.compile), never what it learns.
+    Under torchrun (aeviz.distributed) every process calls it: rank 0 alone takes the lock and
+    writes the resume state and the checkpoint, and every rank starts from the state it read.
     """
     out_dir = Path(ckpt_dir) if ckpt_dir else user_dir()
-    if not force and (hit := cached(cfg, out_dir)):
+    if not force and (hit := distributed.from_main(lambda: cached(cfg, out_dir))):
         return hit
-    with training_lock(out_dir, cfg.id):
-        if not force and (hit := cached(cfg, out_dir)):  # another process finished it meanwhile
+    with distributed.main_only(lambda: training_lock(out_dir, cfg.id)):
+        hit, state = distributed.from_main(lambda: _claim(cfg, out_dir, force))
+        if hit:  # another process finished it meanwhile
             return hit
-        resume.remove_temporary(out_dir, cfg.id)  # what a killed writer left half-written
         state_path = resume.path_for(out_dir, cfg.id)
+        main = distributed.is_main()
         try:
-            model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device,
-                              state=None if force else resume.load(state_path, cfg),
-                              save_state=lambda state: resume.save(state, cfg, state_path))
+            save_state = (lambda state: resume.save(state, cfg, state_path)) if main else None
+            model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device, state=state,
+                              save_state=save_state, runtime=runtime)
         except TrainingDiverged:
-            resume.discard(out_dir, cfg.id)  # resuming it would only diverge again
+            if main:
+                resume.discard(out_dir, cfg.id)  # resuming it would only diverge again
             raise
-        path = save(model, meta, out_dir / f"{cfg.id}{SUFFIX}")
-        resume.discard(out_dir, cfg.id)
-        return path
+        return distributed.from_main(lambda: _keep(model, meta, out_dir, cfg))
+
+
+def _claim(cfg: TrainConfig, out_dir: Path, force: bool) -> tuple[Path | None, dict | None]:
+    """(the cached checkpoint, or None and the resume state to start from); under the lock."""
+    if not force and (hit := cached(cfg, out_dir)):
+        return hit, None
+    resume.remove_temporary(out_dir, cfg.id)  # what a killed writer left half-written
+    return None, None if force else resume.load(resume.path_for(out_dir, cfg.id), cfg)
+
+
+def _keep(model, meta: dict, out_dir: Path, cfg: TrainConfig) -> Path:
+    path = save(model, meta, out_dir / f"{cfg.id}{SUFFIX}")
+    resume.discard(out_dir, cfg.id)
+    return path
 
 
 def cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
@@ -83,7 +100,7 @@ def cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
 
 
 def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None,
-        state: dict | None = None, save_state: Callable[[dict], None] | None = None):
+        state: dict | None = None, save_state: Callable[[dict], None] | None = None, runtime: Runtime | None = None):
     """The training loop proper; returns the trained model and the checkpoint metadata.
 
     state: one that save_state was given, to continue from its epoch with the same result
@@ -91,28 +108,33 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     live ones: write or copy them before returning).
     """
     device = torch.device(device) if device else default_device()
+    runtime = runtime or Runtime()
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
-    train_ds = leave_out(load_dataset(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir), test_ds,
-                         cfg.exclude_classes)
+    train_ds = feed.training_set(cfg, test_ds, data_dir, runtime)
+    stream = None if isinstance(train_ds, ImageDataset) else feed.Stream(train_ds, runtime, device)
     model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
+    net = distributed.wrap(model, device, find_unused=len(opts) > 1)  # the model itself in one process
+    if runtime.compile:
+        net = torch.compile(net)
     autocast = autocast_for(device)
     layout = torch.channels_last if model.channels_last else torch.preserve_format
     n, bs = len(train_ds), cfg.batch_size
-    steps = math.ceil(n / bs)
+    steps = feed.steps_per_epoch(n, bs)
     state = state or {"epoch": 0, "history": [], "first_loss": None, "seconds": 0.0, "train_seconds": 0.0}
     done, history, first_loss = state["epoch"], list(state["history"]), state["first_loss"]
     started, stepping = time.perf_counter() - state["seconds"], state["train_seconds"]
     for epoch in range(done + 1, cfg.epochs + 1):
         model.train()
+        _seed_rank(cfg, epoch)
         perm = torch.randperm(n, generator=gen)
         sums: dict[str, float] = {}
         epoch_start = time.perf_counter()
-        for step in range(steps):
+        for step, (clean, noisy) in enumerate(feed.epoch_batches(train_ds, stream, perm, cfg, gen, model.prepare)):
             set_rate(opts, cfg.schedule, ((epoch - 1) * steps + step) / (cfg.epochs * steps))
-            clean = train_ds.x[perm[step * bs:(step + 1) * bs]]
-            noisy = model.prepare(corrupt(clean, cfg.noise, cfg.noise_level, gen))
-            terms = model.train_step(noisy.to(device, memory_format=layout), clean.to(device, memory_format=layout),
-                                     opts, autocast)
+            # non_blocking: a streamed batch comes pinned on CUDA, so its copy overlaps the step
+            terms = model.train_step(noisy.to(device, memory_format=layout, non_blocking=True),
+                                     clean.to(device, memory_format=layout, non_blocking=True), opts, autocast, net)
+            terms = distributed.mean(terms, len(clean), device)  # the whole batch's figures, on every rank
             first_loss = first_loss if first_loss is not None else abs(terms["loss"])
             _check(terms["loss"], first_loss, cfg, epoch, step + 1)
             for k, v in terms.items():
@@ -140,9 +162,12 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         "dataset": {"name": cfg.dataset, "train": len(train_ds), "test": len(test_ds),
                     "classes": train_ds.classes},
         "history": history,
-        "test": evaluate(model, test_ds.x, train_ds.x, seed=cfg.seed),
+        # rank 0 alone writes the checkpoint: the others need not spend the evaluation
+        "test": evaluate(model, test_ds.x, train_ds.x if stream is None else train_ds.sample(), seed=cfg.seed)
+        if distributed.is_main() else None,
         "aeviz_version": __version__, "torch_version": torch.__version__,
-        "device": device.type, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "device": device.type, "world_size": distributed.world_size(), "streamed": stream is not None,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(time.perf_counter() - started, 2),
         "resumed_from_epoch": done or None,
     }
@@ -165,6 +190,14 @@ def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | No
             log.warning("Ignoring the resume state of %s (%s); training from the start.", cfg.id, exc)
             return _start(cfg, image_shape, device, None)
     return model, opts, gen, state
+
+
+def _seed_rank(cfg: TrainConfig, epoch: int) -> None:
+    """With several processes, each draws its own model noise (a VAE's sampled codes, the AAE's
+    prior) from a stream fixed by seed, epoch and rank: reproducible, and exact on resume
+    though only rank 0's state is saved. One process keeps torch's stream as it always had."""
+    if distributed.world_size() > 1:
+        torch.manual_seed(cfg.seed * 1_000_003 + epoch * 1_009 + distributed.rank())
 
 
 def _check(loss: float, first: float, cfg: TrainConfig, epoch: int, step: int) -> None:

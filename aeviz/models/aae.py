@@ -48,17 +48,25 @@ class AAE(DenseAE):
         weighted = self.cfg.beta * gen
         return {"recon": recon, "gen": weighted, "loss": recon + weighted}, {"disc": disc, "gen": gen}
 
-    def train_step(self, x, target, opts, autocast):
+    def forward(self, x, target, part="autoencoder"):
+        """The autoencoder's (terms, diagnostics), or with part="discriminator" the
+        discriminator's loss: both steps go through forward, so each runs under DDP."""
+        if part == "discriminator":
+            return self.adversarial_terms(self.encode(x))[0]
+        return self.loss_and_diagnostics(x, target)
+
+    def train_step(self, x, target, opts, autocast, net=None):
+        net = self if net is None else net
         ae_opt, disc_opt = opts
         # 1. The discriminator: prior samples are real, the current codes fake.
         with autocast():
-            disc, _ = self.adversarial_terms(self.encode(x))
+            disc = net(x, target, part="discriminator")
         disc_opt.zero_grad(set_to_none=True)
         disc.backward()
         disc_opt.step()
         # 2. The autoencoder: reconstruction, plus beta times the encoder's fooling loss.
         with autocast():
-            terms, diagnostics = self.loss_and_diagnostics(x, target)
+            terms, diagnostics = net(x, target)
         ae_opt.zero_grad(set_to_none=True)
         terms["loss"].backward()  # also leaves gradients on the discriminator, cleared at its next step
         ae_opt.step()

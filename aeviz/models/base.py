@@ -105,11 +105,18 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
     def optimizers(self) -> list[torch.optim.Optimizer]:
         return [adam(self.parameters(), self.cfg.lr)]
 
-    def train_step(self, x: torch.Tensor, target: torch.Tensor, opts, autocast) -> dict[str, float]:
-        """One optimizer step; returns the loss terms and the "diag/" diagnostics as floats."""
+    def forward(self, x: torch.Tensor, target: torch.Tensor):
+        """The training loss: (terms, diagnostics) as loss_and_diagnostics() gives them. The
+        training step calls it through `net` (DistributedDataParallel, torch.compile or the
+        model itself), so DDP's gradient hooks fire and the compiled graph is the loss."""
+        return self.loss_and_diagnostics(x, target)
+
+    def train_step(self, x: torch.Tensor, target: torch.Tensor, opts, autocast, net=None) -> dict[str, float]:
+        """One optimizer step; returns the loss terms and the "diag/" diagnostics as floats.
+        net: what to call for the loss (the model wrapped for DDP or compiled); the model itself by default."""
         (opt,) = opts
         with autocast():
-            terms, diagnostics = self.loss_and_diagnostics(x, target)
+            terms, diagnostics = (self if net is None else net)(x, target)
         opt.zero_grad(set_to_none=True)
         terms["loss"].backward()
         opt.step()
