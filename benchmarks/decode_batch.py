@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=15)
     args = ap.parse_args(argv)
-    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-mnist5k-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == 16)
     model = aeviz.load_checkpoint(path)
     z = np.random.default_rng(0).standard_normal((401, 16)).astype(np.float32)

@@ -231,7 +231,7 @@ def server_side(decodes: int) -> dict:
     from aeviz.dashboard import ui
 
     del os.environ["STREAMLIT_LOGGER_LEVEL"]  # the servers started later log as usual
-    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-mnist5k-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == 16)
     model = aeviz.load_checkpoint(path)
     z = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x[:1])

@@ -100,7 +100,7 @@ def test_compare_puts_two_checkpoints_side_by_side(own):
 
 @pytest.mark.slow  # it measures the shipped VAE on mnist5k's 1,000 test images
 def test_compare_across_datasets_says_why_there_are_no_maps(own):
-    ids = [own["all"].checkpoint_id, shipped("vae", latent_dim=16)]
+    ids = [own["all"].checkpoint_id, shipped("vae", latent_dim=16, dataset="mnist5k")]
     at = open_page(COMPARE, checkpoint=ids[0], cmp_ids=ids)
     job = reports.report_jobs().job(reports.job_key(aeviz.load_checkpoint(ids[1])))
     if job is not None:

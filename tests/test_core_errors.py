@@ -13,7 +13,7 @@ from aeviz.checkpoints import SHIPPED_DIR
 
 @pytest.fixture(scope="module")
 def shipped_vae():
-    (path,) = [p for p in SHIPPED_DIR.glob("vae-*.safetensors")
+    (path,) = [p for p in SHIPPED_DIR.glob("vae-mnist5k-*.safetensors")
                if aeviz.checkpoints.read_meta(p)["config"]["latent_dim"] == 16]
     return aeviz.load_checkpoint(path)
 

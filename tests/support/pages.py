@@ -66,7 +66,7 @@ def walk_decoder():
     from aeviz import latent
     from aeviz.images import to_uint8
 
-    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-*.safetensors"))
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-mnist5k-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == WALK_DIMS)
     model = aeviz.load_checkpoint(path)
     base = latent.encode_all(model, aeviz.load_dataset("mnist5k", "test").x)[0]
