@@ -101,7 +101,7 @@ def test_aeviz_app_from_a_wheel_serves_the_first_page(venv, tmp_path):
             settle(page)
             assert page.evaluate(ERRORS_JS) == []
             assert "VAE · mnist5k · 16-d code" in page.locator("[data-testid=stSidebar]").inner_text()
-            assert page.locator("[data-testid=stImage] img").count() > 0
+            page.locator("[data-testid=stImage] img").first.wait_for(timeout=SLOW)  # the page's pictures arrive
             browser.close()
     finally:
         stop(server)
