@@ -14,6 +14,7 @@ from .data import corrupt
 from .latent import encode_all
 
 SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5
+VIEWING_SIDE = 256  # the short side, in pixels, that photo_ssim looks at a photo with
 
 
 def mse_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -64,6 +65,25 @@ def ssim(a: torch.Tensor, b: torch.Tensor, win: int = SSIM_WINDOW, band: int = 2
         ssim_map = (2 * mxy + c1) * (2 * (xy - mxy) + c2) / ((mx2 + my2 + c1) * ((xx - mx2) + (yy - my2) + c2))
         total += ssim_map.sum((0, 2, 3), dtype=torch.float64)
     return (total.view(n, c).sum(1) / (c * rows * (w - win + 1))).float()
+
+
+def viewing_scale(h: int, w: int) -> int:
+    """The factor photo_ssim shrinks an h x w photo by: 1 up to a short side of 384 px."""
+    return max(1, round(min(h, w) / VIEWING_SIDE))
+
+
+def photo_ssim(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """SSIM of photos as the SSIM authors' reference code scores them (Wang's ssim.m): a photo
+    whose short side is well over 256 px is first averaged over f x f blocks, f = round(short
+    side / 256), so the index sees every photo at about the same viewing scale. Its windows
+    are 11 px: on a 12-megapixel photo at full size they see grain, not structure. It costs a
+    bit more than a tenth of a second on such a photo, where ssim() at full size took 4 s a
+    call (BENCHMARKS.md, "Maps at scale and phone-sized photos"). Dataset images and small
+    uploads (f = 1) get exactly ssim()."""
+    f = viewing_scale(*a.shape[-2:])
+    if f > 1:
+        a, b = F.avg_pool2d(a.float(), f), F.avg_pool2d(b.float(), f)
+    return ssim(a, b)
 
 
 def pca_basis(train_x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:

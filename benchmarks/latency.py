@@ -11,8 +11,8 @@ AEVIZ_CHECKPOINTS, AEVIZ_CACHE and AEVIZ_DATA_DIR):
   (ArrowRight on the focused slider) -> the new image on screen;
 - the latent walk's slider (the custom component): key press -> the new image on screen,
   decoded in the page by onnxruntime-web (no server call);
-- the Sampling page's native st.slider (temperature), a server rerun: key press -> the new
-  image grid on screen;
+- the Sampling page's temperature (in the page: 64 codes drawn and decoded): key press ->
+  the new image grid on screen;
 - the latent walk's slider dragged: input events at every animation frame for 2 s (in the
   page, as a drag makes them), and how many new images reached the screen a second;
 - the latent map (WebGL): the component's data -> every point drawn, and a hover over empty
@@ -213,10 +213,9 @@ def browser_side(browser, presses: int, tmp: Path) -> dict:
         rows["map"] = map_series(pg, presses)
         assert not pg.evaluate(srv.ERRORS_JS)
         pg.goto(f"{server.url}/sampling")
-        pg.locator("[data-testid=stImage] img").wait_for()
+        pg.locator("img.samp-grid[data-codes]").wait_for()  # drawn by the page's own decoder
         srv.settle(pg)
-        rows["sampling"] = press_series(pg, pg.locator("[data-testid=stSlider] input[type=range]").first,
-                                        "[data-testid=stImage] img", presses)
+        rows["sampling"] = press_series(pg, pg.locator("input[aria-label=temperature]"), "img.samp-grid", presses)
         assert not pg.evaluate(srv.ERRORS_JS)
     return rows
 

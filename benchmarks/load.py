@@ -187,8 +187,12 @@ async def open_map(u: User, res: Result) -> None:
     await pg.locator(".amap[data-ready='1']").wait_for()
     await settle(pg)
     px, py, index = await pg.locator(".amap").evaluate(PICK_POINT_JS, max(u.i, 0))
-    await pg.mouse.move(px, py)  # over the point first, as a user's hand would be
-    await pg.wait_for_timeout(100)
+    await pg.mouse.move(px - 3, py)  # onto the point, as a user's hand would come: its image shows on hover
+    await pg.mouse.move(px, py)
+    await pg.locator(".amap").evaluate(
+        "(root, i) => new Promise(done => { const h = root.querySelector('canvas.amap-hover-image'); const t0 = Date.now();"
+        " (function look() { if ((h.dataset.kind === 'point' && h.dataset.index === String(i)) || Date.now() - t0 > 60000)"
+        " done(); else setTimeout(look, 50); })(); })", index)
     await pg.mouse.click(px, py)
     await pg.get_by_text("Clicked image").wait_for()
     await settle(pg)

@@ -136,3 +136,21 @@ def test_pca_mse_decreases_with_more_components():
     errors = [pca_mse(train.x, test.x, k) for k in (1, 4, 16, 64)]
     assert errors == sorted(errors, reverse=True) and len(set(errors)) == len(errors), errors
     assert errors[-1] < 1e-6  # 64 components of 64 pixels: nothing is lost
+
+
+def test_photo_ssim_is_ssim_up_to_a_few_hundred_pixels_and_at_the_viewing_scale_above():
+    import torch.nn.functional as F
+
+    from aeviz import metrics
+
+    gen = torch.Generator().manual_seed(0)
+    small = torch.rand(2, 3, 300, 200, generator=gen)
+    noisy = (small + 0.1 * torch.randn(small.shape, generator=gen)).clamp(0, 1)
+    assert torch.equal(metrics.photo_ssim(small, noisy), metrics.ssim(small, noisy))
+    big = torch.rand(1, 3, 1200, 1600, generator=gen)
+    worse = (big + 0.2 * torch.randn(big.shape, generator=gen)).clamp(0, 1)
+    f = metrics.viewing_scale(1200, 1600)
+    assert f == 5  # round(1200 / 256), as Wang's ssim.m
+    want = metrics.ssim(F.avg_pool2d(big, f), F.avg_pool2d(worse, f))
+    assert torch.allclose(metrics.photo_ssim(big, worse), want)
+    assert float(metrics.photo_ssim(big, big)) == pytest.approx(1.0)

@@ -182,7 +182,8 @@ def apply_model(path: str, mtime: float, data: bytes | None, example: str | None
     if clean is not None:
         ref, fed_, out_ = (_channels(t[None], out.shape[0]) for t in (clean, fed, out))
         result.update(psnr_in=float(metrics.psnr(fed_, ref)), psnr_out=float(metrics.psnr(out_, ref)),
-                      ssim_in=float(metrics.ssim(fed_, ref)), ssim_out=float(metrics.ssim(out_, ref)))
+                      ssim_in=float(metrics.photo_ssim(fed_, ref)), ssim_out=float(metrics.photo_ssim(out_, ref)),
+                      ssim_scale=metrics.viewing_scale(*ref.shape[-2:]))
     return result
 
 

@@ -219,16 +219,22 @@ def image_result(result: dict, names: tuple[str, str, str], file_stem: str, key:
     cols[0].image(display_png(result["fed"]), caption=names[0], width="stretch")
     out_caption = f"{names[1]} ({w}×{h})"
     if "psnr_out" in result:
-        out_caption += f" · PSNR {result['psnr_out']:.2f} dB, SSIM {result['ssim_out']:.3f}"
+        out_caption += f" · PSNR {result['psnr_out']:.2f} dB, SSIM {result['ssim_out']:.3f}{_scale(result)}"
     cols[1].image(display_png(result["output"]), caption=out_caption, width="stretch")
     if result["clean"] is not None:
         cols[2].image(display_png(result["clean"]), caption=names[2], width="stretch")
-        cols[2].caption(f"{names[0]} vs {names[2]}: PSNR {result['psnr_in']:.2f} dB, SSIM {result['ssim_in']:.3f}")
+        cols[2].caption(f"{names[0]} vs {names[2]}: PSNR {result['psnr_in']:.2f} dB, "
+                        f"SSIM {result['ssim_in']:.3f}{_scale(result)}")
     else:
         cols[2].caption(f"No {names[2]} to compare with.")
     # A callable: the full-size PNG (seconds for a 12-megapixel photo) is made only when asked for.
     cols[1].download_button("Download the result (PNG)", functools.partial(_full_png, result["output"]),
                             file_name=f"{file_stem}.png", mime="image/png", key=key)
+
+
+def _scale(result: dict) -> str:
+    f = result.get("ssim_scale", 1)
+    return f" (at 1/{f} size, as SSIM's reference code scores big photos)" if f > 1 else ""
 
 
 def _full_png(output: np.ndarray) -> bytes:
