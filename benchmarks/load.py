@@ -59,6 +59,7 @@ class User:
     frames: list = field(default_factory=list)   # websocket frames sent to the server, per press
     sent: int = 0                # websocket frames this page has sent the server so far
     same_image: int = 0          # presses whose step decodes to the very same picture
+    ready_s: float = float("nan")  # opening the walk -> the page's decoder ready
     end: str = "Home"            # the key that puts its slider at its own end
     right: bool = True           # the way its slider is being swept
 
@@ -93,7 +94,9 @@ async def check_page(u: User, res: Result, where: str) -> None:
 
 async def open_walk(u: User, url: str, res: Result) -> None:
     await u.pg.goto(f"{url}/latent-walk")
-    await u.pg.locator("img.walk-image").wait_for()
+    t0 = time.perf_counter()
+    await u.pg.locator("img.walk-image[data-code]").wait_for()  # the page's own decoder is ready
+    u.ready_s = time.perf_counter() - t0
     await settle(u.pg)
     await check_page(u, res, "latent walk")
 
@@ -184,7 +187,7 @@ async def open_map(u: User, res: Result) -> None:
     """The map through the sidebar (the same session), then a click on the user's own point."""
     pg = u.pg
     await pg.get_by_role("link", name="Latent map").click()
-    await pg.locator(".amap[data-ready='1']").wait_for()
+    await pg.locator(".amap[data-ready='1']").wait_for()  # drawn, and its decoders ready
     await settle(pg)
     px, py, index = await pg.locator(".amap").evaluate(PICK_POINT_JS, max(u.i, 0))
     await pg.mouse.move(px - 3, py)  # onto the point, as a user's hand would come: its image shows on hover
@@ -475,6 +478,9 @@ def report(res: Result, b: Bounds) -> str:
              "| measurement | n | p50 | p95 | max |", "|---|---|---|---|---|"]
     lines.append(f"| walk slider under load, key press -> new image, decoded in the page (ms) | {len(image)} | "
                  f"{pct(image, 50):.0f} | {pct(image, 95):.0f} | {max(image, default=float('nan')):.0f} |")
+    ready = [u.ready_s for u in res.users if u.ready_s == u.ready_s]
+    lines.append(f"| opening the walk -> the page's decoder ready (s) | {len(ready)} | {pct(ready, 50):.1f} | "
+                 f"{pct(ready, 95):.1f} | {max(ready, default=float('nan')):.1f} |")
     lines.append(f"| websocket frames a page sent the server per timed press (server decodes: none asked) | "
                  f"{len(frames)} | {pct(frames, 50):.0f} | {pct(frames, 95):.0f} | {max(frames, default=0):.0f} |")
     lines += ["", "| server memory (MiB) | value | bound |", "|---|---|---|"]

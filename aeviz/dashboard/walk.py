@@ -98,12 +98,15 @@ export default function (component) {
 }
 
 // Decode the current code and show it, then the traversal grid around it. A decode asked for
-// while one runs is not queued: the next one decodes the latest code, so the image never lags
-// a fast drag by more than one decode. The grid (1 + 16 x 11 codes) waits until no newer code
-// is pending, so a drag moves the main image at the decoder's own pace.
+// while one runs is not queued: the next one decodes the latest code. The runtime computes on
+// the page's own thread, so the grid (16 x 11 codes, about a second) is decoded one code at a
+// time, yielding between codes, and only once the sliders have rested for GRID_REST ms: a key
+// press or a drag never waits behind more than one decode.
+const GRID_REST = 150;
+const pause = ms => new Promise(r => setTimeout(r, ms));
 async function show(st) {
   if (!st.decode) return;
-  st.again = true; st.gridDue = true;
+  st.again = true; st.gridDue = true; st.moved = performance.now();
   if (st.busy) return;
   st.busy = true;
   try {
@@ -121,16 +124,21 @@ async function show(st) {
         root.querySelector('.walk-caption').textContent = D.caption + nearestText(st, code);
         continue;
       }
-      st.gridDue = false;
       const t = D.traversal;
-      if (!t) continue;
-      const d = st.code.length, n = t.dims.length * t.values.length, codes = new Float32Array(n * d);
-      t.dims.forEach((dim, r) => t.values.forEach((v, c) => {
-        const k = r * t.values.length + c;
-        codes.set(st.code, k * d); codes[k * d + dim] = v;
-      }));
-      const images = await st.decode(codes, n);
-      if (st.again) { st.gridDue = true; continue; }  // the code moved meanwhile: that first
+      if (!t) { st.gridDue = false; continue; }
+      const rest = GRID_REST - (performance.now() - st.moved);
+      if (rest > 0) { await pause(Math.min(rest, 8)); continue; }  // short naps: a new input is decoded at once
+      st.gridDue = false;
+      const d = st.code.length, size = D.shape.reduce((a, b) => a * b, 1);
+      const code = Float32Array.from(st.code), images = new Float32Array(t.dims.length * t.values.length * size);
+      let k = 0;
+      for (const dim of t.dims) for (const v of t.values) {
+        const z = Float32Array.from(code); z[dim] = v;
+        images.set(await st.decode(z, 1), (k++) * size);
+        await pause(0);  // an input event goes first
+        if (st.again) break;
+      }
+      if (st.again) { st.gridDue = true; continue; }  // the code moved meanwhile: that first, the grid after
       const grid = root.querySelector('.walk-grid');
       paint(grid, images, D.shape, 0, t.dims.length, t.values.length, 1);
       grid.style.width = (grid.width * D.grid_scale) + 'px';
