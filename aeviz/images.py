@@ -102,3 +102,17 @@ def encode_png(x: torch.Tensor, scale: int = 1) -> bytes:
     # for a file a sixth smaller (benchmarks/photo_stages.py).
     im.save(buf, format="PNG", compress_level=1 if im.width * im.height > 1_000_000 else 6)
     return buf.getvalue()
+
+
+def sprite_sheet(x: torch.Tensor, count: int) -> tuple[bytes, int]:
+    """The first `count` images of x (N, C, H, W) tiled `cols` a row with no gaps, image i at
+    (i % cols, i // cols), as PNG bytes; returns (png, cols). The thumbnails a browser shows
+    for map points (the dashboard's map and the static explorer)."""
+    c, h, w = x.shape[1:]
+    cols = int(np.ceil(np.sqrt(count))) or 1
+    rows = -(-count // cols)
+    grid = x[:count].float().reshape(-1, c, h, w)
+    if rows * cols > count:  # the last row's empty places, white
+        grid = torch.cat([grid, torch.ones(rows * cols - count, c, h, w)])
+    sheet = grid.reshape(rows, cols, c, h, w).permute(2, 0, 3, 1, 4).reshape(c, rows * h, cols * w)
+    return encode_png(sheet, 1), cols

@@ -16,13 +16,12 @@ import json
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from . import latent, onnx_export
 from .browser_runtime import RUNTIME_JS, floats
 from .config import ConfigError
 from .data import load_dataset
-from .images import encode_png
+from .images import sprite_sheet
 from .safefile import write_atomic
 
 RUNTIME = Path(__file__).resolve().parent / "dashboard" / "static" / "ort"
@@ -240,16 +239,17 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
             "classes": None, "codes": floats(codes), "spacing": spacing, "start": codes[0].tolist(),
             "dims": dims, "lo": lo[dims].tolist(), "hi": hi[dims].tolist(), "steps": SLIDER_STEPS,
             "decoder": "decoder.onnx", "inverse": "inverse.onnx",
-            "atlas": {"file": "thumbs.png", **_atlas_layout(len(ds), shape)}}
+            "atlas": {"file": "thumbs.png", "count": min(len(ds), ATLAS_MAX)}}
     if meta["labels"] is not None:
         count = max(meta["labels"]) + 1
         names = list(ds.classes or [])
         meta["classes"] = [names[k] if k < len(names) else str(k) for k in range(count)]
 
+    thumbs, meta["atlas"]["cols"] = sprite_sheet(ds.x, meta["atlas"]["count"])
     out.mkdir(parents=True, exist_ok=True)
     files = {"index.html": HTML.encode(), "explorer.js": ("const ORT_DIR = 'ort/';\n" + RUNTIME_JS + APP_JS).encode(),
              "explorer.json": json.dumps(meta).encode(), "decoder.onnx": decoder,
-             "inverse.onnx": onnx_export.inverse_bytes(proj), "thumbs.png": _atlas_png(ds.x, meta["atlas"])}
+             "inverse.onnx": onnx_export.inverse_bytes(proj), "thumbs.png": thumbs}
     files.update({f"ort/{f.name}": f.read_bytes() for f in RUNTIME.iterdir() if f.is_file()})
     root = out.resolve()
     for name, data in files.items():
@@ -259,21 +259,3 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
             raise ConfigError(f"{target.parent} leads outside {out}; remove it, or choose another folder.")
         write_atomic(target, data, name)
     return out
-
-
-def _atlas_layout(n: int, shape) -> dict:
-    count = min(n, ATLAS_MAX)
-    cols = int(np.ceil(np.sqrt(count)))
-    return {"count": count, "cols": cols}
-
-
-def _atlas_png(x: torch.Tensor, layout: dict) -> bytes:
-    """The first `count` images tiled cols a row, no gaps: image i at (i % cols, i // cols)."""
-    count, cols = layout["count"], layout["cols"]
-    c, h, w = x.shape[1:]
-    rows = -(-count // cols)
-    sheet = torch.ones(c, rows * h, cols * w)
-    for i in range(count):
-        r, k = divmod(i, cols)
-        sheet[:, r * h:(r + 1) * h, k * w:(k + 1) * w] = x[i].float()
-    return encode_png(sheet, 1)

@@ -159,24 +159,29 @@ def test_the_browser_decodes_what_torch_decodes_and_the_server_hears_nothing(pag
     assert np.abs(shown - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
 
 
-def test_without_webassembly_the_server_decodes_and_says_so(browser, server):
+@pytest.fixture
+def page_without_wasm(browser):
+    """A page in a browser that cannot run WebAssembly: every page must fall back to the server."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     context.add_init_script("delete window.WebAssembly")
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
-        visit(page, server, "latent-walk")
-        page.get_by_text("cannot run the decoder").wait_for()
-        settle(page)
-        img = page.locator("img.walk-image")
-        first = img.get_attribute("src")
-        page.locator("input[aria-label=z4]").focus()
-        page.keyboard.press("End")  # a key press is a release: the server decodes the new code
-        settle(page)
-        assert img.get_attribute("src") != first
-        assert page.locator("[data-testid=stException]").count() == 0
-    finally:
-        context.close()
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    yield pg
+    context.close()
+
+
+def test_without_webassembly_the_server_decodes_and_says_so(page_without_wasm, server):
+    page = page_without_wasm
+    visit(page, server, "latent-walk")
+    page.get_by_text("cannot run the decoder").wait_for()
+    settle(page)
+    img = page.locator("img.walk-image")
+    first = img.get_attribute("src")
+    page.locator("input[aria-label=z4]").focus()
+    page.keyboard.press("End")  # a key press is a release: the server decodes the new code
+    settle(page)
+    assert img.get_attribute("src") != first
+    assert page.locator("[data-testid=stException]").count() == 0
 
 
 def browser_pixels(src: str) -> np.ndarray:
@@ -258,28 +263,22 @@ def test_sampling_temperature_and_seed_redraw_in_the_browser_with_no_server_call
     shot(page, "sampling-browser")
 
 
-def test_without_webassembly_the_scrubber_and_the_samples_come_from_the_server(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    context.add_init_script("delete window.WebAssembly")
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
-        visit(page, server, "interpolation")
-        page.get_by_text("cannot run the decoder").wait_for()
-        settle(page)
-        img = page.locator("img.scrub-image")
-        first = img.get_attribute("src")
-        page.locator("input.scrub-input").focus()
-        page.keyboard.press("End")  # a key press is a release: the server decodes the new position
-        settle(page)
-        assert img.get_attribute("src") != first and "100% of the way" in page.locator(".scrub-caption").inner_text()
-        visit(page, server, "sampling")
-        page.get_by_text("the server samples and decodes").wait_for()
-        settle(page)
-        assert "N(0, I) prior" in page.locator("[data-testid=stImage]").first.inner_text()
-        assert page.locator("[data-testid=stException]").count() == 0
-    finally:
-        context.close()
+def test_without_webassembly_the_scrubber_and_the_samples_come_from_the_server(page_without_wasm, server):
+    page = page_without_wasm
+    visit(page, server, "interpolation")
+    page.get_by_text("cannot run the decoder").wait_for()
+    settle(page)
+    img = page.locator("img.scrub-image")
+    first = img.get_attribute("src")
+    page.locator("input.scrub-input").focus()
+    page.keyboard.press("End")  # a key press is a release: the server decodes the new position
+    settle(page)
+    assert img.get_attribute("src") != first and "100% of the way" in page.locator(".scrub-caption").inner_text()
+    visit(page, server, "sampling")
+    page.get_by_text("the server samples and decodes").wait_for()
+    settle(page)
+    assert "N(0, I) prior" in page.locator("[data-testid=stImage]").first.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0
 
 
 def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(page, server):

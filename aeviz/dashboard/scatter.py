@@ -20,7 +20,7 @@ import torch
 
 from aeviz import onnx_export
 from aeviz.browser_runtime import floats
-from aeviz.images import encode_png
+from aeviz.images import sprite_sheet
 
 from . import browser_decoder, cache, plots
 
@@ -233,18 +233,8 @@ def _hex(colour: str) -> str:
 
 
 def _atlas(x: torch.Tensor, count: int) -> dict:
-    """The first count images tiled cols a row, no gaps: image i at (i % cols, i // cols)."""
-    c, h, w = x.shape[1:]
-    cols = int(np.ceil(np.sqrt(count))) or 1
-    rows = -(-count // cols)
-    sheet = torch.ones(c, rows * h, cols * w)
-    grid = x[:count].float().reshape(-1, c, h, w)
-    full = rows * cols - count
-    if full:
-        grid = torch.cat([grid, torch.ones(full, c, h, w)])
-    sheet = grid.reshape(rows, cols, c, h, w).permute(2, 0, 3, 1, 4).reshape(c, rows * h, cols * w)
-    url = "data:image/png;base64," + base64.b64encode(encode_png(sheet, 1)).decode()
-    return {"url": url, "cols": cols, "count": count}
+    png, cols = sprite_sheet(x, count)
+    return {"url": "data:image/png;base64," + base64.b64encode(png).decode(), "cols": cols, "count": count}
 
 
 def latent_map(key: str, data: dict) -> dict:
