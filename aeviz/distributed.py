@@ -10,6 +10,7 @@ so all of them decide alike and none waits for a rank that has already given up.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -91,6 +92,12 @@ def process_group(device: torch.device):
             dist.destroy_process_group()
         raise
     signal.signal(signal.SIGTERM, previous)
+    # DDP's reducer sits in reference cycles and holds the group and its last gloo work, whose
+    # tensors point into Python: freed at the interpreter's shutdown they abort the process
+    # (SIGABRT, "terminate called without an active exception", one run in tens). Collect
+    # them now, and let every rank finish before any tears the group down.
+    gc.collect()
+    dist.barrier()
     dist.destroy_process_group()
 
 
