@@ -37,9 +37,19 @@ def class_names(ds: ImageDataset, classes) -> list[str]:
 def leave_out(train: ImageDataset, test: ImageDataset, classes) -> ImageDataset:
     """The train split without the images of those classes; a class the dataset does not
     have, or a dataset without classes, is a DatasetError of one sentence."""
+    keep = kept(train, test, classes)
+    if keep is None:
+        return train
+    return dataclasses.replace(train, x=train.x[keep], y=train.y[keep])
+
+
+def kept(train, test: ImageDataset, classes) -> np.ndarray | None:
+    """Which training images stay when those classes are left out (a mask over train.y), or
+    None when none are; the errors of leave_out. train needs only a name, y and classes, so
+    a streamed split (aeviz.feed), whose images are never in memory, is checked alike."""
     classes = tuple(classes)
     if not classes:
-        return train
+        return None
     problem = label_problem(train, test)
     if problem:
         raise DatasetError(f"No class can be left out of {train.name}: {problem}; "
@@ -50,8 +60,7 @@ def leave_out(train: ImageDataset, test: ImageDataset, classes) -> ImageDataset:
         raise DatasetError(f"{train.name} has no class {unknown[0]}: its classes are numbered 0 to {n - 1}.")
     if len(classes) >= n:
         raise DatasetError(f"Leaving out all {n} classes of {train.name} leaves nothing to train on; leave out fewer.")
-    keep = ~np.isin(train.y.numpy(), classes)
-    return dataclasses.replace(train, x=train.x[keep], y=train.y[keep])
+    return ~np.isin(train.y.numpy(), classes)
 
 
 def training_images(cfg, data_dir=None) -> ImageDataset:

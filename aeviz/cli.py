@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
     t.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
                    help="read the training images through DataLoader workers instead of holding them in memory "
-                        "(default: only a folder: dataset larger than --memory-budget)")
+                        "(default: only a folder: or torchvision dataset larger than --memory-budget)")
     t.add_argument("--memory-budget", metavar="SIZE", help="e.g. 8G (default $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM)")
     t.add_argument("--workers", type=int, default=2, help="DataLoader workers when streaming (default 2)")
     t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")

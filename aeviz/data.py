@@ -226,6 +226,13 @@ _TV = {  # name: (torchvision class, where its files go under the data dir, whic
 
 
 def _torchvision(name, split, root: Path):
+    pixels, labels, classes = torchvision_arrays(open_torchvision(name, split, root))
+    return ImageDataset(name, split, as_float(pixels), torch.from_numpy(labels), classes)
+
+
+def open_torchvision(name: str, split: str, root: Path):
+    """torchvision's dataset object for a split, its files unpacked from Debian's copy or
+    downloaded first; a DatasetError saying where to put them when neither can be done."""
     import torchvision.datasets as tvd
 
     cls_name, subdir, files = _TV[name]
@@ -234,9 +241,8 @@ def _torchvision(name, split, root: Path):
     try:
         root.mkdir(parents=True, exist_ok=True)
         if name == "svhn":
-            ds = cls(str(root), split=split, download=True)
-        else:
-            ds = cls(str(root), train=(split == "train"), download=True)
+            return cls(str(root), split=split, download=True)
+        return cls(str(root), train=(split == "train"), download=True)
     except Exception as exc:  # torchvision raises URLError, RuntimeError, OSError... all mean "not here"
         debian = f", install Debian's {DEBIAN_PACKAGES[name][0]}" if name in DEBIAN_PACKAGES else ""
         raise DatasetError(
@@ -244,16 +250,23 @@ def _torchvision(name, split, root: Path):
             f"(or point --data-dir at a folder that has them){debian}, or use an embedded dataset: "
             f"{', '.join(EMBEDDED)}."
         ) from None
-    data = ds.data if not isinstance(ds.data, torch.Tensor) else ds.data.numpy()
-    data = np.asarray(data)
+
+
+def torchvision_arrays(ds) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
+    """A torchvision dataset's images as (N, C, H, W) uint8, its labels as int64, its class names."""
+    data = np.asarray(ds.data if not isinstance(ds.data, torch.Tensor) else ds.data.numpy())
     if data.ndim == 3:            # MNIST family: N, H, W
         data = data[:, None]
     elif data.shape[-1] == 3:     # CIFAR: N, H, W, C
         data = data.transpose(0, 3, 1, 2)
-    labels = np.asarray(ds.targets if hasattr(ds, "targets") else ds.labels)
-    classes = list(getattr(ds, "classes", [])) or None
-    return ImageDataset(name, split, torch.from_numpy(data.astype(np.float32) / 255.0),
-                        torch.from_numpy(labels.astype(np.int64)), classes)
+    labels = np.asarray(ds.targets if hasattr(ds, "targets") else ds.labels).astype(np.int64)
+    return data, labels, list(getattr(ds, "classes", [])) or None
+
+
+def as_float(pixels: np.ndarray) -> torch.Tensor:
+    """uint8 pixels as float32 in [0, 1]: one function, so that a streamed image (aeviz.lazy)
+    is bit for bit the one held in memory."""
+    return torch.from_numpy(np.asarray(pixels).astype(np.float32) / 255.0)
 
 
 # Debian packages that install a torchvision dataset's own files: name -> (package, folder).

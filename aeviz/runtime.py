@@ -13,7 +13,8 @@ from .config import ConfigError
 @dataclass(frozen=True)
 class Runtime:
     # True: stream the training images through a DataLoader; False: hold them in one tensor;
-    # None: stream only a dataset larger than memory_budget that can be read lazily (folder:).
+    # None: stream only a folder: or torchvision dataset whose float32 images exceed memory_budget
+    # (the embedded datasets are small and always held).
     stream: bool | None = None
     workers: int = 2                  # DataLoader worker processes when streaming
     memory_budget: int | None = None  # bytes; None: $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM
