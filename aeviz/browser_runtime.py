@@ -41,10 +41,60 @@ function decoderFor(graph) {
       const bytes = graph.bytes || base64Bytes(graph.onnx);
       const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
       const [input] = session.inputNames, [output] = session.outputNames, d = graph.width;
-      return async (codes, n) => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, d]) }))[output].data;
+      // One run at a time on a session: a caller that comes while one runs waits its turn.
+      let turn = Promise.resolve();
+      return (codes, n) => {
+        const run = turn.then(async () => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, d]) }))[output].data);
+        turn = run.catch(() => {});
+        return run;
+      };
     }));
   }
   return AEVIZ.sessions.get(graph.id);
+}
+// The same decoder in a worker of its own, with its own copy of the runtime: a long batch
+// there leaves the page's thread, and the page's own decoder, free for input. Gives a
+// promise of an async decode(Float32Array codes, n) -> Float32Array; rejected where a
+// worker cannot load the runtime.
+const WORKER_JS = `let run = null;
+onmessage = async ({ data: m }) => {
+  try {
+    if (m.graph) {
+      const ort = await import(m.base + 'ort.wasm.bundle.min.mjs');
+      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.wasmPaths = { wasm: m.base + 'ort-wasm-simd-threaded.wasm' };
+      const session = await ort.InferenceSession.create(m.graph, { executionProviders: ['wasm'] });
+      const [input] = session.inputNames, [output] = session.outputNames;
+      run = async (codes, n) => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, m.width]) }))[output].data;
+      postMessage({ id: m.id });
+      return;
+    }
+    const out = Float32Array.from(await run(m.codes, m.n));
+    postMessage({ id: m.id, out }, [out.buffer]);
+  } catch (err) { postMessage({ id: m.id, error: String(err) }); }
+};`;
+function workerDecoderFor(graph) {
+  const key = graph.id + ' in a worker';
+  if (!AEVIZ.sessions.has(key)) AEVIZ.sessions.set(key, (async () => {
+    if (typeof Worker !== 'function') throw new Error('This browser has no workers.');
+    const url = URL.createObjectURL(new Blob([WORKER_JS], { type: 'text/javascript' }));
+    const worker = new Worker(url, { type: 'module' });
+    URL.revokeObjectURL(url);
+    const waiting = new Map();
+    let next = 0;
+    const call = msg => new Promise((ok, fail) => { const id = next++; waiting.set(id, { ok, fail }); worker.postMessage({ ...msg, id }); });
+    worker.onmessage = ({ data }) => {
+      const w = waiting.get(data.id); waiting.delete(data.id);
+      if (w) data.error ? w.fail(new Error(data.error)) : w.ok(data.out);
+    };
+    worker.onerror = e => {
+      for (const w of waiting.values()) w.fail(new Error(e.message || 'the worker could not start'));
+      waiting.clear();
+    };
+    await call({ graph: graph.bytes || base64Bytes(graph.onnx), base: ortBase(), width: graph.width });
+    return (codes, n) => call({ codes, n });
+  })());
+  return AEVIZ.sessions.get(key);
 }
 // Images (C, H, W) in [0, 1] from `data` at image `first`, drawn into a canvas: one image, or
 // `rows` x `cols` of them with a one-pixel gap. Rounded as aeviz.images.to_uint8 rounds.

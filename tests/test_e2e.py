@@ -87,9 +87,14 @@ def photo() -> np.ndarray:
 
 
 def test_every_page_opens_without_an_exception(page, server):
+    from urllib.parse import urlsplit
+
+    elsewhere = []  # the dashboard works offline: nothing is fetched from another host
+    page.on("request", lambda r: urlsplit(r.url).hostname not in (None, "127.0.0.1") and elsewhere.append(r.url))
     for name in PAGES:
         visit(page, server, name)
         shot(page, name)
+    assert not elsewhere, f"the pages fetched from another host: {sorted(set(elsewhere))}"
 
 
 def decoded_in_browser(page) -> str:

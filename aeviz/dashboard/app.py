@@ -14,8 +14,10 @@ VIEWS = Path(__file__).resolve().parent / "views"
 
 
 def main() -> None:
-    st.set_page_config(page_title="aeviz: what did the autoencoder learn?", page_icon=":material/explore:",
-                       layout="wide")
+    # The tab's icon is a file of our own: a material icon there is fetched from Google's font
+    # server, which an offline dashboard cannot reach (the pages' icons come with Streamlit).
+    st.set_page_config(page_title="aeviz: what did the autoencoder learn?",
+                       page_icon=str(Path(__file__).resolve().parent / "favicon.png"), layout="wide")
     pages = [
         # The default page is served at the app's root URL.
         st.Page(VIEWS / "reconstructions.py", title="Reconstructions", icon=":material/compare:", default=True),

@@ -50,7 +50,7 @@ export default function (component) {
     // Built once per start code; later data (a rerun for another reason) leaves the sliders
     // where the user put them, so a rerun never tears a slider out from under the mouse.
     st = root.__walk = { key: data.key, code: Float32Array.from(data.base), rows: [], busy: false, again: false,
-                         gridDue: false, browser: !!data.decoder, canvas: document.createElement('canvas') };
+                         browser: !!data.decoder, canvas: document.createElement('canvas') };
     const box = root.querySelector('.walk-sliders');
     box.replaceChildren();
     data.dims.forEach((d, i) => {
@@ -97,52 +97,52 @@ export default function (component) {
   img.style.width = data.px + 'px'; img.style.height = Math.round(data.px * data.aspect) + 'px';
 }
 
-// Decode the current code and show it, then the traversal grid around it. A decode asked for
-// while one runs is not queued: the next one decodes the latest code. The runtime computes on
-// the page's own thread, so the grid (16 x 11 codes, about a second) is decoded one code at a
-// time, yielding between codes, and only once the sliders have rested for GRID_REST ms: a key
-// press or a drag never waits behind more than one decode.
+// Decode the current code and show it. A decode asked for while one runs is not queued: the
+// next one decodes the latest code. The traversal grid (16 x 11 codes) is drawn once the
+// sliders have rested for GRID_REST ms, in a worker with a runtime of its own (gridDecoder),
+// so a key press or a drag never waits behind it on the page's thread.
 const GRID_REST = 150;
-const pause = ms => new Promise(r => setTimeout(r, ms));
-// Yield to any waiting input event and come back at once: a chain of setTimeout(0) is held
-// to 4 ms a step after five, a message on a channel is not.
-const yieldToInput = () => new Promise(r => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
 async function show(st) {
   if (!st.decode) return;
-  st.again = true; st.gridDue = true; st.moved = performance.now();
+  st.again = true;
+  clearTimeout(st.gridTimer);
+  if (st.data.traversal) st.gridTimer = setTimeout(() => drawGrid(st), GRID_REST);
   if (st.busy) return;
   st.busy = true;
   try {
-    while (st.again || st.gridDue) {
+    while (st.again) {
+      st.again = false;
       const D = st.data, root = st.rows.length ? st.rows[0].row.closest('.walk') : null;
       if (!root) return;
-      if (st.again) {
-        st.again = false;
-        const code = Float32Array.from(st.code), t0 = performance.now();
-        const images = await st.decode(code, 1);
-        const img = root.querySelector('.walk-image');
-        img.src = paint(st.canvas, images, D.shape).toDataURL();
-        img.dataset.code = JSON.stringify(Array.from(code));
-        root.dataset.decodeMs = String(Math.round(performance.now() - t0));
-        root.querySelector('.walk-caption').textContent = D.caption + nearestText(st, code);
-        continue;
+      const code = Float32Array.from(st.code), t0 = performance.now();
+      const images = await st.decode(code, 1);
+      const img = root.querySelector('.walk-image');
+      img.src = paint(st.canvas, images, D.shape).toDataURL();
+      img.dataset.code = JSON.stringify(Array.from(code));
+      root.dataset.decodeMs = String(Math.round(performance.now() - t0));
+      root.querySelector('.walk-caption').textContent = D.caption + nearestText(st, code);
+    }
+  } finally { st.busy = false; }
+}
+
+// The grid around the current code; drawn again if the code moved while it was decoded.
+async function drawGrid(st) {
+  if (st.gridBusy) { st.gridAgain = true; return; }
+  st.gridBusy = true;
+  try {
+    do {
+      st.gridAgain = false;
+      const D = st.data, t = D.traversal, root = st.rows.length ? st.rows[0].row.closest('.walk') : null;
+      if (!t || !root) return;
+      const d = st.code.length, size = D.shape.reduce((a, b) => a * b, 1), n = t.dims.length * t.values.length;
+      const code = Float32Array.from(st.code), codes = new Float32Array(n * d);
+      for (let k = 0; k < n; k++) {  // row r: dimension dims[r] swept over the values
+        codes.set(code, k * d);
+        codes[k * d + t.dims[Math.floor(k / t.values.length)]] = t.values[k % t.values.length];
       }
-      const t = D.traversal;
-      if (!t) { st.gridDue = false; continue; }
-      const rest = GRID_REST - (performance.now() - st.moved);
-      if (rest > 0) { await pause(Math.min(rest, 8)); continue; }  // short naps: a new input is decoded at once
-      st.gridDue = false;
-      const d = st.code.length, size = D.shape.reduce((a, b) => a * b, 1);
-      const code = Float32Array.from(st.code), images = new Float32Array(t.dims.length * t.values.length * size);
-      // One flat loop over the grid's cells: a break inside nested loops would leave only the
-      // inner one, and a press would wait behind one more decode for every remaining row.
-      for (let k = 0; k < t.dims.length * t.values.length; k++) {
-        const z = Float32Array.from(code); z[t.dims[Math.floor(k / t.values.length)]] = t.values[k % t.values.length];
-        images.set(await st.decode(z, 1), k * size);
-        await yieldToInput();  // an input event goes first
-        if (st.again) break;
-      }
-      if (st.again) { st.gridDue = true; continue; }  // the code moved meanwhile: that first, the grid after
+      const moved = () => st.code.some((v, i) => v !== code[i]);
+      const images = await (await gridDecoder(st))(codes, n, size, moved);
+      if (!images || moved()) { st.gridAgain = true; continue; }
       const grid = root.querySelector('.walk-grid');
       paint(grid, images, D.shape, 0, t.dims.length, t.values.length, 1);
       // what the grid shows, for a reader of the page: its centre code, and its rows' dimensions and columns' values
@@ -151,8 +151,29 @@ async function show(st) {
       grid.style.width = (grid.width * D.grid_scale) + 'px';
       root.querySelector('.walk-grid-figure').hidden = false;
       root.querySelector('.walk-grid-caption').textContent = t.caption;
-    }
-  } finally { st.busy = false; }
+    } while (st.gridAgain);
+  } finally { st.gridBusy = false; }
+}
+
+// decode(codes, n, size, moved) -> n images, or null when the code moved meanwhile. In a
+// worker, the whole grid in one batch. Where a worker cannot run the runtime, on the page's
+// thread a code at a time, yielding to input between codes and giving up once the code moves.
+const yieldToInput = () => new Promise(r => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+function gridDecoder(st) {
+  if (!st.gridDecode) st.gridDecode = workerDecoderFor(st.data.decoder).catch(err => {
+    console.warn('aeviz: the traversal grid decodes on the page\'s thread:', err);
+    return async (codes, n, size, moved) => {
+      const d = codes.length / n, images = new Float32Array(n * size);
+      for (let k = 0; k < n; k++) {
+        images.set(await st.decode(codes.subarray(k * d, (k + 1) * d), 1), k * size);
+        // a message, not setTimeout(0): a chain of timers is held to 4 ms a step after five
+        await yieldToInput();
+        if (moved()) return null;
+      }
+      return images;
+    };
+  });
+  return st.gridDecode;
 }
 
 function nearestText(st, code) {
