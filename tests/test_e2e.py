@@ -162,20 +162,53 @@ def test_the_browser_decodes_what_torch_decodes_and_the_server_hears_nothing(pag
     assert z[2] == pytest.approx(3.0) and z[7] < -2.5, "the keys moved the code"
     shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L"), np.int16)
     assert np.abs(shown - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
-    # Once the sliders rest, the traversal grid is drawn around the code shown: row r is
-    # dimension dims[r] swept over `values`, cells one pixel apart.
+    assert_grid_is_torchs(page, img, z, shown.shape, decode, "worker")
+
+
+def assert_grid_is_torchs(page, img, z, shape, decode, decoded_in: str) -> None:
+    """Once the sliders rest, the traversal grid is drawn around the code shown: row r is
+    dimension dims[r] swept over `values`, cells one pixel apart, each torch's decode; it was
+    decoded in a worker, or on the page's thread where there are no workers."""
+    import base64
+    import io
+    import json
+
     grid = page.locator("canvas.walk-grid")
     page.wait_for_function("([g, i]) => g.dataset.code === i.dataset.code",
                            arg=[grid.element_handle(), img.element_handle()], timeout=SLOW, polling=100)
     cells = page.evaluate("g => g.toDataURL()", grid.element_handle())
     cells = np.asarray(Image.open(io.BytesIO(base64.b64decode(cells.split(",", 1)[1]))).convert("L"), np.int16)
-    h, w = shown.shape
+    h, w = shape
     dims, values = json.loads(grid.get_attribute("data-cells")).values()
+    assert grid.get_attribute("data-decoded-in") == decoded_in
     for r, c in ((0, 0), (len(dims) - 1, len(values) - 1), (len(dims) // 2, 3)):
         want = z.copy()
         want[dims[r]] = values[c]
         cell = cells[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w]
         assert np.abs(cell - decode(want[None])[0]).max() <= 2, f"grid cell ({r}, {c}) is torch's decode"
+
+
+def test_without_workers_the_grid_is_decoded_on_the_pages_thread(browser, server):
+    import json
+
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.add_init_script("delete window.Worker")
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        visit(page, server, "latent-walk")
+        img = page.locator("img.walk-image")
+        src = decoded_in_browser(page)
+        page.locator("input[aria-label=z3]").focus()
+        page.keyboard.press("End")
+        changed(page, img, src)
+        z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
+        assert_grid_is_torchs(page, img, z, (28, 28), decode, "page")
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -332,6 +365,7 @@ def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(pa
     cells = np.asarray(Image.open(io.BytesIO(base64.b64decode(cells.split(",", 1)[1]))).convert("L"), np.int16)
     h, w = shown.shape
     dims, values = json.loads(grid.get_attribute("data-cells")).values()
+    assert grid.get_attribute("data-decoded-in") == decoded_in
     for r, c in ((0, 0), (len(dims) - 1, len(values) - 1), (len(dims) // 2, 3)):
         want = z.copy()
         want[dims[r]] = values[c]

@@ -142,16 +142,21 @@ async function drawGrid(st) {
       }
       const moved = () => st.code.some((v, i) => v !== code[i]);
       const images = await (await gridDecoder(st))(codes, n, size, moved);
-      if (!images || moved()) { st.gridAgain = true; continue; }
+      // moved meanwhile: the move set a new timer, which draws the grid once the sliders rest
+      // (at once, if it already went off and set gridAgain)
+      if (!images || moved()) continue;
       const grid = root.querySelector('.walk-grid');
       paint(grid, images, D.shape, 0, t.dims.length, t.values.length, 1);
       // what the grid shows, for a reader of the page: its centre code, and its rows' dimensions and columns' values
       grid.dataset.code = JSON.stringify(Array.from(code));
       grid.dataset.cells = JSON.stringify({ dims: t.dims, values: t.values });
+      grid.dataset.decodedIn = st.gridIn;
       grid.style.width = (grid.width * D.grid_scale) + 'px';
       root.querySelector('.walk-grid-figure').hidden = false;
       root.querySelector('.walk-grid-caption').textContent = t.caption;
     } while (st.gridAgain);
+  } catch (err) {
+    console.warn('aeviz: the traversal grid could not be decoded:', err);  // the image above it still follows
   } finally { st.gridBusy = false; }
 }
 
@@ -160,12 +165,16 @@ async function drawGrid(st) {
 // thread a code at a time, yielding to input between codes and giving up once the code moves.
 const yieldToInput = () => new Promise(r => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
 function gridDecoder(st) {
-  if (!st.gridDecode) st.gridDecode = workerDecoderFor(st.data.decoder).catch(err => {
+  if (!st.gridDecode) st.gridDecode = workerDecoderFor(st.data.decoder).then(decode => {
+    st.gridIn = 'worker';
+    return decode;
+  }).catch(err => {
     console.warn('aeviz: the traversal grid decodes on the page\'s thread:', err);
+    st.gridIn = 'page';
     return async (codes, n, size, moved) => {
       const d = codes.length / n, images = new Float32Array(n * size);
       for (let k = 0; k < n; k++) {
-        images.set(await st.decode(codes.subarray(k * d, (k + 1) * d), 1), k * size);
+        images.set(await st.decode(codes.slice(k * d, (k + 1) * d), 1), k * size);
         // a message, not setTimeout(0): a chain of timers is held to 4 ms a step after five
         await yieldToInput();
         if (moved()) return null;
