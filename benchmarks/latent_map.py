@@ -52,7 +52,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAE = "vae-mnist5k-db5d8b57bb65"
+VAE = "vae-mnist5k-e4fbd8312e88"
 CONV = "conv-mnist5k-b0399f799bd2"
 MODES = ("aeviz-cold", "aeviz-fresh", "aeviz-warm", "aeviz-cached", "umap")
 

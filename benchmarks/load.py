@@ -8,7 +8,8 @@ Streamlit session). The training run is the Train page's own background job, sta
 one more page, so it shares the server (its threads, memory and caches) with the users, as
 it would in use; a separate `aeviz train` process would only share the cores.
 
-Phases (all users at once within each): open the latent walk; --presses timed key presses
+Phases (all users at once within each): open the latent walk (with --stagger, one user after
+another, each once the one before can decode); --presses timed key presses
 on the user's own slider (key press -> new image, decoded in the page; and the websocket
 frames the page sent the server meanwhile, which should be none); move the
 slider to the user's own end (user i: dimension i mod 16, Home or End), so every user holds
@@ -300,7 +301,7 @@ async def together(users: list, step, res: Result, where: str) -> list:
 
 
 async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
-              minutes: float = 0, sample_every: float = 1.0, log=print) -> Result:
+              minutes: float = 0, sample_every: float = 1.0, log=print, stagger: bool = False) -> Result:
     from playwright.async_api import async_playwright
 
     base, decode = walk_decoder()
@@ -345,7 +346,10 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         res.accounted["baseline"] = await asyncio.to_thread(streamlit_memory, url)
         users = res.users = [counted(User(i, await new_page())) for i in range(sessions)]
         mark("load")
-        active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
+        if stagger:  # users arrive one after another: each opens the walk once the one before can decode
+            active = [u for u in users if await together([u], lambda u: open_walk(u, url, res), res, "opening the walk")]
+        else:
+            active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
         active = await together(active, lambda u: bounce(u, presses, think), res, "pressing its slider")
         active = await together(active, lambda u: go_to_end(u, "Home" if u.i < DIMS else "End"), res,
                                 "moving its slider to its end")
@@ -522,6 +526,8 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=0.5, help="seconds between a user's presses")
     ap.add_argument("--train-epochs", type=int, default=200, help="epochs of the training run (0: none)")
     ap.add_argument("--minutes", type=float, default=0, help="soak: minutes of steady interaction after the load")
+    ap.add_argument("--stagger", action="store_true", help="users open the walk one after another, each once the "
+                    "one before has its decoder ready (all at once otherwise); the rest is done by all at once")
     ap.add_argument("--per-user-mib", type=float, default=Bounds.per_user, help="bound: MiB kept per idle user")
     ap.add_argument("--transient-mib", type=float, default=Bounds.transient, help="bound: peak over the baseline")
     ap.add_argument("--soak-warmup", type=float, default=Bounds.soak_warmup_min, help="soak: minutes not counted")
@@ -532,7 +538,7 @@ def main() -> None:
         sys.exit("chromium is not on PATH (apt-get install chromium).")
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
-                              args.train_epochs, args.minutes))
+                              args.train_epochs, args.minutes, stagger=args.stagger))
     bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
     fails = res.errors + memory_checks(res, bounds)
     print(f"\nMachine: {server_machine()}\n")

@@ -18,7 +18,7 @@ from aeviz import fuzzymap, latent
 from aeviz.checkpoints import SHIPPED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-VAE = "vae-mnist5k-db5d8b57bb65"
+VAE = "vae-mnist5k-e4fbd8312e88"
 
 
 def blobs(n_per=100, dim=8, spread=6.0, seed=0):

@@ -4,7 +4,7 @@ retrieval and anomaly detection, each on the codes, on PCA of the same size and 
 pixels; and several checkpoints side by side.
 
     from aeviz.applications import cached_report
-    report = cached_report(aeviz.load_checkpoint("vae-mnist5k-db5d8b57bb65"))
+    report = cached_report(aeviz.load_checkpoint("vae-mnist5k-e4fbd8312e88"))
     report.summary["clustering"]["nmi"]     # {"codes": ..., "pca": ..., "pixels": ...}
 """
 from .compare import align, align_all, table
