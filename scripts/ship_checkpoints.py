@@ -30,7 +30,8 @@ COMMANDS = [
     "aeviz train --model denoising --dataset mnist5k --fully-conv --hidden 32 --latent-dim 32 --noise gaussian-range --noise-level 0.35 --loss bce --epochs 20",
     "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
     "aeviz train --model colorizer --dataset debian-scenes --hidden 32,64,128 --epochs 30",
-    "aeviz train --model aae --dataset mnist5k --epochs 60",
+    # The VAE's schedule, twice as long: prior samples at a Frechet distance of 65 (BENCHMARKS.md).
+    "aeviz train --model aae --dataset mnist5k --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 120",
     "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --hidden 16,32 --epochs 5",
 ]
 # Datasets whose train split's map ships too: the big real map a first launch can show.
