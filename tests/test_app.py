@@ -378,7 +378,8 @@ def test_train_serves_a_configuration_trained_before_from_the_cache():
     at = open_page("views/train.py")
     at.selectbox(key="tr_model").set_value("vae")
     rerun(at)
-    at.number_input(key="tr_epochs").set_value(30)  # the shipped 16-d VAE's configuration
+    at.number_input(key="tr_latent").set_value(2)  # the shipped 2-d VAE's configuration
+    at.number_input(key="tr_epochs").set_value(30)
     at.button(key="tr_submit").click()
     rerun(at)
     assert any("served from the cache" in s.value for s in at.success)
