@@ -92,10 +92,10 @@ def process_group(device: torch.device):
             dist.destroy_process_group()
         raise
     signal.signal(signal.SIGTERM, previous)
-    # DDP's reducer sits in reference cycles and holds the group and its last gloo work, whose
-    # tensors point into Python: freed at the interpreter's shutdown they abort the process
-    # (SIGABRT, "terminate called without an active exception", one run in tens). Collect
-    # them now, and let every rank finish before any tears the group down.
+    # DDP's reducer can sit in reference cycles, holding the group and its last gloo work, whose
+    # tensors point into Python: freed during the interpreter's shutdown they can abort the
+    # process (SIGABRT, "terminate called without an active exception": seen once in CI).
+    # Collect them now, and let every rank finish before any tears the group down.
     gc.collect()
     dist.barrier()
     dist.destroy_process_group()
