@@ -4,6 +4,7 @@ the latent map, uploads images to Denoise and Colorize and a non-image, trains a
 opens its map, and saves a screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -194,11 +195,7 @@ def test_without_workers_the_grid_is_decoded_on_the_pages_thread(browser, server
     from support.pages import walk_decoder
 
     _, decode = walk_decoder()
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    context.add_init_script("delete window.Worker")
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
+    with page_lacking(browser, "Worker") as page:
         visit(page, server, "latent-walk")
         img = page.locator("img.walk-image")
         src = decoded_in_browser(page)
@@ -207,19 +204,26 @@ def test_without_workers_the_grid_is_decoded_on_the_pages_thread(browser, server
         changed(page, img, src)
         z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
         assert_grid_is_torchs(page, img, z, (28, 28), decode, "page")
-    finally:
-        context.close()
 
 
 @pytest.fixture
 def page_without_wasm(browser):
     """A page in a browser that cannot run WebAssembly: every page must fall back to the server."""
+    with page_lacking(browser, "WebAssembly") as pg:
+        yield pg
+
+
+@contextlib.contextmanager
+def page_lacking(browser, name: str):
+    """A page in a browser without window[name] (WebAssembly, Worker): what a fallback meets."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    context.add_init_script("delete window.WebAssembly")
+    context.add_init_script(f"delete window.{name}")
     pg = context.new_page()
     pg.set_default_timeout(SLOW)
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
 
 
 def test_without_webassembly_the_server_decodes_and_says_so(page_without_wasm, server):
