@@ -18,6 +18,14 @@ def cpu_name() -> str:
     return "unknown CPU"
 
 
+def device_name(device) -> str:
+    """"cpu", or the GPU's own name ("cuda: NVIDIA H200"): a figure says where it was measured."""
+    if device.type != "cuda":
+        return device.type
+    import torch
+    return f"cuda: {torch.cuda.get_device_name(device)}, bf16 {'yes' if torch.cuda.is_bf16_supported() else 'no'}"
+
+
 def machine_line() -> str:
     model = cpu_name()
     versions = []

@@ -30,7 +30,7 @@ from aeviz.metrics import mse_per_image
 from aeviz.training import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import cpu_name, print_table  # noqa: E402
+from report import cpu_name, device_name, print_table  # noqa: E402
 from train_speed import TextbookDataset  # noqa: E402
 from try_recipe import setting  # noqa: E402
 
@@ -85,9 +85,16 @@ class TextbookVAE(nn.Module):
         return float(bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()) / len(x))
 
 
-def textbook(model: nn.Module, epochs: int, train_x, test_x) -> list[tuple[int, float, float]]:
-    """(epoch, seconds of optimizer steps so far, test figure) after every epoch."""
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":  # CUDA runs ahead of Python: wait for its steps before reading the clock
+        torch.cuda.synchronize(device)
+
+
+def textbook(model: nn.Module, epochs: int, train_x, test_x, device) -> list[tuple[int, float, float]]:
+    """(epoch, seconds of optimizer steps so far, test figure) after every epoch, in float32 as
+    the tutorials run it."""
     torch.manual_seed(0)
+    model, test_x = model.to(device), test_x.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = torch.utils.data.DataLoader(TextbookDataset(train_x), batch_size=128, shuffle=True)
     curve, seconds = [], 0.0
@@ -96,19 +103,20 @@ def textbook(model: nn.Module, epochs: int, train_x, test_x) -> list[tuple[int, 
         start = time.perf_counter()
         for x in loader:
             opt.zero_grad()
-            model.loss(x).backward()
+            model.loss(x.to(device, non_blocking=True)).backward()
             opt.step()
+        synchronize(device)
         seconds += time.perf_counter() - start
         model.eval()
         curve.append((epoch, seconds, model.quality(test_x)))
     return curve
 
 
-def ours(cfg) -> list[tuple[int, float, float]]:
+def ours(cfg, device) -> list[tuple[int, float, float]]:
     figure = "test_neg_elbo" if aeviz.models.abilities(cfg).elbo else "test_mse"
     curve = []
     fit(cfg, on_epoch_end=lambda epoch, logs: curve.append((epoch, logs["train_seconds"], logs[figure])),
-        device="cpu")
+        device=device)
     return curve
 
 
@@ -120,21 +128,23 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--epochs", type=int, default=10, help="epochs of the textbook loop (its figure is the target)")
     ap.add_argument("--models", default="conv,vae")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (aeviz trains with bf16 autocast there)")
     ap.add_argument("--set", nargs="*", type=setting, default=[],
                     help="aeviz's side with settings changed from its defaults, e.g. hidden=(8,16) batch_size=64")
     args = ap.parse_args(argv)
+    device = torch.device(args.device)
     train = aeviz.load_dataset("mnist5k", "train").x
     test = aeviz.load_dataset("mnist5k", "test").x
     print(f"{cpu_name()}, torch {torch.__version__}, {torch.get_num_threads()} threads, mnist5k "
-          f"({len(train)} train, {len(test)} test)")
+          f"({len(train)} train, {len(test)} test), device {device_name(device)}")
     summary = []
     for name in args.models.split(","):
         if name == "vae":
             ref_model, unit, cfg = TextbookVAE(20), "test -ELBO", aeviz.defaults_for("vae", latent_dim=20, **dict(args.set))
         else:
             ref_model, unit, cfg = TextbookConvAE(16), "test MSE", aeviz.defaults_for(name, latent_dim=16, **dict(args.set))
-        ref = textbook(ref_model, args.epochs, train, test)
-        mine = ours(cfg)
+        ref = textbook(ref_model, args.epochs, train, test, device)
+        mine = ours(cfg, device)
         rows = [(f"textbook {name}", e, f"{s:.1f}", f"{q:.5g}") for e, s, q in ref]
         rows += [(f"aeviz {name} ({cfg.epochs} epochs)", e, f"{s:.1f}", f"{q:.5g}") for e, s, q in mine]
         print(f"\n{name}: {unit} against seconds of training")
