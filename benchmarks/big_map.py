@@ -89,7 +89,8 @@ def main() -> None:
                 amap = pg.locator(".amap[data-ready='1']")
                 amap.wait_for()
                 print("page ready (s):", round(time.time() - t0, 1), "| drawn (ms):", amap.get_attribute("data-drawn-ms"),
-                      "| points:", amap.get_attribute("data-points"))
+                      "| points:", amap.get_attribute("data-points"),
+                      "| import, create, points, draw (ms):", amap.get_attribute("data-steps"))
                 box = pg.locator("canvas.amap-canvas").bounding_box()
                 hovers = []
                 for k in range(12):
