@@ -22,7 +22,7 @@ SPARSITY = ("l1", "kl")
 
 # Fields added after checkpoints were shipped: left out of the canonical JSON while at their
 # default, so every config that does not use them keeps the id (and the checkpoint) it had.
-OMITTED_AT_DEFAULT = ("exclude_classes", "schedule")
+OMITTED_AT_DEFAULT = ("exclude_classes", "schedule", "stage_convs")
 
 
 class ConfigError(ValueError):
@@ -51,6 +51,9 @@ class TrainConfig:
     sparsity_target: float = 0.05     # target mean activation for the KL penalty
     contractive_weight: float = 1e-4  # weight of ||d code / d input||_F^2
     fully_conv: bool = False          # conv family: no dense bottleneck, so any image size works
+    # Conv family: 3x3 convs in each stage, the strided one included. 2: a strided conv, then
+    # one more at that size; 1: the strided conv alone, the tutorials' shape, about half the cost.
+    stage_convs: int = 2
     image_size: int = 0               # 0: the dataset's own size (folder: and photos are resized)
     grayscale: bool = False           # folder: datasets only: read images as one channel
     seed: int = 0
@@ -108,6 +111,7 @@ class TrainConfig:
         checks = [
             (self.latent_dim >= 1, "latent_dim must be at least 1"),
             (all(h >= 1 for h in self.hidden), "hidden widths must be positive"),
+            (self.stage_convs >= 1, "stage_convs must be at least 1 (the strided conv of each stage)"),
             (self.lr > 0, "lr must be positive"),
             (self.epochs >= 1, "epochs must be at least 1"),
             (self.batch_size >= 1, "batch_size must be at least 1"),

@@ -169,3 +169,27 @@ def test_same_config_and_seed_give_identical_weights(name, small_data):
     # ...and the seed matters: another seed gives other weights.
     other, _ = fit(cfg.replace(seed=1))
     assert any(not torch.equal(other.state_dict()[k], v) for k, v in first.state_dict().items())
+
+
+@pytest.mark.parametrize("name", sorted(n for n, spec in aeviz.MODELS.items() if "stage_convs" in spec.abilities.settings))
+def test_one_conv_a_stage_drops_the_stride_1_convs_and_keeps_the_shape(name):
+    # stage_convs=1 is the tutorials' shape: each stage keeps its strided conv (down) or its
+    # transposed conv (up) and loses the 3x3 conv after it, so the model costs about half.
+    shape = (3, 32, 32) if aeviz.MODELS[name].abilities.colorizes else (1, 28, 28)
+    cfg = aeviz.defaults_for(name, hidden=(8, 16))
+    convs = {k: sum(isinstance(m, torch.nn.Conv2d) for m in aeviz.build(cfg.replace(stage_convs=k), shape).modules())
+             for k in (1, 2, 3)}
+    assert convs[2] - convs[1] == convs[3] - convs[2] == 4  # one per stage, down and up
+    x = torch.rand(2, *shape)
+    assert aeviz.build(cfg.replace(stage_convs=1), shape).eval().reconstruct(x).shape == x.shape
+
+
+def test_the_conv_setting_keeps_every_id_made_before_it():
+    # the shipped conv's command now says --stage-convs 2; at that default it is left out of
+    # the canonical JSON, so the checkpoint keeps its id
+    shipped = aeviz.defaults_for("conv", dataset="mnist5k", latent_dim=16, hidden=(32, 64), stage_convs=2,
+                                 batch_size=32, lr=2e-3, schedule="onecycle", epochs=30)
+    assert shipped.id == "conv-mnist5k-b0399f799bd2" and "stage_convs" not in shipped.canonical_json()
+    assert aeviz.defaults_for("conv").stage_convs == 1 and '"stage_convs":1' in aeviz.defaults_for("conv").canonical_json()
+    with pytest.raises(aeviz.ConfigError, match="stage_convs must be at least 1"):
+        aeviz.defaults_for("conv", stage_convs=0)

@@ -27,13 +27,15 @@ MODELS: dict[str, ModelSpec] = {
     "deep": ModelSpec(DenseAE, "a stack of dense layers, the decoder mirrors the encoder",
                       {"hidden": (512, 256), "latent_dim": 16, "epochs": 40, "lr": 2e-3}),
     "conv": ModelSpec(build_conv, "strided convolutions, a dense code, transposed convolutions",
-                      # Half the channels and batches of 32: the textbook model's 10-epoch test error in
-                      # less than half its time, and a far better one at 10 (BENCHMARKS.md, time to quality).
-                      {"latent_dim": 16, "hidden": (16, 32), "batch_size": 32, "lr": 2e-3, "epochs": 10},
-                      Abilities(settings=("fully_conv",))),
+                      # Half the channels, one conv a stage and batches of 32: the textbook model's 10-epoch
+                      # test error in under a third of its time, and a far better one at 10 (BENCHMARKS.md,
+                      # time to quality).
+                      {"latent_dim": 16, "hidden": (16, 32), "stage_convs": 1, "batch_size": 32, "lr": 3e-3,
+                       "epochs": 10},
+                      Abilities(settings=("fully_conv", "stage_convs"))),
     "denoising": ModelSpec(build_conv, "a conv autoencoder trained to remove noise from its input",
                            {"noise": "gaussian", "noise_level": 0.3, "latent_dim": 32, "epochs": 10},
-                           Abilities(settings=("fully_conv",)), title="denoiser"),
+                           Abilities(settings=("fully_conv", "stage_convs")), title="denoiser"),
     "sparse": ModelSpec(SparseAE, "a wide code kept sparse by an L1 or KL penalty",
                         {"hidden": (512,), "latent_dim": 256, "sparsity_weight": 0.1, "epochs": 40, "lr": 3e-3},
                         Abilities(sparse_code=True, settings=("sparsity",))),
@@ -42,7 +44,7 @@ MODELS: dict[str, ModelSpec] = {
                               "lr": 3e-3},
                              Abilities(settings=("contractive",))),
     "vae": ModelSpec(VAE, "variational: a Gaussian code, KL to N(0, I), weighted by beta",
-                     {"loss": "bce", "latent_dim": 16, "epochs": 10}, Abilities(prior=True, elbo=True, settings=("beta",)),
+                     {"loss": "bce", "latent_dim": 16, "epochs": 10}, Abilities(prior=True, elbo=True, settings=("beta", "stage_convs")),
                      title="VAE"),
     "aae": ModelSpec(AAE, "adversarial: a discriminator pushes the codes towards N(0, I)",
                      {"hidden": (512, 256), "latent_dim": 8, "epochs": 60, "lr": 2e-3},
@@ -51,7 +53,7 @@ MODELS: dict[str, ModelSpec] = {
     "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
                            {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64, 128),
                             "epochs": 30},
-                           Abilities(vector_code=False, colorizes=True)),
+                           Abilities(vector_code=False, colorizes=True, settings=("stage_convs",))),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20}),
 }

@@ -12,6 +12,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "sparsity": ("sparsity", "sparsity_weight", "sparsity_target"),
     "contractive": ("contractive_weight",),
     "fully_conv": ("fully_conv",),
+    "stage_convs": ("stage_convs",),  # the conv family's depth per stage
 }
 
 

@@ -76,6 +76,11 @@ with st.form("train_form"):
     if "contractive_weight" in applies:
         chosen["contractive_weight"] = own[0].number_input("Contractive weight", 0.0, 10.0, d.contractive_weight,
                                                            format="%.5f")
+    if "stage_convs" in applies:
+        chosen["stage_convs"] = own[-1].number_input(
+            "Convs per stage", 1, 4, d.stage_convs,
+            help="3x3 convolutions in each stage, the strided one included: 1 is the tutorials' shape and about "
+                 "half the cost of 2.")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     c9, c10 = st.columns([1, 2])
