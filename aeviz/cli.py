@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--model", required=True, choices=sorted(MODELS))
     t.add_argument("--dataset", help="mnist5k, digits, photos, mnist, fashion-mnist, kmnist, cifar10, svhn or folder:PATH")
     t.add_argument("--latent-dim", type=int)
-    t.add_argument("--hidden", type=_widths, help="comma-separated widths (dense) or channels (conv), e.g. 512,256")
+    t.add_argument("--hidden", type=_widths, help="comma-separated widths (dense) or channels (conv), e.g. 512,256; "
+                                                  "\"\" for the model's own (conv family: 32,64)")
     t.add_argument("--loss", choices=LOSSES)
     t.add_argument("--lr", type=float)
     t.add_argument("--schedule", choices=SCHEDULES, help="learning rate over the run (default: the model's recipe)")
@@ -142,11 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _widths(text: str) -> tuple[int, ...]:
+    from .config import parse_widths
+
     try:
-        widths = tuple(int(w) for w in text.split(",") if w.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of integers") from None
-    return widths
+        return parse_widths(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 def _class_numbers(text: str) -> tuple[int, ...]:

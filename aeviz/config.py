@@ -177,6 +177,14 @@ def parse_classes(text: str) -> tuple[int, ...]:
         raise ConfigError(f"'{text}' is not a comma-separated list of class numbers, such as 7 or 3,7.") from None
 
 
+def parse_widths(text: str) -> tuple[int, ...]:
+    """hidden as a user types it: "512,256"; empty gives (), the model's own default widths."""
+    try:
+        return tuple(int(w) for w in text.replace(" ", "").split(",") if w)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a comma-separated list of whole numbers, such as 512,256.") from None
+
+
 def defaults_for(model: str, **overrides) -> TrainConfig:
     """A config with the model's own sensible defaults (from its registry entry), then overrides."""
     from .models import MODELS

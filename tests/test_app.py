@@ -378,11 +378,29 @@ def test_train_serves_a_configuration_trained_before_from_the_cache():
     at = open_page("views/train.py")
     at.selectbox(key="tr_model").set_value("vae")
     rerun(at)
-    at.number_input(key="tr_latent").set_value(2)  # the shipped 2-d VAE's configuration
+    # the shipped 2-d VAE's configuration: the VAE's first recipe (scripts/ship_checkpoints.py)
+    at.number_input(key="tr_latent").set_value(2)
     at.number_input(key="tr_epochs").set_value(30)
+    at.text_input(key="tr_hidden").set_value("")
+    by_label = {w.label: w for w in at.number_input}
+    by_label["Learning rate"].set_value(1e-3)
+    by_label["Batch size"].set_value(128)
+    by_label["Convs per stage"].set_value(2)
     at.button(key="tr_submit").click()
     rerun(at)
-    assert any("served from the cache" in s.value for s in at.success)
+    assert any("served from the cache" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_train_takes_widths_and_refuses_bad_ones_in_one_sentence():
+    at = open_page("views/train.py")
+    assert at.text_input(key="tr_hidden").value == "16,32"  # the conv recipe's channels
+    at.text_input(key="tr_hidden").set_value("16,x")
+    at.button(key="tr_submit").click()
+    rerun(at)
+    assert [e.value for e in at.error] == ["'16,x' is not a comma-separated list of whole numbers, such as 512,256."]
+    at.selectbox(key="tr_model").set_value("deep")  # another model shows its own widths
+    rerun(at)
+    assert at.text_input(key="tr_hidden").value == ",".join(map(str, aeviz.defaults_for("deep").hidden))
 
 
 @pytest.mark.slow

@@ -199,3 +199,24 @@ def test_failed_save_leaves_the_earlier_checkpoint_intact(tmp_path, monkeypatch)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # the temporary file was removed
     aeviz.load_checkpoint(path)  # and the old checkpoint still verifies
+
+
+def test_every_shipped_command_still_names_its_checkpoint():
+    # A registry recipe that changes must not change what a shipped checkpoint's command
+    # trains: each command in scripts/ship_checkpoints.py, read as `aeviz train` reads it,
+    # gives the id of a file in aeviz/shipped/ (else the README and MANIFEST would lie, and
+    # the script would train a different model under that name).
+    import importlib.util
+    import shlex
+    from pathlib import Path
+
+    from aeviz.checkpoints import SHIPPED_DIR
+    from aeviz.cli import build_parser, config_from_args
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "ship_checkpoints.py"
+    spec = importlib.util.spec_from_file_location("ship_checkpoints", script)
+    ship = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ship)
+    shipped = {p.stem for p in SHIPPED_DIR.glob("*.safetensors")}
+    ids = [config_from_args(build_parser().parse_args(shlex.split(c)[1:])).id for c in ship.COMMANDS]
+    assert sorted(ids) == sorted(shipped)

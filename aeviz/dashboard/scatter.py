@@ -188,6 +188,9 @@ async function setup(st, root, data, setStateValue, setTriggerValue) {
     st.lassoing = false;
     setTriggerValue('selection', Array.from(points));
   });
+  // One decode through both graphs before the map says it is ready: a session's first run
+  // sets up its kernels (40-90 ms here), which the user's first hover would otherwise wait for.
+  await decode(Float32Array.from(await inverse(new Float32Array(data.center), 1)), 1);
   root.dataset.ready = '1';
 }
 """

@@ -10,7 +10,7 @@ import streamlit as st
 
 import aeviz
 from aeviz.checkpoints import find
-from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes
+from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes, parse_widths
 from aeviz.data import EMBEDDED, INSTALLED, TORCHVISION
 from aeviz.dashboard import cache, charts, jobs, ui
 from aeviz.schedule import SCHEDULES
@@ -35,8 +35,8 @@ def _open(checkpoint_id: str) -> None:
 
 names = sorted(aeviz.MODELS)
 def _new_model() -> None:
-    """Another model: its own defaults for the code size and epochs, not the last model's."""
-    for key in ("tr_latent", "tr_epochs"):
+    """Another model: its own defaults for the code size, epochs and widths, not the last model's."""
+    for key in ("tr_latent", "tr_epochs", "tr_hidden"):
         st.session_state.pop(key, None)
 
 
@@ -83,7 +83,10 @@ with st.form("train_form"):
                  "half the cost of 2.")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
-    c9, c10 = st.columns([1, 2])
+    c9h, c9, c10 = st.columns([1, 1, 2])
+    hidden = c9h.text_input("Widths", ",".join(map(str, d.hidden)), key="tr_hidden",
+                            help="Dense layer widths or conv channels, from the input inwards, comma-separated; "
+                                 "empty: the model's own (conv family: 32,64).")
     seed = c9.number_input("Seed", 0, 2**31 - 1, d.seed)
     exclude = c10.text_input("Leave classes out (anomaly detection)", "", key="tr_exclude", placeholder="e.g. 7",
                              help="Class numbers kept out of training, comma-separated. The test split still holds "
@@ -94,7 +97,7 @@ if submitted:
     try:
         cfg = aeviz.defaults_for(model_name, dataset=dataset, latent_dim=int(latent_dim), epochs=int(epochs),
                                  lr=float(lr), batch_size=int(batch_size), loss=loss, seed=int(seed),
-                                 exclude_classes=parse_classes(exclude), **chosen)
+                                 hidden=parse_widths(hidden), exclude_classes=parse_classes(exclude), **chosen)
     except ConfigError as exc:
         st.error(str(exc))
         cfg = None
