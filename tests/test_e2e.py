@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+
+import aeviz
 from support.files import encode
 from support.pages import PAGES, TITLES
 from support.server import (
@@ -413,6 +415,40 @@ def test_colorize_an_upload(page, server, tmp_path):
     settle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "colorize-upload")
+
+
+def away_and_back(page):
+    """Another page, then Train again: its boxes must hold a recipe, not their lowest values."""
+    page.get_by_role("link", name="Latent map").click()
+    page.get_by_role("heading", name="Latent map").first.wait_for()
+    page.get_by_role("link", name="Train").click()
+    page.get_by_role("heading", name="Train").first.wait_for()
+    settle(page)
+
+
+def test_another_model_fills_the_train_form_with_its_own_recipe(page, server):
+    # In a browser (not in AppTest) a keyed box in a form kept its last value when the model
+    # changed: vanilla showed conv's code size and epochs.
+    visit(page, server, "train")
+    boxes = ("Code size (latent_dim)", "Epochs", "Widths")
+    shown = lambda: [page.get_by_label(b, exact=True).first.input_value() for b in boxes]  # noqa: E731
+    assert shown() == ["16", "10", "16,32"]
+    away_and_back(page)  # the same model (conv): Streamlit dropped the boxes' state meanwhile
+    assert shown() == ["16", "10", "16,32"]
+    for model in ("vanilla", "vae"):
+        page.locator("[data-testid=stSelectbox]", has=page.get_by_text("Model", exact=True)).click()
+        page.keyboard.type(f"{model}: ")
+        page.keyboard.press("Enter")
+        d = aeviz.defaults_for(model)
+        expected = [str(d.latent_dim), str(d.epochs), ",".join(map(str, d.hidden))]
+        for _ in range(100):  # the rerun the choice starts, then the form drawn again
+            if shown() == expected:
+                break
+            page.wait_for_timeout(100)
+        assert shown() == expected, model
+    away_and_back(page)
+    assert shown() == ["16", "10", "16,32"]  # the page opens on conv again
+    assert page.locator("[data-testid=stException]").count() == 0
 
 
 def test_a_trained_model_opens_in_the_sidebar_and_its_map_is_under_way(page, server):

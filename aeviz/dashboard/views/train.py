@@ -34,23 +34,25 @@ def _open(checkpoint_id: str) -> None:
 
 
 names = sorted(aeviz.MODELS)
-def _new_model() -> None:
-    """Another model: its own defaults for the code size, epochs and widths, not the last model's."""
-    for key in ("tr_latent", "tr_epochs", "tr_hidden"):
-        st.session_state.pop(key, None)
-
-
 model_name = st.selectbox("Model", names, index=names.index(aeviz.TrainConfig().model), key="tr_model",
-                          format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}", on_change=_new_model)
+                          format_func=lambda m: f"{m}: {aeviz.MODELS[m].description}")
 d = aeviz.defaults_for(model_name)
+# The form's keyed boxes start from the chosen model's recipe. They are set through the session
+# state: a keyed box in a form keeps the browser's last value whatever its default becomes
+# (seen: vanilla showed conv's code size and epochs). Streamlit drops a box's state when
+# another page is shown, so they are set again then too.
+recipe = {"tr_dataset": d.dataset, "tr_latent": d.latent_dim, "tr_epochs": d.epochs,
+          "tr_hidden": ",".join(map(str, d.hidden))}
+if st.session_state.get("tr_defaults_of") != model_name or not all(k in st.session_state for k in recipe):
+    st.session_state.update(recipe, tr_defaults_of=model_name)
 applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
     c1, c2, c3 = st.columns(3)
-    dataset = c1.selectbox("Dataset", DATASETS, index=DATASETS.index(d.dataset), key="tr_dataset",
+    dataset = c1.selectbox("Dataset", DATASETS, key="tr_dataset",
                            help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes "
                                 "need their Debian packages; the others download through torchvision.")
-    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, d.latent_dim, key="tr_latent")
-    epochs = c3.number_input("Epochs", 1, 500, d.epochs, key="tr_epochs",
+    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent")
+    epochs = c3.number_input("Epochs", 1, 500, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
     c4, c5, c6 = st.columns(3)
     lr = c4.number_input("Learning rate", 1e-5, 1.0, d.lr, format="%.5f")
@@ -77,14 +79,15 @@ with st.form("train_form"):
         chosen["contractive_weight"] = own[0].number_input("Contractive weight", 0.0, 10.0, d.contractive_weight,
                                                            format="%.5f")
     if "stage_convs" in applies:
-        chosen["stage_convs"] = own[-1].number_input(
+        # beside the model's other own setting when it has one (the VAE's beta), else first in the row
+        chosen["stage_convs"] = own[1 if "beta" in applies else 0].number_input(
             "Convs per stage", 1, 4, d.stage_convs,
             help="3x3 convolutions in each stage, the strided one included: 1 is the tutorials' shape and about "
                  "half the cost of 2.")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     c9h, c9, c10 = st.columns([1, 1, 2])
-    hidden = c9h.text_input("Widths", ",".join(map(str, d.hidden)), key="tr_hidden",
+    hidden = c9h.text_input("Widths", key="tr_hidden",
                             help="Dense layer widths or conv channels, from the input inwards, comma-separated; "
                                  "empty: the model's own (conv family: 32,64).")
     seed = c9.number_input("Seed", 0, 2**31 - 1, d.seed)
