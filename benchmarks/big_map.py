@@ -6,6 +6,7 @@ in the page (`data-hover-ms`).
 
     python benchmarks/big_map.py            # the dashboard's own page: the train split's 60,000 points
     python benchmarks/big_map.py --all      # 70,000: both splits' points in the same component
+    python benchmarks/big_map.py --copies   # also each copy of a canvas into the map's (ms, source size)
 
 The dashboard maps one split at a time, so --all draws the component on a page of its own
 (written to a temp folder): the shipped train map's 60,000 points and the test map's 10,000
@@ -53,12 +54,22 @@ st.title("Both splits")
 scatter.latent_map("both", merged)
 """
 
+COPIES_JS = """window.__copies = [];
+const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
+  const t = performance.now(), out = drawImage.call(this, src, ...rest);
+  if (src instanceof HTMLCanvasElement) window.__copies.push([Math.round(performance.now() - t), `${src.width}x${src.height}`]);
+  return out;
+};"""
+
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--all", action="store_true", help="both splits' 70,000 points, on a page of their own")
+    ap.add_argument("--copies", action="store_true", help="time every drawImage of a canvas until the map is ready: "
+                    "regl-scatterplot draws in WebGL, then copies into the map's canvas, which waits for the frame")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         script = "aeviz/dashboard/app.py"
@@ -74,6 +85,8 @@ def main() -> None:
                 b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 pg = b.new_page(viewport={"width": 1400, "height": 1300})
                 pg.set_default_timeout(180000)
+                if args.copies:
+                    pg.add_init_script(COPIES_JS)
                 if args.all:
                     t0 = time.time()
                     pg.goto(srv.url)
@@ -91,6 +104,8 @@ def main() -> None:
                 print("page ready (s):", round(time.time() - t0, 1), "| drawn (ms):", amap.get_attribute("data-drawn-ms"),
                       "| points:", amap.get_attribute("data-points"),
                       "| import, create, points, draw (ms):", amap.get_attribute("data-steps"))
+                if args.copies:
+                    print("canvas copies until ready (ms, source w x h):", pg.evaluate("window.__copies"))
                 box = pg.locator("canvas.amap-canvas").bounding_box()
                 hovers = []
                 for k in range(12):

@@ -429,25 +429,27 @@ def away_and_back(page):
 def test_another_model_fills_the_train_form_with_its_own_recipe(page, server):
     # In a browser (not in AppTest) a keyed box in a form kept its last value when the model
     # changed: vanilla showed conv's code size and epochs.
-    visit(page, server, "train")
+    from playwright.sync_api import expect
+
     boxes = ("Code size (latent_dim)", "Epochs", "Widths")
-    shown = lambda: [page.get_by_label(b, exact=True).first.input_value() for b in boxes]  # noqa: E731
-    assert shown() == ["16", "10", "16,32"]
+
+    def shows(values, why=""):
+        for box, value in zip(boxes, values):  # a rerun draws the boxes again, not all in one frame
+            expect(page.get_by_label(box, exact=True).first).to_have_value(value)
+        assert [page.get_by_label(b, exact=True).first.input_value() for b in boxes] == values, why
+
+    visit(page, server, "train")
+    shows(["16", "10", "16,32"])
     away_and_back(page)  # the same model (conv): Streamlit dropped the boxes' state meanwhile
-    assert shown() == ["16", "10", "16,32"]
+    shows(["16", "10", "16,32"])
     for model in ("vanilla", "vae"):
         page.locator("[data-testid=stSelectbox]", has=page.get_by_text("Model", exact=True)).click()
         page.keyboard.type(f"{model}: ")
         page.keyboard.press("Enter")
         d = aeviz.defaults_for(model)
-        expected = [str(d.latent_dim), str(d.epochs), ",".join(map(str, d.hidden))]
-        for _ in range(100):  # the rerun the choice starts, then the form drawn again
-            if shown() == expected:
-                break
-            page.wait_for_timeout(100)
-        assert shown() == expected, model
+        shows([str(d.latent_dim), str(d.epochs), ",".join(map(str, d.hidden))], model)
     away_and_back(page)
-    assert shown() == ["16", "10", "16,32"]  # the page opens on conv again
+    shows(["16", "10", "16,32"], "the page opens on conv again")
     assert page.locator("[data-testid=stException]").count() == 0
 
 
