@@ -16,9 +16,10 @@ OVERLAP = 16   # each tile's border is computed but discarded, so seams do not s
 
 
 @torch.no_grad()
-def run_on_image(model, image: torch.Tensor, on_tile=None) -> torch.Tensor:
+def run_on_image(model, image: torch.Tensor, on_tile=None, saturation: float | None = None) -> torch.Tensor:
     """(C, H, W) in [0, 1] -> the model's output for it, (C_out, H, W). The image is made
-    gray or color to match what the model takes; the colorizer is given it in gray.
+    gray or color to match what the model takes; the colorizer is given it in gray, and
+    paints saturation times its guess of the colors (None: its own default).
     on_tile(done, total), if given, is called after each model call (one per tile; a model
     that sees the image whole counts as one tile), for a progress bar."""
     dev = next(model.parameters()).device
@@ -33,7 +34,8 @@ def run_on_image(model, image: torch.Tensor, on_tile=None) -> torch.Tensor:
         _report(on_tile, 1, 1)
         return F.interpolate(out, size=(h, w), mode="bilinear", align_corners=False).clamp(0, 1)[0]
     if model.abilities.colorizes:  # it shrinks the photo to its training size itself (models/colorizer.py)
-        out = model.reconstruct(x.to(dev)).float().cpu()[0]
+        strength = {} if saturation is None else {"saturation": saturation}
+        out = model.reconstruct(x.to(dev), **strength).float().cpu()[0]
         _report(on_tile, 1, 1)
         return out
     return _tiled(model, x, dev, on_tile)[0]

@@ -184,20 +184,18 @@ def photo_patches(arr: np.ndarray, patch: int, stride: int) -> torch.Tensor:
     return tiles.permute(0, 2, 3, 1, 4, 5).reshape(-1, 3, patch, patch).clamp(0, 1)
 
 
-def photo_squares(arr: np.ndarray, size: int) -> torch.Tensor:
+def photo_squares(arr: np.ndarray, size: int, short: int | None = None) -> torch.Tensor:
     """(N, 3, size, size) squares in [0, 1] of an (H, W, 3) uint8 photo shrunk so its short
-    side is `size`: the whole height (or width), half a square apart along the long side."""
+    side is `short` (default `size`: the whole height or width in each square), half a square
+    apart both ways, the far edges included."""
+    short = short or size
     img = torch.from_numpy(np.array(arr)).permute(2, 0, 1).float()[None] / 255.0
     h, w = img.shape[-2:]
-    scale = size / min(h, w)
-    img = F.interpolate(img, size=(max(size, round(h * scale)), max(size, round(w * scale))),
+    scale = short / min(h, w)
+    img = F.interpolate(img, size=(max(short, round(h * scale)), max(short, round(w * scale))),
                         mode="area" if scale < 1 else "bilinear")
-    long = max(img.shape[-2:])
-    starts = sorted({*range(0, long - size + 1, size // 2), long - size})  # the far edge too
-    if img.shape[-2] >= img.shape[-1]:
-        squares = [img[0, :, s:s + size, :size] for s in starts]
-    else:
-        squares = [img[0, :, :size, s:s + size] for s in starts]
+    rows, cols = (sorted({*range(0, n - size + 1, size // 2), n - size}) for n in img.shape[-2:])
+    squares = [img[0, :, r:r + size, c:c + size] for r in rows for c in cols]
     return torch.stack(squares).clamp(0, 1)
 
 

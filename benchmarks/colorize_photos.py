@@ -2,7 +2,7 @@
 true colors, through aeviz.apply.run_on_image (tiled, any size).
 
     python benchmarks/colorize_photos.py                       # the shipped colorizer, scikit-image photos
-    python benchmarks/colorize_photos.py --checkpoint ID --debian-test [--grid out.png] [--saturation 0.5]
+    python benchmarks/colorize_photos.py --checkpoint ID --debian-test [--grid out.png] [--saturation 1]
 
 --debian-test runs on every held-out photo of the debian-photos dataset (whole packages and
 series no training photo comes from), each shrunk as the dataset's patches are (long side
@@ -19,10 +19,9 @@ from sklearn.datasets import load_sample_image
 
 import aeviz
 from aeviz.apply import run_on_image
-from aeviz.color import gray_lightness, lab_to_rgb
 from aeviz.metrics import psnr
 
-CHECKPOINT = "colorizer-debian-scenes-827123569292"
+CHECKPOINT = "colorizer-debian-scenes-3b75cee6977c"
 PHOTOS = {
     # None of them is among the debian-scenes photos the shipped colorizer learned from.
     "astronaut": skimage.data.astronaut,
@@ -49,26 +48,26 @@ def skimage_photos():
         yield name, torch.from_numpy(load().copy()).permute(2, 0, 1).float()[None] / 255.0
 
 
-def colorized(model, x: torch.Tensor, saturation: float) -> torch.Tensor:
-    """The colorizer's output for the (1, 3, H, W) photo x, its a and b scaled by saturation."""
-    if saturation == 1:
-        return run_on_image(model, x[0])[None]
-    gray = aeviz.to_gray(x)
-    ab = torch.nn.functional.interpolate(model.predict_ab(gray), size=x.shape[-2:], mode="bilinear",
-                                         align_corners=False)
-    return lab_to_rgb(torch.cat([gray_lightness(gray), ab * saturation], 1))
+def colorized(model, x: torch.Tensor, saturation: float | None) -> torch.Tensor:
+    """The colorizer's output for the (1, 3, H, W) photo x, as the Colorize page gives it:
+    saturation times its guessed a and b (None: the model's default, the page's)."""
+    return run_on_image(model, x[0], saturation=saturation)[None]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--checkpoint", default=CHECKPOINT)
     ap.add_argument("--debian-test", action="store_true", help="the held-out photos of debian-photos")
-    ap.add_argument("--saturation", type=float, default=1.0,
-                    help="scale the predicted a and b (1: as the model paints; 0.5: half as vivid)")
+    ap.add_argument("--saturation", type=float,
+                    help="how much of its guessed a and b the colorizer paints (default: its own, "
+                         "aeviz.models.colorizer.SATURATION; 1: the whole guess)")
     ap.add_argument("--grid", help="write gray | colorized | original rows of 8 photos to this PNG")
     args = ap.parse_args()
     model = aeviz.load_checkpoint(args.checkpoint)
-    print(f"{args.checkpoint}\n\n| photo | colorized PSNR (dB) | gray image PSNR (dB) | gain (dB) |\n|---|---|---|---|")
+    from aeviz.models.colorizer import SATURATION
+
+    strength = SATURATION if args.saturation is None else args.saturation
+    print(f"{args.checkpoint}, color strength {strength:g}\n\n| photo | colorized PSNR (dB) | gray image PSNR (dB) | gain (dB) |\n|---|---|---|---|")
     gains, shown = [], []
     for name, x in (debian_test_photos() if args.debian_test else skimage_photos()):
         out = colorized(model, x, args.saturation)

@@ -337,6 +337,22 @@ def test_colorize_color_upload_shows_psnr_and_a_gray_one_says_there_is_nothing_t
     assert not rerun(at).error, "a CMYK JPEG is read, not refused"
 
 
+def test_color_strength_zero_gives_the_gray_image_and_the_default_paints():
+    from aeviz.models.colorizer import SATURATION
+
+    at = open_page("views/colorize.py")
+    at.radio(key="cz_source").set_value("example photo")
+
+    def psnrs():
+        caption = [c.value for c in rerun(at).caption if c.value.startswith("PSNR against")][0]
+        return [float(v) for v in re.findall(r"(-?[\d.]+) dB", caption)[:2]]
+    colorized, gray = psnrs()
+    assert at.slider(key="cz_strength").value == SATURATION and abs(colorized - gray) > 0.1
+    at.slider(key="cz_strength").set_value(0.0)
+    colorized, gray_again = psnrs()
+    assert gray_again == gray and abs(colorized - gray) < 0.05  # nothing painted: the gray image
+
+
 def _odd_upload(kind: str) -> bytes:
     rgb = Image.fromarray((np.arange(24 * 32 * 3).reshape(24, 32, 3) % 251).astype(np.uint8))
     if kind == "palette":

@@ -279,10 +279,16 @@ def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(mon
     monkeypatch.setattr(model, "encode", lambda x, f=model.encode: seen.append(x.shape) or f(x))
     monkeypatch.setattr(colorizer, "BAND", 16)  # five bands, and a short last one
     out = model.reconstruct(gray)
-    assert seen == [(1, 1, 24, 34)]
+    assert seen == [(2, 1, 24, 34)]  # the photo and its mirror image, in one batch
     ab = torch.nn.functional.interpolate(model.predict_ab(gray), size=(70, 100), mode="bilinear", align_corners=False)
-    whole = lab_to_rgb(torch.cat([gray_lightness(gray), ab], 1))
+    whole = lab_to_rgb(torch.cat([gray_lightness(gray), ab * colorizer.SATURATION], 1))
     assert out.shape == (1, 3, 70, 100) and float((out - whole).abs().max()) < 1e-4
+    full = lab_to_rgb(torch.cat([gray_lightness(gray), ab], 1))
+    assert float((model.reconstruct(gray, saturation=1) - full).abs().max()) < 1e-4
+    # no color at all is the gray image itself, in RGB
+    assert float((model.reconstruct(gray, saturation=0) - gray.expand(-1, 3, -1, -1)).abs().max()) < 2e-3
+    # colors do not depend on left and right: a mirrored photo is painted as the mirror image
+    assert torch.allclose(model.predict_ab(gray.flip(-1)), model.predict_ab(gray).flip(-1), atol=1e-5)
 
 
 def test_model_with_a_dense_code_is_resized_to_its_size_and_back(conv_model):

@@ -125,6 +125,18 @@ def test_scenes_are_whole_photos_cut_along_their_long_side():
     assert torch.allclose(tall, squares.transpose(-1, -2))
 
 
+def test_a_closer_view_is_cut_both_ways():
+    photo = np.zeros((100, 250, 3), np.uint8)
+    photo[:, :, 0] = np.arange(250, dtype=np.uint8)[None]   # red rises left to right
+    photo[:, :, 1] = np.arange(100, dtype=np.uint8)[:, None]  # green top to bottom
+    squares = aeviz.data.photo_squares(photo, 40, short=80)  # 80 x 200: rows 0, 20, 40; columns 0, 20, .., 160
+    assert squares.shape == (3 * 9, 3, 40, 40)
+    first, last = squares[0], squares[-1]
+    assert float(first[0, :, 0].mean()) < 0.05 and float(first[1, 0].mean()) < 0.05      # the top left corner
+    assert float(last[0, :, -1].mean()) > 0.9 and float(last[1, -1].mean()) > 100 / 255 * 0.9  # the bottom right
+    assert torch.equal(aeviz.data.photo_squares(photo, 40, short=40), aeviz.data.photo_squares(photo, 40))
+
+
 # --- the dataset, where the packages are installed ----------------------------------------------
 
 def installed() -> bool:
@@ -159,6 +171,10 @@ def test_real_photos_split_by_source():
     first = scenes["train"].x[scenes["train"].y == 0]
     assert scenes["train"].x.shape[1:] == (3, 64, 64) and len(first) % 2 == 0
     assert torch.equal(first[len(first) // 2:], first[:len(first) // 2].flip(-1))  # mirrored copies in train
+    views = [aeviz.data.photo_squares(train_photos[0].pixels, 64, round(64 * z)) for z in debian_photos.TRAIN_ZOOMS]
+    assert len(first) == 2 * sum(map(len, views)) and len(views[-1]) > len(views[0])  # closer views in train
+    whole = aeviz.data.photo_squares(test_photos[0].pixels, 64)
+    assert torch.equal(scenes["test"].x[scenes["test"].y == 0], whole)  # test: the whole photo only
     for p in test_photos + train_photos:
         assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 3 and p.pixels.shape[2] == 3
         assert max(p.pixels.shape[:2]) <= debian_photos.MAX_SIDE and p.credit

@@ -1,0 +1,86 @@
+"""Choose a colorizer recipe without looking at the test photos: hold whole groups of the
+training photos out as a validation split, train on the rest, and print the gain over the
+gray image on the validation photos, as colorize_photos.py does on the test ones.
+
+    python benchmarks/colorizer_validation.py                        # the registry's recipe
+    python benchmarks/colorizer_validation.py --zooms 1 --epochs 30  # whole-photo squares only, as before
+
+The validation groups are drawn from the train split's groups the way the test split's are
+drawn from all of them (aeviz.debian_photos.held_out_groups, seed 3: GCompris' household
+objects and music, MATE's nature photos and Palapeli's), so, like the test photos, they
+show subjects the model never saw. Nothing is written: the model lives in this process."""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import aeviz
+from aeviz import debian_photos, training
+from aeviz.color import gray_lightness, lab_to_rgb
+from aeviz.metrics import psnr
+
+VAL_SEED = 3
+LONG_SIDE = 256  # as colorize_photos.py: each photo shrunk to this long side
+
+
+def hold_out_validation() -> list[debian_photos.Photo]:
+    """Make debian_photos' "train" the train photos outside the validation groups, and its
+    "test" the validation photos (for this process only); returns the validation photos."""
+    train = debian_photos.photos("train")
+    val = debian_photos.held_out_groups(debian_photos._group_sizes(train), seed=VAL_SEED)
+    print(f"validation groups: {', '.join(sorted(val))}")
+
+    def photos(split=None):
+        if split is None:
+            return list(train)
+        return [p for p in train if (p.group in val) == (split == "test")]
+    debian_photos.photos = photos
+    return photos("test")
+
+
+def gains(model, photos, saturation: float) -> list[tuple[float, str]]:
+    out = []
+    for p in photos:
+        x = torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0
+        h, w = x.shape[-2:]
+        f = LONG_SIDE / max(h, w)
+        x = F.interpolate(x, size=(round(h * f), round(w * f)), mode="bilinear", antialias=True,
+                          align_corners=False).clamp(0, 1)
+        gray = aeviz.to_gray(x)
+        ab = F.interpolate(model.predict_ab(gray), size=x.shape[-2:], mode="bilinear", align_corners=False)
+        colored = lab_to_rgb(torch.cat([gray_lightness(gray), ab * saturation], 1))
+        out.append((psnr(colored, x).item() - psnr(gray.expand(-1, 3, -1, -1), x).item(), p.key))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--zooms", default=",".join(map(str, debian_photos.TRAIN_ZOOMS)),
+                    help="the train split's views of each photo (short side 64 x zoom)")
+    ap.add_argument("--epochs", type=int, help="default: the registry's")
+    ap.add_argument("--saturation", default="1,0.75,0.5", help="scales of the predicted a and b to report")
+    args = ap.parse_args()
+    debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
+    val = hold_out_validation()
+    cfg = aeviz.defaults_for("colorizer", **({"epochs": args.epochs} if args.epochs else {}))
+    started = time.perf_counter()
+    model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(
+        f"epoch {e}: train loss {logs['train_loss']:.1f}, validation MSE {logs['test_mse']:.4f}, "
+        f"{time.perf_counter() - started:.0f} s", flush=True))
+    model.eval()
+    print(f"\nzooms {args.zooms}, {cfg.epochs} epochs; {len(val)} validation photos\n")
+    print("| saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n|---|---|---|---|---|")
+    for s in (float(v) for v in args.saturation.split(",")):
+        g = gains(model, val, s)
+        worst = min(g)
+        print(f"| {s:g} | {statistics.median(v for v, _ in g):+.2f} | {np.mean([v for v, _ in g]):+.2f} | "
+              f"{worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | {sum(v > 0 for v, _ in g)} of {len(g)} |")
+
+
+if __name__ == "__main__":
+    main()
