@@ -23,6 +23,7 @@ import aeviz
 from aeviz import debian_photos, training
 from aeviz.color import gray_lightness, lab_to_rgb
 from aeviz.metrics import psnr
+from aeviz.models import colorizer
 
 VAL_SEED = 3
 LONG_SIDE = 256  # as colorize_photos.py: each photo shrunk to this long side
@@ -67,6 +68,7 @@ def main() -> None:
     args = ap.parse_args()
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
     val = hold_out_validation()
+    colorizer.SATURATION = 1.0  # the validation MSE after each epoch is that of its whole guess
     cfg = aeviz.defaults_for("colorizer", **({"epochs": args.epochs} if args.epochs else {}))
     started = time.perf_counter()
     model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(

@@ -53,8 +53,10 @@ class Colorizer(FullyConvAE):
         return (ab[: len(gray)] + ab[len(gray):].flip(-1)) / 2
 
     @torch.no_grad()
-    def reconstruct(self, gray, saturation: float = SATURATION):
-        """The color image: the input's lightness, and saturation times the predicted a and b."""
+    def reconstruct(self, gray, saturation: float | None = None):
+        """The color image: the input's lightness, and saturation (default SATURATION) times
+        the predicted a and b."""
+        saturation = SATURATION if saturation is None else saturation
         gray = to_gray(gray)
         h, w = gray.shape[-2:]
         # a and b at full size (2 channels), then the Lab to RGB conversion by bands of rows:
