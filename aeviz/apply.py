@@ -34,8 +34,7 @@ def run_on_image(model, image: torch.Tensor, on_tile=None, saturation: float | N
         _report(on_tile, 1, 1)
         return F.interpolate(out, size=(h, w), mode="bilinear", align_corners=False).clamp(0, 1)[0]
     if model.abilities.colorizes:  # it shrinks the photo to its training size itself (models/colorizer.py)
-        strength = {} if saturation is None else {"saturation": saturation}
-        out = model.reconstruct(x.to(dev), **strength).float().cpu()[0]
+        out = model.reconstruct(x.to(dev), saturation).float().cpu()[0]
         _report(on_tile, 1, 1)
         return out
     return _tiled(model, x, dev, on_tile)[0]

@@ -31,16 +31,20 @@ PHOTOS = {
 LONG_SIDE = 256  # the debian-photos patches are cut from photos of this long side
 
 
+def shrunk(pixels) -> torch.Tensor:
+    """A debian-photos photo ((H, W, 3) uint8) as a (1, 3, h, w) tensor, long side LONG_SIDE."""
+    x = torch.from_numpy(pixels.copy()).permute(2, 0, 1).float()[None] / 255.0
+    h, w = x.shape[-2:]
+    f = LONG_SIDE / max(h, w)
+    return torch.nn.functional.interpolate(x, size=(round(h * f), round(w * f)), mode="bilinear",
+                                           antialias=True, align_corners=False).clamp(0, 1)
+
+
 def debian_test_photos():
     from aeviz import debian_photos
 
     for p in debian_photos.photos("test"):
-        x = torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0
-        h, w = x.shape[-2:]
-        f = LONG_SIDE / max(h, w)
-        x = torch.nn.functional.interpolate(x, size=(round(h * f), round(w * f)), mode="bilinear",
-                                            antialias=True, align_corners=False).clamp(0, 1)
-        yield p.key, x
+        yield p.key, shrunk(p.pixels)
 
 
 def skimage_photos():

@@ -16,17 +16,14 @@ import statistics
 import time
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 import aeviz
 from aeviz import debian_photos, training
-from aeviz.color import gray_lightness, lab_to_rgb
 from aeviz.metrics import psnr
 from aeviz.models import colorizer
+from colorize_photos import colorized, shrunk  # beside this script: scored as the test photos are
 
 VAL_SEED = 3
-LONG_SIDE = 256  # as colorize_photos.py: each photo shrunk to this long side
 
 
 def hold_out_validation() -> list[debian_photos.Photo]:
@@ -47,15 +44,9 @@ def hold_out_validation() -> list[debian_photos.Photo]:
 def gains(model, photos, saturation: float) -> list[tuple[float, str]]:
     out = []
     for p in photos:
-        x = torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0
-        h, w = x.shape[-2:]
-        f = LONG_SIDE / max(h, w)
-        x = F.interpolate(x, size=(round(h * f), round(w * f)), mode="bilinear", antialias=True,
-                          align_corners=False).clamp(0, 1)
-        gray = aeviz.to_gray(x)
-        ab = F.interpolate(model.predict_ab(gray), size=x.shape[-2:], mode="bilinear", align_corners=False)
-        colored = lab_to_rgb(torch.cat([gray_lightness(gray), ab * saturation], 1))
-        out.append((psnr(colored, x).item() - psnr(gray.expand(-1, 3, -1, -1), x).item(), p.key))
+        x = shrunk(p.pixels)
+        gray = aeviz.to_gray(x).expand(-1, 3, -1, -1)
+        out.append((psnr(colorized(model, x, saturation), x).item() - psnr(gray, x).item(), p.key))
     return out
 
 
