@@ -1,6 +1,6 @@
 """Interaction latency as a user sees it (aeviz issue 4), against Streamlit's own floor.
 
-    python benchmarks/latency.py [--presses 50] [--launches 3] [--decodes 200]
+    python benchmarks/latency.py [--presses 50] [--launches 3] [--decodes 200] [--pin]
 
 In headless Chromium against `streamlit run app.py` (shipped checkpoints only: empty temp
 AEVIZ_CHECKPOINTS, AEVIZ_CACHE and AEVIZ_DATA_DIR):
@@ -15,12 +15,14 @@ AEVIZ_CHECKPOINTS, AEVIZ_CACHE and AEVIZ_DATA_DIR):
   the new image grid on screen;
 - the latent walk's slider dragged: input events at every animation frame for 2 s (in the
   page, as a drag makes them), and how many new images reached the screen a second;
-- the latent map (WebGL): the component's data -> every point drawn, and a hover over empty
+- the latent map: the component's data -> every point on screen (its 2D preview) and -> every
+  point drawn by WebGL, and a hover over empty
   space -> its decoded image painted (both timed in the page).
 "On screen" is the first animation frame in which the new image is loaded; times are taken
 in the page from the keydown event's own timestamp. Presses bounce between the slider's
 ends and wait for the page to be idle before the next (a user who looks at each image).
-Server side, in this process: decode one code and make the PNG data URL (what the pages
+With --pin, the servers of the timed pages run on the first core and Chromium on the others
+(benchmarks/load.py --pin, whose figures are compared with these). Server side, in this process: decode one code and make the PNG data URL (what the pages
 without a browser decoder get). Prints a markdown table."""
 from __future__ import annotations
 
@@ -174,12 +176,13 @@ def drag_series(pg, drags: int) -> list[float]:
     return rates
 
 
-def map_series(pg, hovers: int) -> tuple[list[float], list[float]]:
-    """The WebGL map: ms from its data to every point drawn, and per hover over empty space
-    (a walk along the map's top edge) ms to the decoded image painted."""
+def map_series(pg, hovers: int) -> tuple[list[float], list[float], list[float]]:
+    """The map: ms from its data to every point on screen (the 2D preview) and to every point
+    drawn by WebGL, and per hover over empty space (a walk along the map's top edge) ms to the
+    decoded image painted."""
     amap = pg.locator(".amap[data-ready='1']")
     amap.wait_for()
-    drawn = [float(amap.get_attribute("data-drawn-ms"))]
+    shown, drawn = [float(amap.get_attribute("data-shown-ms"))], [float(amap.get_attribute("data-drawn-ms"))]
     box = pg.locator("canvas.amap-canvas").bounding_box()
     times = []
     for k in range(hovers + 3):
@@ -187,14 +190,23 @@ def map_series(pg, hovers: int) -> tuple[list[float], list[float]]:
         pg.wait_for_timeout(120)
         if k >= 3:  # the first hovers compile the two graphs
             times.append(float(amap.get_attribute("data-hover-ms") or "nan"))
-    return drawn, times
+    return shown, drawn, times
 
 
-def browser_side(browser, presses: int, tmp: Path) -> dict:
+def browser_side(browser, presses: int, tmp: Path, cores: list | None = None) -> dict:
+    """cores: the servers on the first, this script and Chromium on the rest; None: all share every core."""
     rows = {}
     floor = tmp / "floor.py"
     floor.write_text(FLOOR_PAGE)
+
+    def pinned(server):
+        if cores:
+            srv.pin(os.getpid(), set(cores[1:]))
+            srv.pin(server.proc.pid, {cores[0]})
+        return server
+
     with srv.running(floor, tmp / "floor") as server:
+        pinned(server)
         pg = new_page(browser)
         pg.goto(server.url)
         pg.locator("[data-testid=stImage] img").wait_for()
@@ -202,6 +214,7 @@ def browser_side(browser, presses: int, tmp: Path) -> dict:
         rows["floor"] = press_series(pg, pg.locator("[data-testid=stSlider] input[type=range]").first,
                                      "[data-testid=stImage] img", presses)
     with srv.running("app.py", tmp / "app") as server:
+        pinned(server)
         pg = new_page(browser)
         pg.goto(f"{server.url}/latent-walk")
         pg.locator("img.walk-image[data-code]").wait_for()  # the page's own decoder is ready
@@ -253,6 +266,8 @@ def main() -> None:
     ap.add_argument("--presses", type=int, default=50, help="timed key presses per slider")
     ap.add_argument("--launches", type=int, default=3, help="fresh servers for the startup time")
     ap.add_argument("--decodes", type=int, default=200, help="server-side decodes timed")
+    ap.add_argument("--pin", action="store_true", help="the timed pages' servers on the first core, Chromium on the "
+                    "others (as benchmarks/load.py --pin)")
     ap.add_argument("--startup-only", action="store_true", help="only the startup rows (process start -> first page)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
@@ -264,11 +279,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
         up, drawn, first = startup(browser, args.launches)
-        rows = None if args.startup_only else browser_side(browser, args.presses, Path(tmp))
+        cores = sorted(os.sched_getaffinity(0))
+        if args.pin and len(cores) < 2:
+            sys.exit("--pin needs at least two cores: one for the server, the rest for the browser.")
+        rows = None if args.startup_only else browser_side(browser, args.presses, Path(tmp), cores if args.pin else None)
         version = browser.version
         browser.close()
+    where = (f"; timed pages' servers on core {cores[0]}, Chromium on {', '.join(map(str, cores[1:]))}"
+             if args.pin and rows is not None else "")
     print(textwrap.dedent(f"""
-        Machine: {server_machine()}, Chromium {version}
+        Machine: {server_machine()}, Chromium {version}{where}
 
         | measurement | n | p50 (ms) | p95 (ms) | p50 vs floor |
         |---|---|---|---|---|
@@ -284,8 +304,9 @@ def main() -> None:
               rows["walk"][2]))
     if "sampling" in rows:
         print(row("Sampling temperature, key press -> new 8x8 grid", rows["sampling"][0], floor, rows["sampling"][2]))
-    drawn, hovers = rows["map"]
-    print(row("latent map (WebGL): its data -> every point drawn", drawn))
+    shown, drawn, hovers = rows["map"]
+    print(row("latent map: its data -> every point on screen (2D preview)", shown))
+    print(row("latent map: its data -> every point drawn by WebGL", drawn))
     print(row("latent map: hover over empty space -> decoded image painted (in the page)", hovers))
     print(row("server: decode one code -> PNG data URL (pages without a browser decoder)", server["one"]))
     rates = rows["drag"]

@@ -1,6 +1,7 @@
 """Many users at once while a training run goes on, and a long run (aeviz issue 5).
 
     python benchmarks/load.py [--sessions 20] [--presses 5] [--train-epochs 200] [--minutes 0]
+                              [--stagger] [--in-turn] [--pin]
 
 One `streamlit run app.py` on loopback (shipped checkpoints only, empty temp caches) and
 one headless Chromium with a page per user, each in its own browser context (its own
@@ -11,7 +12,8 @@ it would in use; a separate `aeviz train` process would only share the cores.
 Phases (all users at once within each): open the latent walk (with --stagger, one user after
 another, each once the one before can decode); --presses timed key presses
 on the user's own slider (key press -> new image, decoded in the page; and the websocket
-frames the page sent the server meanwhile, which should be none); move the
+frames the page sent the server meanwhile, which should be none; with --in-turn, one user
+after another, the rest connected and the training run going on); move the
 slider to the user's own end (user i: dimension i mod 16, Home or End), so every user holds
 a distinct code; then the even users flip theirs while the odd ones wait; every image must
 be its own user's code decoded (pixels within 3/255 of the expected image, and nearest to
@@ -21,7 +23,10 @@ user's own point, whose image must be the one shown. Any traceback or st.error o
 A user whose page gets stuck is reported with a screenshot (artifacts/load/) and drops out.
 Server memory is read two ways: RSS of the server and its children, sampled throughout, and
 Streamlit's own accounting of session state, served images and caches (/_stcore/metrics)
-before and after the load. With --minutes, the users keep pressing (one press per --think
+before and after the load. With --pin, the server (and so its training run) runs on the
+first core and this script and its Chromium on the others, as a server and its users'
+browsers would on separate machines; on one machine's cores, twenty browsers' own decoding
+otherwise queues with the server's work and with one another's. With --minutes, the users keep pressing (one press per --think
 seconds, the map every 10th) for that long, RSS sampled every 10 s. Exits 1 if a check or
 memory bound fails."""
 from __future__ import annotations
@@ -30,6 +35,7 @@ import argparse
 import asyncio
 import base64
 import io
+import os
 import re
 import signal
 import sys
@@ -301,7 +307,8 @@ async def together(users: list, step, res: Result, where: str) -> list:
 
 
 async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
-              minutes: float = 0, sample_every: float = 1.0, log=print, stagger: bool = False) -> Result:
+              minutes: float = 0, sample_every: float = 1.0, log=print, stagger: bool = False,
+              in_turn: bool = False) -> Result:
     from playwright.async_api import async_playwright
 
     base, decode = walk_decoder()
@@ -350,7 +357,11 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
             active = [u for u in users if await together([u], lambda u: open_walk(u, url, res), res, "opening the walk")]
         else:
             active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
-        active = await together(active, lambda u: bounce(u, presses, think), res, "pressing its slider")
+        if in_turn:  # each user's presses alone: what one browser sees of the server's load
+            active = [u for u in active
+                      if await together([u], lambda u: bounce(u, presses, think), res, "pressing its slider")]
+        else:
+            active = await together(active, lambda u: bounce(u, presses, think), res, "pressing its slider")
         active = await together(active, lambda u: go_to_end(u, "Home" if u.i < DIMS else "End"), res,
                                 "moving its slider to its end")
         before = await check_isolation(active, base, decode, res, "after moving")
@@ -528,6 +539,10 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=0, help="soak: minutes of steady interaction after the load")
     ap.add_argument("--stagger", action="store_true", help="users open the walk one after another, each once the "
                     "one before has its decoder ready (all at once otherwise); the rest is done by all at once")
+    ap.add_argument("--in-turn", action="store_true", help="the timed presses one user after another (the others "
+                    "connected, the training going on); all at once otherwise")
+    ap.add_argument("--pin", action="store_true", help="the server on the first core, this script and its Chromium "
+                    "on the others (as on separate machines)")
     ap.add_argument("--per-user-mib", type=float, default=Bounds.per_user, help="bound: MiB kept per idle user")
     ap.add_argument("--transient-mib", type=float, default=Bounds.transient, help="bound: peak over the baseline")
     ap.add_argument("--soak-warmup", type=float, default=Bounds.soak_warmup_min, help="soak: minutes not counted")
@@ -536,12 +551,20 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
     if srv.CHROMIUM is None:
         sys.exit("chromium is not on PATH (apt-get install chromium).")
+    cores = sorted(os.sched_getaffinity(0))
+    if args.pin and len(cores) < 2:
+        sys.exit("--pin needs at least two cores: one for the server, the rest for the browsers.")
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
+        if args.pin:  # the server first: the harness's own threads then leave its core alone
+            srv.pin(os.getpid(), set(cores[1:]))
+            srv.pin(server.proc.pid, {cores[0]})
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
-                              args.train_epochs, args.minutes, stagger=args.stagger))
+                              args.train_epochs, args.minutes, stagger=args.stagger, in_turn=args.in_turn))
     bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
     fails = res.errors + memory_checks(res, bounds)
-    print(f"\nMachine: {server_machine()}\n")
+    where = (f"server on core {cores[0]}, this script and Chromium on {', '.join(map(str, cores[1:]))}" if args.pin
+             else "server, script and Chromium sharing every core")
+    print(f"\nMachine: {server_machine()}; {where}; presses {'in turn' if args.in_turn else 'all at once'}\n")
     print(report(res, bounds))
     print("\nRSS samples (s, MiB, phase): " + ", ".join(f"{t:.0f}:{m:.0f}:{ph}" for t, m, ph in res.rss))
     if fails:

@@ -391,6 +391,38 @@ def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(pa
     assert page.locator("[data-testid=stException]").count() == 0
 
 
+# Keeps a copy of what the map's 2D preview painted: the preview is removed once WebGL has drawn.
+PREVIEW_JS = """const put = CanvasRenderingContext2D.prototype.putImageData;
+CanvasRenderingContext2D.prototype.putImageData = function (img, ...rest) {
+  if (this.canvas.className === 'amap-preview')
+    window.__preview = { width: img.width, data: new Uint8ClampedArray(img.data), css: this.canvas.style.width };
+  return put.call(this, img, ...rest);
+};"""
+
+
+def test_the_map_shows_its_points_before_webgl_where_webgl_draws_them(page, server):
+    """Every point is on screen (a 2D preview) before WebGL's set-up, each where the WebGL map
+    then draws it; the preview goes once WebGL has drawn."""
+    page.add_init_script(PREVIEW_JS)
+    visit(page, server, "latent-map")
+    amap = page.locator(".amap[data-ready='1']")
+    amap.wait_for()
+    assert int(amap.get_attribute("data-shown-ms")) <= int(amap.get_attribute("data-drawn-ms"))
+    assert page.locator(".amap-preview").count() == 0
+    hit, every, n = amap.evaluate("""root => {
+        const p = window.__preview, plot = root.__amap.plot, n = root.__amap.data.n;
+        const scale = p.width / parseFloat(p.css);  // device pixels per CSS pixel
+        let hit = 0, every = 0;
+        for (let i = 0; i < n; i += 7) {
+          const [x, y] = plot.getScreenPosition(i), k = (Math.round(y * scale) * p.width + Math.round(x * scale)) * 4;
+          every++;
+          if (p.data[k] + p.data[k + 1] + p.data[k + 2] < 3 * 250) hit++;  // a dot there, not the white ground
+        }
+        return [hit, every, n];
+    }""")
+    assert n > 500 and hit >= 0.98 * every, f"{hit} of {every} points are in the preview where WebGL draws them"
+
+
 def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
     visit(page, server, "denoise")
     good = png_file(tmp_path, "astronaut.png", photo())

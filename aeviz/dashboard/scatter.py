@@ -42,6 +42,7 @@ CSS = """
         color: var(--st-text-color, #333); font-size: 0.85rem; }
 .amap-stage { position: relative; border: 1px solid var(--st-border-color, #ddd); }
 .amap-canvas { display: block; cursor: crosshair; }
+.amap-preview { position: absolute; top: 0; left: 0; pointer-events: none; }
 .amap-tools { margin-top: 0.4rem; display: flex; gap: 1rem; flex-wrap: wrap; }
 .amap-tools button { font: inherit; border: 1px solid var(--st-border-color, #ccc); background: transparent;
                      color: inherit; border-radius: 0.3rem; padding: 0.05rem 0.45rem; margin-left: 0.2rem; cursor: pointer; }
@@ -66,6 +67,7 @@ export default function (component) {
   st = root.__amap = { key: data.key, data, hovered: -1, down: null, lassoing: false };
   setup(st, root, data, setStateValue, setTriggerValue).catch(err => {
     console.warn('aeviz: the map falls back to the server:', err);
+    root.querySelectorAll('.amap-preview').forEach(c => c.remove());
     setStateValue('runtime', 'unavailable');
   });
 }
@@ -74,10 +76,15 @@ async function setup(st, root, data, setStateValue, setTriggerValue) {
   const canvas = root.querySelector('.amap-canvas'), size = data.size;
   canvas.style.width = size + 'px'; canvas.style.height = size + 'px';
   const t0 = performance.now();
-  const { createScatterplot, createRenderer } = await import(PLOT);
-  const t1 = performance.now();
+  const module = import(PLOT);  // fetched while the preview is drawn
   const n = data.n, xy = base64Floats(data.xy);
   const labels = data.labels ? base64Bytes(data.labels) : null, errors = data.errors ? base64Floats(data.errors) : null;
+  const early = preview(root, size, n, xy, labels, data.palette, data.point_size);
+  await painted();  // on screen before WebGL's set-up holds the page's thread
+  root.dataset.shownMs = String(Math.round(performance.now() - t0));
+  const t0b = performance.now();
+  const { createScatterplot, createRenderer } = await module;
+  const t1 = performance.now();
   // regl-scatterplot's own renderer draws into a canvas as large as the window, then copies
   // the map's square out of it; where WebGL runs in software (a browser without a GPU) each
   // frame paid for every pixel of the window. Ours is the map's size.
@@ -96,10 +103,12 @@ async function setup(st, root, data, setStateValue, setTriggerValue) {
   }
   const t3 = performance.now();
   await plot.draw(points, { zDataType: 'categorical', wDataType: 'continuous' });
+  early.remove();
   const t4 = performance.now();
   root.dataset.drawnMs = String(Math.round(t4 - t0));
-  // where the time went, for benchmarks/big_map.py: the module, WebGL's set-up, the points, the draw
-  root.dataset.steps = [t1 - t0, t2 - t1, t3 - t2, t4 - t3].map(Math.round).join(',');
+  // where the time went, for benchmarks/big_map.py: the 2D preview, the module, WebGL's
+  // set-up, the points, the draw
+  root.dataset.steps = [t0b - t0, t1 - t0b, t2 - t1, t3 - t2, t4 - t3].map(Math.round).join(',');
   root.dataset.points = String(n);
 
   // Legend: a user's class names are text, never HTML.
@@ -193,6 +202,43 @@ async function setup(st, root, data, setStateValue, setTriggerValue) {
   await decode(Float32Array.from(await inverse(new Float32Array(data.center), 1)), 1);
   root.dataset.ready = '1';
 }
+
+// Every point at once on a plain 2D canvas over the map, until WebGL has drawn them: where
+// WebGL runs in software (a browser without a GPU), its set-up and first draw take most of a
+// second at 70,000 points, and this takes a few ms. Same place, colour and size as the WebGL
+// map's first view (its camera at rest: the map's [-1, 1] square fills the canvas); round dots
+// in label colours on white. Returns the canvas, for the caller to remove.
+function preview(root, size, n, xy, labels, palette, pointSize) {
+  root.querySelectorAll('.amap-preview').forEach(old => old.remove());  // a map this one replaces
+  const dpr = window.devicePixelRatio || 1, w = Math.round(size * dpr);
+  const c = document.createElement('canvas');
+  c.className = 'amap-preview'; c.width = w; c.height = w;
+  c.style.width = size + 'px'; c.style.height = size + 'px';
+  const g = c.getContext('2d'), img = g.createImageData(w, w), px = new Uint32Array(img.data.buffer);
+  px.fill(0xffffffff);  // opaque white, in the canvas's RGBA byte order as one little-endian word
+  const colours = palette.map(hex => {
+    const v = parseInt(hex.slice(1), 16);
+    return ((255 << 24) | ((v & 255) << 16) | (((v >> 8) & 255) << 8) | (v >> 16)) >>> 0;
+  });
+  const d = Math.max(1, Math.round(pointSize * dpr)), r = d / 2, disc = [];
+  for (let dy = 0; dy < d; dy++) for (let dx = 0; dx < d; dx++)
+    if ((dx + 0.5 - r) ** 2 + (dy + 0.5 - r) ** 2 <= r * r + 0.5) disc.push([dx, dy]);
+  for (let i = 0; i < n; i++) {
+    const x0 = Math.round((xy[2 * i] + 1) / 2 * w - r), y0 = Math.round((1 - xy[2 * i + 1]) / 2 * w - r);
+    const colour = colours[(labels ? labels[i] : 0) % colours.length];
+    for (const [dx, dy] of disc) {
+      const x = x0 + dx, y = y0 + dy;
+      if (x >= 0 && x < w && y >= 0 && y < w) px[y * w + x] = colour;
+    }
+  }
+  g.putImageData(img, 0, 0);
+  root.querySelector('.amap-stage').append(c);
+  return c;
+}
+
+// Resolves once the browser has painted what the page holds now: a frame's animation callbacks
+// run before its paint, so the second frame's callback comes after the first frame's paint.
+const painted = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 """
 
 

@@ -106,8 +106,8 @@ def running(script: str | Path, workdir: Path, env: dict | None = None):
         stop(server)
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB (Linux /proc)."""
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -116,10 +116,18 @@ def rss_mib(pid: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         todo += children.get(p, [])
+    return found
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB (Linux /proc)."""
+    total = 0
+    for p in tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -127,6 +135,23 @@ def rss_mib(pid: int) -> float:
         except OSError:
             pass  # it ended meanwhile
     return total / 1024
+
+
+def pin(pid: int, cpus: set[int]) -> None:
+    """Put a process, every thread of it and of its descendants on these cores (Linux). What
+    they start later inherits the cores of the thread that starts it, so this holds for the
+    rest of their lives: a load test's server can keep its cores apart from its browsers',
+    as on separate machines."""
+    for p in tree(pid):
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{p}/task")]
+        except OSError:
+            continue  # it ended meanwhile
+        for t in tids:
+            try:
+                os.sched_setaffinity(t, cpus)
+            except OSError:
+                pass  # the thread ended meanwhile
 
 
 # How often a page is asked whether the script finished, in ms. Playwright's default asks at
