@@ -4,6 +4,7 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
 
     python benchmarks/colorizer_validation.py                        # the registry's recipe
     python benchmarks/colorizer_validation.py --zooms 1 --epochs 30  # whole-photo squares only, as before
+    python benchmarks/colorizer_validation.py --scales "1;1,1.5"     # the photo also seen 1.5x as large
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -50,12 +51,20 @@ def gains(model, photos, saturation: float) -> list[tuple[float, str]]:
     return out
 
 
+def scale_sets(text: str) -> list[tuple[float, ...]]:
+    """"1;1,1.5" -> [(1.0,), (1.0, 1.5)]"""
+    return [tuple(float(v) for v in part.split(",")) for part in text.split(";")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--zooms", default=",".join(map(str, debian_photos.TRAIN_ZOOMS)),
                     help="the train split's views of each photo (short side 64 x zoom)")
     ap.add_argument("--epochs", type=int, help="default: the registry's")
     ap.add_argument("--saturation", default="1,0.75,0.5", help="scales of the predicted a and b to report")
+    ap.add_argument("--scales", default=",".join(map(str, colorizer.SCALES)),
+                    help="the sizes the photo is seen at, multiples of the training size, averaged; "
+                         "sets to compare separated by ';'")
     args = ap.parse_args()
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
     val = hold_out_validation()
@@ -67,12 +76,16 @@ def main() -> None:
         f"{time.perf_counter() - started:.0f} s", flush=True))
     model.eval()
     print(f"\nzooms {args.zooms}, {cfg.epochs} epochs; {len(val)} validation photos\n")
-    print("| saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n|---|---|---|---|---|")
-    for s in (float(v) for v in args.saturation.split(",")):
-        g = gains(model, val, s)
-        worst = min(g)
-        print(f"| {s:g} | {statistics.median(v for v, _ in g):+.2f} | {np.mean([v for v, _ in g]):+.2f} | "
-              f"{worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | {sum(v > 0 for v, _ in g)} of {len(g)} |")
+    print("| scales | saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n"
+          "|---|---|---|---|---|---|")
+    for scales in scale_sets(args.scales):
+        colorizer.SCALES = scales
+        for s in (float(v) for v in args.saturation.split(",")):
+            g = gains(model, val, s)
+            worst = min(g)
+            print(f"| {','.join(f'{v:g}' for v in scales)} | {s:g} | {statistics.median(v for v, _ in g):+.2f} | "
+                  f"{np.mean([v for v, _ in g]):+.2f} | {worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | "
+                  f"{sum(v > 0 for v, _ in g)} of {len(g)} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -291,6 +291,23 @@ def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(mon
     assert torch.allclose(model.predict_ab(gray.flip(-1)), model.predict_ab(gray).flip(-1), atol=1e-5)
 
 
+def test_colorizer_averages_its_guesses_at_the_sizes_it_is_asked_to_see_a_photo_at(monkeypatch):
+    """scales: the photo seen at several multiples of the training size (from the photo itself,
+    not from its shrunk copy), each guess brought back to the training size, then averaged."""
+    model = aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8)), (3, 24, 24)).eval()
+    gray = torch.rand(1, 1, 70, 100, generator=torch.Generator().manual_seed(4))
+    seen = []
+    monkeypatch.setattr(model, "encode", lambda x, f=model.encode: seen.append(x.shape) or f(x))
+    with torch.no_grad():
+        both = model.predict_ab(gray, scales=(1.0, 1.5))
+        assert seen == [(2, 1, 24, 34), (2, 1, 36, 51)]  # each size with its mirror image
+        alone = [model.predict_ab(gray, scales=(s,)) for s in (1.0, 1.5)]
+    assert both.shape == alone[1].shape == (1, 2, 24, 34)
+    assert torch.allclose(both, (alone[0] + alone[1]) / 2, atol=1e-5)
+    assert not torch.allclose(alone[0], alone[1], atol=1e-3)  # the larger view is a guess of its own
+    assert torch.allclose(model.predict_ab(gray.flip(-1), scales=(1.0, 1.5)), both.flip(-1), atol=1e-5)
+
+
 def test_model_with_a_dense_code_is_resized_to_its_size_and_back(conv_model):
     out = run_on_image(conv_model, torch.rand(1, 30, 20))
     assert out.shape == (1, 30, 20) and 0 <= float(out.min()) and float(out.max()) <= 1
