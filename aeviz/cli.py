@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--fully-conv", action="store_true", default=None, help="conv family: no dense layer, any image size")
     t.add_argument("--stage-convs", type=int, help="conv family: 3x3 convs per stage, the strided one included "
                                                   "(2, or 1 for about half the cost)")
+    t.add_argument("--log-error", action=argparse.BooleanOptionalAction, default=None,
+                   help="colorizer: each image's error counts through its log, so a nearly gray photo counts as "
+                        "much as a colorful one: paler guesses, fewer wrong tints on gray photos")
     t.add_argument("--image-size", type=int)
     t.add_argument("--grayscale", action="store_true", default=None)
     t.add_argument("--seed", type=int)

@@ -5,6 +5,7 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
     python benchmarks/colorizer_validation.py                        # the registry's recipe
     python benchmarks/colorizer_validation.py --zooms 1 --epochs 30  # whole-photo squares only, as before
     python benchmarks/colorizer_validation.py --scales "1;1,1.5"     # the photo also seen 1.5x as large
+    python benchmarks/colorizer_validation.py --log-error            # each photo's error through its log
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -62,6 +63,8 @@ def main() -> None:
                     help="the train split's views of each photo (short side 64 x zoom)")
     ap.add_argument("--epochs", type=int, help="default: the registry's")
     ap.add_argument("--saturation", default="1,0.75,0.5", help="scales of the predicted a and b to report")
+    ap.add_argument("--log-error", action="store_true", help="train with each photo's error through its log "
+                    "(TrainConfig.log_error)")
     ap.add_argument("--scales", default=",".join(map(str, colorizer.SCALES)),
                     help="the sizes the photo is seen at, multiples of the training size, averaged; "
                          "sets to compare separated by ';'")
@@ -69,7 +72,7 @@ def main() -> None:
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
     val = hold_out_validation()
     colorizer.SATURATION = 1.0  # the validation MSE after each epoch is that of its whole guess
-    cfg = aeviz.defaults_for("colorizer", **({"epochs": args.epochs} if args.epochs else {}))
+    cfg = aeviz.defaults_for("colorizer", log_error=args.log_error, **({"epochs": args.epochs} if args.epochs else {}))
     started = time.perf_counter()
     model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(
         f"epoch {e}: train loss {logs['train_loss']:.1f}, validation MSE {logs['test_mse']:.4f}, "

@@ -308,6 +308,34 @@ def test_colorizer_averages_its_guesses_at_the_sizes_it_is_asked_to_see_a_photo_
     assert torch.allclose(model.predict_ab(gray.flip(-1), scales=(1.0, 1.5)), both.flip(-1), atol=1e-5)
 
 
+def test_colorizer_log_error_counts_a_nearly_gray_photo_as_much_as_a_colorful_one(monkeypatch):
+    """log_error: twice the error on a nearly gray photo costs what
+    twice the error on a colorful one does, as each photo's PSNR would fall by the same; the
+    plain sum lets the colorful photo decide."""
+    from aeviz.models.colorizer import AB_SCALE
+
+    g = torch.Generator().manual_seed(5)
+    target = torch.rand(2, 3, 16, 16, generator=g)
+    target[1] = target[1].mean(0) * 0.9 + target[1] * 0.1  # nearly gray
+    ab_true = rgb_to_lab(target)[:, 1:] / AB_SCALE
+    direction = torch.randn(2, 2, 16, 16, generator=g).sign()
+    size = torch.tensor([0.15, 0.05]).view(2, 1, 1, 1)  # each photo's error per pixel
+
+    def cost(log_error: bool, scale) -> float:
+        model = aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8), log_error=log_error), (3, 16, 16))
+        guess = (ab_true + direction * size * torch.tensor(scale).view(2, 1, 1, 1)).clamp(-0.99, 0.99)
+        monkeypatch.setattr(model, "decode_logits", lambda z: torch.atanh(guess))
+        return float(model.loss(model.prepare(target), target)["loss"])
+
+    for log_error in (True, False):
+        base = cost(log_error, [1.0, 1.0])
+        colorful, gray = cost(log_error, [2.0, 1.0]) - base, cost(log_error, [1.0, 2.0]) - base
+        if log_error:
+            assert abs(colorful - gray) < 0.05 * colorful  # LOG_FLOOR aside, both log(4) / 2
+        else:
+            assert colorful > 5 * gray  # (0.15 / 0.05) ** 2 = 9 times
+
+
 def test_model_with_a_dense_code_is_resized_to_its_size_and_back(conv_model):
     out = run_on_image(conv_model, torch.rand(1, 30, 20))
     assert out.shape == (1, 30, 20) and 0 <= float(out.min()) and float(out.max()) <= 1

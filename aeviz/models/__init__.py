@@ -57,7 +57,7 @@ MODELS: dict[str, ModelSpec] = {
     "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
                            {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64, 128),
                             "epochs": 6},
-                           Abilities(vector_code=False, colorizes=True, settings=("stage_convs",))),
+                           Abilities(vector_code=False, colorizes=True, settings=("stage_convs", "log_error"))),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20}),
 }

@@ -84,6 +84,11 @@ with st.form("train_form"):
             "Convs per stage", 1, 4, d.stage_convs,
             help="3x3 convolutions in each stage, the strided one included: 1 is the tutorials' shape and about "
                  "half the cost of 2.")
+    if "log_error" in applies:
+        chosen["log_error"] = st.checkbox(
+            "Each image's error through its log", value=d.log_error,
+            help="A nearly gray photo's error counts as much as a colorful one's: fewer wrong tints on gray "
+                 "photos, as PSNR judges each photo.")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     c9h, c9, c10 = st.columns([1, 1, 2])
