@@ -21,8 +21,8 @@ AEVIZ_CHECKPOINTS, AEVIZ_CACHE and AEVIZ_DATA_DIR):
 "On screen" is the first animation frame in which the new image is loaded; times are taken
 in the page from the keydown event's own timestamp. Presses bounce between the slider's
 ends and wait for the page to be idle before the next (a user who looks at each image).
-With --pin, the servers of the timed pages run on the first core and Chromium on the others
-(benchmarks/load.py --pin, whose figures are compared with these). Server side, in this process: decode one code and make the PNG data URL (what the pages
+With --pin, the servers of the timed pages and this script run on the first core and
+Chromium alone on the others (benchmarks/load.py --pin, whose figures are compared with these). Server side, in this process: decode one code and make the PNG data URL (what the pages
 without a browser decoder get). Prints a markdown table."""
 from __future__ import annotations
 
@@ -194,15 +194,14 @@ def map_series(pg, hovers: int) -> tuple[list[float], list[float], list[float]]:
 
 
 def browser_side(browser, presses: int, tmp: Path, cores: list | None = None) -> dict:
-    """cores: the servers on the first, this script and Chromium on the rest; None: all share every core."""
+    """cores: the servers and this script on the first, Chromium on the rest; None: all share every core."""
     rows = {}
     floor = tmp / "floor.py"
     floor.write_text(FLOOR_PAGE)
 
     def pinned(server):
         if cores:
-            srv.pin(os.getpid(), set(cores[1:]))
-            srv.pin(server.proc.pid, {cores[0]})
+            srv.pin_apart({cores[0]}, set(cores[1:]))
         return server
 
     with srv.running(floor, tmp / "floor") as server:
@@ -266,8 +265,8 @@ def main() -> None:
     ap.add_argument("--presses", type=int, default=50, help="timed key presses per slider")
     ap.add_argument("--launches", type=int, default=3, help="fresh servers for the startup time")
     ap.add_argument("--decodes", type=int, default=200, help="server-side decodes timed")
-    ap.add_argument("--pin", action="store_true", help="the timed pages' servers on the first core, Chromium on the "
-                    "others (as benchmarks/load.py --pin)")
+    ap.add_argument("--pin", action="store_true", help="the timed pages' servers and this script on the first core, "
+                    "Chromium alone on the others (as benchmarks/load.py --pin)")
     ap.add_argument("--startup-only", action="store_true", help="only the startup rows (process start -> first page)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
@@ -285,7 +284,7 @@ def main() -> None:
         rows = None if args.startup_only else browser_side(browser, args.presses, Path(tmp), cores if args.pin else None)
         version = browser.version
         browser.close()
-    where = (f"; timed pages' servers on core {cores[0]}, Chromium on {', '.join(map(str, cores[1:]))}"
+    where = (f"; timed pages' servers and this script on core {cores[0]}, Chromium on {', '.join(map(str, cores[1:]))}"
              if args.pin and rows is not None else "")
     print(textwrap.dedent(f"""
         Machine: {server_machine()}, Chromium {version}{where}

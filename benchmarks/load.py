@@ -6,7 +6,7 @@
 One `streamlit run app.py` on loopback (shipped checkpoints only, empty temp caches) and
 one headless Chromium with a page per user, each in its own browser context (its own
 Streamlit session). The training run is the Train page's own background job, started from
-one more page, so it shares the server (its threads, memory and caches) with the users, as
+one more page (in a Chromium of its own, as another user's), so it shares the server (its threads, memory and caches) with the users, as
 it would in use; a separate `aeviz train` process would only share the cores.
 
 Phases (all users at once within each): open the latent walk (with --stagger, one user after
@@ -23,10 +23,10 @@ user's own point, whose image must be the one shown. Any traceback or st.error o
 A user whose page gets stuck is reported with a screenshot (artifacts/load/) and drops out.
 Server memory is read two ways: RSS of the server and its children, sampled throughout, and
 Streamlit's own accounting of session state, served images and caches (/_stcore/metrics)
-before and after the load. With --pin, the server (and so its training run) runs on the
-first core and this script and its Chromium on the others, as a server and its users'
-browsers would on separate machines; on one machine's cores, twenty browsers' own decoding
-otherwise queues with the server's work and with one another's. With --minutes, the users keep pressing (one press per --think
+before and after the load. With --pin, the server (and so its training run) and this script
+run on the first core and Chromium alone on the others, as a server and its users' browsers
+would on separate machines; on one machine's cores, twenty browsers' own decoding otherwise
+queues with the server's work and with one another's. With --minutes, the users keep pressing (one press per --think
 seconds, the map every 10th) for that long, RSS sampled every 10 s. Exits 1 if a check or
 memory bound fails."""
 from __future__ import annotations
@@ -308,7 +308,8 @@ async def together(users: list, step, res: Result, where: str) -> list:
 
 async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
               minutes: float = 0, sample_every: float = 1.0, log=print, stagger: bool = False,
-              in_turn: bool = False) -> Result:
+              in_turn: bool = False, cores: list | None = None) -> Result:
+    """cores: with --pin, the server's and this script's first, Chromium's the rest."""
     from playwright.async_api import async_playwright
 
     base, decode = walk_decoder()
@@ -323,9 +324,18 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
+        # The Train page, which starts the training run and redraws its progress every second,
+        # in a browser of its own: with --pin, on the server's core, as the browser of another
+        # user than the twenty would be.
+        users_side = set(srv.tree(os.getpid()))
+        own = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
+        if cores:
+            srv.pin_apart({cores[0]}, set(cores[1:]))
+            for q in set(srv.tree(os.getpid())) - users_side:
+                srv.pin(q, {cores[0]})
 
-        async def new_page():
-            pg = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+        async def new_page(where=None):
+            pg = await (await (where or browser).new_context(viewport={"width": 1400, "height": 1000})).new_page()
             pg.set_default_timeout(srv.SLOW)
             pg.on("pageerror", lambda exc: res.errors.append(f"a script error in the page: {exc}"))
             return pg
@@ -344,7 +354,7 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         await warm.pg.context.close()
         trainer = None
         if train_epochs:
-            trainer = await new_page()
+            trainer = await new_page(own)
             await start_training(trainer, url, train_epochs)
             await asyncio.sleep(5)  # the run's data and optimizer allocated before the baseline
         res.training.append(("start", await training_state(trainer)))
@@ -393,6 +403,7 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         mark("done")
         sampler.cancel()
         await browser.close()
+        await own.close()
     return res
 
 
@@ -541,8 +552,8 @@ def main() -> None:
                     "one before has its decoder ready (all at once otherwise); the rest is done by all at once")
     ap.add_argument("--in-turn", action="store_true", help="the timed presses one user after another (the others "
                     "connected, the training going on); all at once otherwise")
-    ap.add_argument("--pin", action="store_true", help="the server on the first core, this script and its Chromium "
-                    "on the others (as on separate machines)")
+    ap.add_argument("--pin", action="store_true", help="the server and this script on the first core, Chromium "
+                    "alone on the others (as on separate machines)")
     ap.add_argument("--per-user-mib", type=float, default=Bounds.per_user, help="bound: MiB kept per idle user")
     ap.add_argument("--transient-mib", type=float, default=Bounds.transient, help="bound: peak over the baseline")
     ap.add_argument("--soak-warmup", type=float, default=Bounds.soak_warmup_min, help="soak: minutes not counted")
@@ -555,14 +566,12 @@ def main() -> None:
     if args.pin and len(cores) < 2:
         sys.exit("--pin needs at least two cores: one for the server, the rest for the browsers.")
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
-        if args.pin:  # the server first: the harness's own threads then leave its core alone
-            srv.pin(os.getpid(), set(cores[1:]))
-            srv.pin(server.proc.pid, {cores[0]})
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
-                              args.train_epochs, args.minutes, stagger=args.stagger, in_turn=args.in_turn))
+                              args.train_epochs, args.minutes, stagger=args.stagger, in_turn=args.in_turn,
+                              cores=cores if args.pin else None))
     bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
     fails = res.errors + memory_checks(res, bounds)
-    where = (f"server on core {cores[0]}, this script and Chromium on {', '.join(map(str, cores[1:]))}" if args.pin
+    where = (f"server and this script on core {cores[0]}, Chromium on {', '.join(map(str, cores[1:]))}" if args.pin
              else "server, script and Chromium sharing every core")
     print(f"\nMachine: {server_machine()}; {where}; presses {'in turn' if args.in_turn else 'all at once'}\n")
     print(report(res, bounds))

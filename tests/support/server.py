@@ -154,6 +154,22 @@ def pin(pid: int, cpus: set[int]) -> None:
                 pass  # the thread ended meanwhile
 
 
+def pin_apart(server_cpus: set[int], browser_cpus: set[int]) -> None:
+    """This process and everything it started on server_cpus, except Chromium's processes, on
+    browser_cpus: the server and the harness that drives the pages (this script, Playwright's
+    driver) on some cores, the browsers alone on the others, as on their users' machines.
+    Call it again after starting a server or a browser."""
+    me = os.getpid()
+    pin(me, server_cpus)
+    for p in tree(me):
+        try:
+            program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
+        except OSError:
+            continue  # it ended meanwhile
+        if b"chrom" in Path(program.decode(errors="replace")).name.encode():
+            pin(p, browser_cpus)
+
+
 # How often a page is asked whether the script finished, in ms. Playwright's default asks at
 # every animation frame: twenty pages doing so took a good part of two cores from the server.
 IDLE_POLL = 250
