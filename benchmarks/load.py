@@ -6,8 +6,9 @@
 One `streamlit run app.py` on loopback (shipped checkpoints only, empty temp caches) and
 one headless Chromium with a page per user, each in its own browser context (its own
 Streamlit session). The training run is the Train page's own background job, started from
-one more page (in a Chromium of its own, as another user's), so it shares the server (its threads, memory and caches) with the users, as
-it would in use; a separate `aeviz train` process would only share the cores.
+one more page (in a Chromium of its own, as another user's), so it shares the server (its
+threads, memory and caches) with the users, as it would in use; a separate `aeviz train`
+process would only share the cores.
 
 Phases (all users at once within each): open the latent walk (with --stagger, one user after
 another, each once the one before can decode); --presses timed key presses
@@ -26,9 +27,9 @@ Streamlit's own accounting of session state, served images and caches (/_stcore/
 before and after the load. With --pin, the server (and so its training run) and this script
 run on the first core and Chromium alone on the others, as a server and its users' browsers
 would on separate machines; on one machine's cores, twenty browsers' own decoding otherwise
-queues with the server's work and with one another's. With --minutes, the users keep pressing (one press per --think
-seconds, the map every 10th) for that long, RSS sampled every 10 s. Exits 1 if a check or
-memory bound fails."""
+queues with the server's work and with one another's. With --minutes, the users keep
+pressing (one press per --think seconds, the map every 10th) for that long, RSS sampled
+every 10 s. Exits 1 if a check or memory bound fails."""
 from __future__ import annotations
 
 import argparse
@@ -328,7 +329,7 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         # in a browser of its own: with --pin, on the server's core, as the browser of another
         # user than the twenty would be.
         users_side = set(srv.tree(os.getpid()))
-        own = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
+        own = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS) if train_epochs else None
         if cores:
             srv.pin_apart({cores[0]}, set(cores[1:]))
             for q in set(srv.tree(os.getpid())) - users_side:
@@ -403,7 +404,8 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         mark("done")
         sampler.cancel()
         await browser.close()
-        await own.close()
+        if own:
+            await own.close()
     return res
 
 

@@ -166,7 +166,7 @@ def pin_apart(server_cpus: set[int], browser_cpus: set[int]) -> None:
             program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
         except OSError:
             continue  # it ended meanwhile
-        if b"chrom" in Path(program.decode(errors="replace")).name.encode():
+        if "chrom" in Path(program.decode(errors="replace")).name:
             pin(p, browser_cpus)
 
 
