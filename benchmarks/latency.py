@@ -200,13 +200,12 @@ def browser_side(browser, presses: int, tmp: Path, cores: list | None = None) ->
     floor = tmp / "floor.py"
     floor.write_text(FLOOR_PAGE)
 
-    def pinned(server):
+    def pinned():  # after a server starts (a child of this process): it and this script on one core, Chromium apart
         if cores:
             srv.pin_apart({cores[0]}, set(cores[1:]))
-        return server
 
     with srv.running(floor, tmp / "floor") as server:
-        pinned(server)
+        pinned()
         pg = new_page(browser)
         pg.goto(server.url)
         pg.locator("[data-testid=stImage] img").wait_for()
@@ -214,7 +213,7 @@ def browser_side(browser, presses: int, tmp: Path, cores: list | None = None) ->
         rows["floor"] = press_series(pg, pg.locator("[data-testid=stSlider] input[type=range]").first,
                                      "[data-testid=stImage] img", presses)
     with srv.running("app.py", tmp / "app") as server:
-        pinned(server)
+        pinned()
         pg = new_page(browser)
         pg.goto(f"{server.url}/latent-walk")
         pg.locator("img.walk-image[data-code]").wait_for()  # the page's own decoder is ready

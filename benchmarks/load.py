@@ -325,15 +325,12 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
-        # The Train page, which starts the training run and redraws its progress every second,
-        # in a browser of its own: with --pin, on the server's core, as the browser of another
-        # user than the twenty would be.
-        users_side = set(srv.tree(os.getpid()))
-        own = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS) if train_epochs else None
         if cores:
             srv.pin_apart({cores[0]}, set(cores[1:]))
-            for q in set(srv.tree(os.getpid())) - users_side:
-                srv.pin(q, {cores[0]})
+        # The Train page, which starts the training run and redraws its progress every second,
+        # in a browser of its own, as another user's: launched after the pinning, it inherits
+        # the server's core from Playwright's driver.
+        own = await p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS) if train_epochs else None
 
         async def new_page(where=None):
             pg = await (await (where or browser).new_context(viewport={"width": 1400, "height": 1000})).new_page()

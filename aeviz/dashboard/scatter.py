@@ -205,9 +205,10 @@ async function setup(st, root, data, setStateValue, setTriggerValue) {
 
 // Every point at once on a plain 2D canvas over the map, until WebGL has drawn them: where
 // WebGL runs in software (a browser without a GPU), its set-up and first draw take most of a
-// second at 70,000 points, and this is on screen in about a tenth of one. Same place, colour and size as the WebGL
-// map's first view (its camera at rest: the map's [-1, 1] square fills the canvas); round dots
-// in label colours on white. Returns the canvas, for the caller to remove.
+// second at 70,000 points, and this is on screen in about a tenth of one. Same place, colour
+// and size as the WebGL map's first view (its camera at rest: the map's [-1, 1] square fills
+// the canvas); round dots in label colours on white. Returns the canvas, for the caller to
+// remove.
 function preview(root, size, n, xy, labels, palette, pointSize) {
   root.querySelectorAll('.amap-preview').forEach(old => old.remove());  // a map this one replaces
   const dpr = window.devicePixelRatio || 1, w = Math.round(size * dpr);

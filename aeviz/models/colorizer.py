@@ -25,7 +25,7 @@ AB_SCALE = 110.0  # a and b stay within about +-110 for sRGB colors
 SATURATION = 0.4
 # The sizes a photo is seen at, as multiples of the training size; the guesses are averaged at
 # the training size. More sizes (1 and 1.5; 1, 1.5 and 2; 0.75, 1 and 1.5) were within 0.1 dB
-# of one on the validation photos, at 2-5 times the compute (BENCHMARKS.md).
+# of one on the validation photos, for 3.3 to 7.3 times the pixels read (BENCHMARKS.md).
 SCALES = (1.0,)
 # log_error: the floor under an image's mean error (in (a, b) / 110 units, where a colorful
 # photo's is about 1e-2), and a weight that puts the loss in the range of the plain sum's.
@@ -54,15 +54,8 @@ class Colorizer(FullyConvAE):
         scales = SCALES if scales is None else scales
         ab = 0
         for s in scales:
-            f = base * s
-            seen = (max(1, round(h * f)), max(1, round(w * f)))
-            g = gray if seen == (h, w) else (F.interpolate(gray, size=seen, mode="area") if f < 1 else
-                                            F.interpolate(gray, size=seen, mode="bilinear", align_corners=False))
-            guess = self._mirrored(g)
-            if seen != size:
-                guess = (F.interpolate(guess, size=size, mode="area") if s > 1 else
-                         F.interpolate(guess, size=size, mode="bilinear", align_corners=False))
-            ab = ab + guess
+            seen = (max(1, round(h * base * s)), max(1, round(w * base * s)))
+            ab = ab + _resized(self._mirrored(_resized(gray, seen)), size)
         return ab / len(scales)
 
     def _mirrored(self, gray):
@@ -102,3 +95,11 @@ class Colorizer(FullyConvAE):
             recon = err(ab, ab_target, reduction="sum") / n
         return {"recon": recon, "loss": recon}
 
+
+def _resized(x, size):
+    """x at size (h, w): averaged over each new pixel's area when it shrinks, bilinear when it grows."""
+    if tuple(x.shape[-2:]) == size:
+        return x
+    if size[0] * size[1] < x.shape[-2] * x.shape[-1]:
+        return F.interpolate(x, size=size, mode="area")
+    return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
