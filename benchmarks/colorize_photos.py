@@ -3,11 +3,14 @@ true colors, through aeviz.apply.run_on_image (tiled, any size).
 
     python benchmarks/colorize_photos.py                       # the shipped colorizer, scikit-image photos
     python benchmarks/colorize_photos.py --checkpoint ID --debian-test [--grid out.png] [--saturation 1]
+    python benchmarks/colorize_photos.py --debian-test --best-strength   # each photo's own best strength
 
 --debian-test runs on every held-out photo of the debian-photos dataset (whole packages and
 series no training photo comes from), each shrunk as the dataset's patches are (long side
 256 px), and prints the median gain over the gray image and the worst photo; --grid writes
-gray | colorized | original rows of some of them, to look at."""
+gray | colorized | original rows of some of them, to look at. --best-strength also finds each
+photo's own best color strength (0 to 1.5, by 0.05) and the gains if every photo were painted
+at its own: how far a rule that picked the strength per photo could go with this model's guesses."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +32,7 @@ PHOTOS = {
     "chelsea, the cat": skimage.data.chelsea,
 }
 LONG_SIDE = 256  # the debian-photos patches are cut from photos of this long side
+STRENGTHS = [i / 20 for i in range(31)]  # --best-strength's grid: 0 to 1.5 by 0.05
 
 
 def shrunk(pixels) -> torch.Tensor:
@@ -66,13 +70,15 @@ def main() -> None:
                     help="how much of its guessed a and b the colorizer paints (default: its own, "
                          "aeviz.models.colorizer.SATURATION; 1: the whole guess)")
     ap.add_argument("--grid", help="write gray | colorized | original rows of 8 photos to this PNG")
+    ap.add_argument("--best-strength", action="store_true",
+                    help="also each photo's own best color strength, and the gains at it")
     args = ap.parse_args()
     model = aeviz.load_checkpoint(args.checkpoint)
     from aeviz.models.colorizer import SATURATION
 
     strength = SATURATION if args.saturation is None else args.saturation
     print(f"{args.checkpoint}, color strength {strength:g}\n\n| photo | colorized PSNR (dB) | gray image PSNR (dB) | gain (dB) |\n|---|---|---|---|")
-    gains, shown = [], []
+    gains, shown, best = [], [], []
     for name, x in (debian_test_photos() if args.debian_test else skimage_photos()):
         out = colorized(model, x, args.saturation)
         gray = aeviz.to_gray(x).expand(-1, 3, -1, -1)
@@ -80,10 +86,16 @@ def main() -> None:
         gains.append((ours - base, name))
         print(f"| {name} | {ours:.2f} | {base:.2f} | {ours - base:+.2f} |")
         shown.append((gray[0], out[0], x[0]))
+        if args.best_strength:
+            best.append(max((psnr(colorized(model, x, s), x).item() - base, s) for s in STRENGTHS))
     median = statistics.median(g for g, _ in gains)
     worst = min(gains)
     print(f"\n{len(gains)} photos: median gain over the gray image {median:+.2f} dB; "
           f"worst {worst[0]:+.2f} dB ({worst[1]}); {sum(g > 0 for g, _ in gains)} of {len(gains)} gain.")
+    if best:
+        print(f"Each photo at its own best strength: median gain {statistics.median(g for g, _ in best):+.2f} dB; "
+              f"those strengths from {min(s for _, s in best):g} to {max(s for _, s in best):g} "
+              f"(median {statistics.median(s for _, s in best):g}); {sum(s == 0 for _, s in best)} photos best left gray.")
     if args.grid:
         from aeviz.images import encode_png
 

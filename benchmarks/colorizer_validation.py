@@ -6,6 +6,8 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
     python benchmarks/colorizer_validation.py --zooms 1 --epochs 30  # whole-photo squares only, as before
     python benchmarks/colorizer_validation.py --scales "1;1,1.5"     # the photo also seen 1.5x as large
     python benchmarks/colorizer_validation.py --log-error            # each photo's error through its log
+    python benchmarks/colorizer_validation.py --set schedule=onecycle lr=2e-3   # any recipe setting
+    python benchmarks/colorizer_validation.py --best-strength        # and each photo at its own best strength
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -18,12 +20,17 @@ import statistics
 import time
 
 import numpy as np
+from colorize_photos import (  # beside this script: scored as the test photos are
+    STRENGTHS,
+    colorized,
+    shrunk,
+)
+from try_recipe import setting
 
 import aeviz
 from aeviz import debian_photos, training
 from aeviz.metrics import psnr
 from aeviz.models import colorizer
-from colorize_photos import colorized, shrunk  # beside this script: scored as the test photos are
 
 VAL_SEED = 3
 
@@ -68,17 +75,23 @@ def main() -> None:
     ap.add_argument("--scales", default=",".join(map(str, colorizer.SCALES)),
                     help="the sizes the photo is seen at, multiples of the training size, averaged; "
                          "sets to compare separated by ';'")
+    ap.add_argument("--set", nargs="*", type=setting, default=[],
+                    help="recipe settings changed from the registry's, e.g. schedule=onecycle lr=2e-3")
+    ap.add_argument("--best-strength", action="store_true",
+                    help="also the gains with each photo at its own best color strength (0 to 1.5)")
     args = ap.parse_args()
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
     val = hold_out_validation()
     colorizer.SATURATION = 1.0  # the validation MSE after each epoch is that of its whole guess
-    cfg = aeviz.defaults_for("colorizer", log_error=args.log_error, **({"epochs": args.epochs} if args.epochs else {}))
+    cfg = aeviz.defaults_for("colorizer", log_error=args.log_error, **({"epochs": args.epochs} if args.epochs else {}),
+                             **dict(args.set))
     started = time.perf_counter()
     model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(
         f"epoch {e}: train loss {logs['train_loss']:.1f}, validation MSE {logs['test_mse']:.4f}, "
         f"{time.perf_counter() - started:.0f} s", flush=True))
     model.eval()
-    print(f"\nzooms {args.zooms}, {cfg.epochs} epochs; {len(val)} validation photos\n")
+    print(f"\nzooms {args.zooms}, {cfg.epochs} epochs{''.join(f', {k}={v}' for k, v in args.set)}; "
+          f"{len(val)} validation photos\n")
     print("| scales | saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n"
           "|---|---|---|---|---|---|")
     for scales in scale_sets(args.scales):
@@ -89,6 +102,10 @@ def main() -> None:
             print(f"| {','.join(f'{v:g}' for v in scales)} | {s:g} | {statistics.median(v for v, _ in g):+.2f} | "
                   f"{np.mean([v for v, _ in g]):+.2f} | {worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | "
                   f"{sum(v > 0 for v, _ in g)} of {len(g)} |", flush=True)
+        if args.best_strength:  # the ceiling of any rule that picks a strength per photo
+            best = [max(gains(model, [p], s)[0][0] for s in STRENGTHS) for p in val]
+            print(f"\neach photo at its own best strength: median gain {statistics.median(best):+.2f} dB, "
+                  f"mean {np.mean(best):+.2f}", flush=True)
 
 
 if __name__ == "__main__":
