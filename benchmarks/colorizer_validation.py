@@ -83,8 +83,8 @@ def main() -> None:
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
     val = hold_out_validation()
     colorizer.SATURATION = 1.0  # the validation MSE after each epoch is that of its whole guess
-    cfg = aeviz.defaults_for("colorizer", log_error=args.log_error, **({"epochs": args.epochs} if args.epochs else {}),
-                             **dict(args.set))
+    chosen = {"log_error": args.log_error, **({"epochs": args.epochs} if args.epochs else {}), **dict(args.set)}
+    cfg = aeviz.defaults_for("colorizer", **chosen)
     started = time.perf_counter()
     model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(
         f"epoch {e}: train loss {logs['train_loss']:.1f}, validation MSE {logs['test_mse']:.4f}, "
