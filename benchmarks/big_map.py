@@ -3,8 +3,7 @@ and 14): headless Chromium against `streamlit run`, the sidebar set to that chec
 the train split; prints the seconds to a ready page, the map's own times from its data to
 every point on screen (`data-shown-ms`: its 2D preview, drawn before WebGL's set-up) and to
 every point drawn by WebGL (`data-drawn-ms`: the map that hovers and selects), and 12
-hovers over the map's top edge, each decoded
-in the page (`data-hover-ms`).
+hovers over the map's top edge, each decoded in the page (`data-hover-ms`).
 
     python benchmarks/big_map.py            # the dashboard's own page: the train split's 60,000 points
     python benchmarks/big_map.py --all      # 70,000: both splits' points in the same component

@@ -23,8 +23,8 @@ in the page from the keydown event's own timestamp. Presses bounce between the s
 ends and wait for the page to be idle before the next (a user who looks at each image).
 With --pin, the servers of the timed pages and this script run on the first core and
 Chromium alone on the others (benchmarks/load.py --pin, whose figures are compared with
-these). Server side, in this process: decode one code and make the PNG data URL (what the pages
-without a browser decoder get). Prints a markdown table."""
+these). Server side, in this process: decode one code and make the PNG data URL (what the
+pages without a browser decoder get). Prints a markdown table."""
 from __future__ import annotations
 
 import argparse
