@@ -14,9 +14,9 @@ compute from the gray photo alone:
 - over the photo: the same three as root mean squares, and the spread of its lightness.
 
 The weights are fit by Adam on the 51 held-out photos (at half size, for speed), to maximise
-the mean gain over the gray image minus PENALTY times the mean shortfall below -0.5 dB, and
-scored at full size as colorize_photos.py scores them. A row with the first feature alone is
-one strength for every photo and pixel."""
+the mean gain over the gray image minus a penalty (--penalties) times the mean shortfall
+below -0.5 dB, and scored at full size as colorize_photos.py scores them. A row with the
+first feature alone is one strength for every photo and pixel."""
 from __future__ import annotations
 
 import argparse
@@ -102,7 +102,6 @@ def main() -> None:
     ap.add_argument("--penalties", default="5,30", help="weights on the shortfall below -0.5 dB")
     args = ap.parse_args()
     model = aeviz.load_checkpoint(args.checkpoint).eval()
-    torch.manual_seed(0)
     xs = [x for _, x in debian_test_photos()]
     half = [Photo(model, x, stride=2) for x in xs]
     full = [Photo(model, x) for x in xs]
