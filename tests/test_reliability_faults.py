@@ -36,11 +36,16 @@ def config(**changes):
                                             "latent_dim": 4, **changes})
 
 
-def cli(out: Path, *args, max_file_size: int | None = None, logs: Path | None = None) -> subprocess.Popen:
+def cli(out: Path, *args, max_file_size: int | None = None, logs: Path | None = None,
+        slow_fsync: str | None = None) -> subprocess.Popen:
     """`aeviz train` in its own process, its stdout and stderr in files beside out (pipes
-    when its file size is limited, since the limit would cut those files short too)."""
+    when its file size is limited, since the limit would cut those files short too).
+    slow_fsync: a glob of file names whose fsync takes half a second (support/slow_fsync)."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(REPO),
            "PYTHONDONTWRITEBYTECODE": "1"}
+    if slow_fsync:
+        env["PYTHONPATH"] += os.pathsep + str(REPO / "tests" / "support" / "slow_fsync")
+        env["AEVIZ_TEST_SLOW_FSYNC"] = slow_fsync
     logs = logs or out.parent / "logs"
     logs.mkdir(exist_ok=True)
     n = len(list(logs.glob("*.err")))
@@ -146,7 +151,9 @@ def test_sigkill_at_random_moments_leaves_old_state_or_none_and_the_rerun_matche
     cfg, out, rng = config(), tmp_path / "checkpoints", random.Random(5)
     kept_epochs, mid_write = [0], 0
     for mode in KILLS:
-        kill_at(mode, cli(out), out, cfg, rng)
+        # The finished checkpoint is written once, at the end: its fsync is slowed so that the
+        # final-save kill can find its temporary file (a fast disk writes it in a millisecond).
+        kill_at(mode, cli(out, slow_fsync=f".{cfg.id}.safetensors.*.tmp"), out, cfg, rng)
         mid_write += bool(temporary(out))  # a writer killed between open and rename left its file
         assert_only_finished_checkpoints(out, cfg)
         state = resume.load(resume.path_for(out, cfg.id), cfg)  # the previous complete state, or none
