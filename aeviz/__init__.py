@@ -16,7 +16,7 @@ import importlib
 _EXPORTS = {
     "CheckpointError": "checkpoints", "list_checkpoints": "checkpoints", "load_checkpoint": ("checkpoints", "load"),
     "ConfigError": "config", "TrainConfig": "config", "defaults_for": "config",
-    "DatasetError": "data", "corrupt": "data", "load_dataset": "data", "to_gray": "data",
+    "DatasetError": "datasets", "corrupt": "datasets", "load_dataset": "datasets", "to_gray": "datasets",
     "MODELS": "models", "build": "models",
     "TrainingDiverged": "training", "train": "training",
 }

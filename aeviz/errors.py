@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .classes import training_images
-from .data import corrupt, load_dataset
+from .datasets.classes import training_images
+from .datasets import corrupt, load_dataset
 from .latent import cache_dir, cache_key, read_cached
 from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
 from .safefile import write_atomic

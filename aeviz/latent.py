@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .config import ConfigError
-from .data import load_dataset
+from .datasets import load_dataset
 from .models.base import adam
 from .safefile import write_atomic
 

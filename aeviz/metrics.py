@@ -10,7 +10,7 @@ import functools
 import torch
 import torch.nn.functional as F
 
-from .data import corrupt
+from .datasets import corrupt
 from .latent import encode_all
 
 SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5

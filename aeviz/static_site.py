@@ -20,7 +20,7 @@ import numpy as np
 from . import latent, onnx_export
 from .browser_runtime import RUNTIME_JS, floats
 from .config import ConfigError
-from .data import load_dataset
+from .datasets import load_dataset
 from .images import sprite_sheet
 from .safefile import write_atomic
 

@@ -16,7 +16,8 @@ import torch
 from . import __version__, distributed, feed, resume
 from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
 from .config import TrainConfig
-from .data import ImageDataset, corrupt, load_dataset
+from .datasets import ImageDataset, corrupt, load_dataset
+from .datasets.streaming import training_set
 from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
 from .models import build
 from .runtime import Runtime
@@ -110,7 +111,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     device = torch.device(device) if device else default_device()
     runtime = runtime or Runtime()
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
-    train_ds = feed.training_set(cfg, test_ds, data_dir, runtime)
+    train_ds = training_set(cfg, test_ds, data_dir, runtime)
     stream = None if isinstance(train_ds, ImageDataset) else feed.Stream(train_ds, runtime, device)
     model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
     net = distributed.wrap(model, device, find_unused=len(opts) > 1)  # the model itself in one process

@@ -45,7 +45,7 @@ def shrunk(pixels) -> torch.Tensor:
 
 
 def debian_test_photos():
-    from aeviz import debian_photos
+    from aeviz.datasets import debian_photos
 
     for p in debian_photos.photos("test"):
         yield p.key, shrunk(p.pixels)

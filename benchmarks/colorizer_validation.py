@@ -28,7 +28,8 @@ from colorize_photos import (  # beside this script: scored as the test photos a
 from try_recipe import setting
 
 import aeviz
-from aeviz import debian_photos, training
+from aeviz import training
+from aeviz.datasets import debian_photos
 from aeviz.metrics import psnr
 from aeviz.models import colorizer
 

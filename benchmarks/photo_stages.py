@@ -32,7 +32,7 @@ def photo_bytes(megapixels: float) -> bytes:
     import aeviz
     w = int((megapixels * 1e6 * 4 / 3) ** 0.5)
     h = w * 3 // 4
-    photo = aeviz.data.example_photo(aeviz.data.EXAMPLE_PHOTOS[0])
+    photo = aeviz.datasets.example_photo(aeviz.datasets.EXAMPLE_PHOTOS[0])
     big = torch.nn.functional.interpolate(photo[None], size=(h, w), mode="bicubic")[0].clamp(0, 1)
     buf = io.BytesIO()
     Image.fromarray((big.permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)).save(buf, "JPEG", quality=90)

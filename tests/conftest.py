@@ -81,7 +81,7 @@ def aeviz_dirs(tmp_path, monkeypatch):
 def small_data(monkeypatch):
     """aeviz.train / fit() see only the first 96 training and 48 test images of a dataset,
     so a real training run (data, loop, evaluation, save) takes about a second."""
-    import aeviz.feed as feed_module
+    import aeviz.datasets.streaming as streaming_module
     import aeviz.training as train_module
 
     real = train_module.load_dataset
@@ -92,4 +92,4 @@ def small_data(monkeypatch):
         return dataclasses.replace(ds, x=ds.x[:n], y=None if ds.y is None else ds.y[:n])
 
     monkeypatch.setattr(train_module, "load_dataset", load_small)  # the test split
-    monkeypatch.setattr(feed_module, "load_dataset", load_small)  # the training split
+    monkeypatch.setattr(streaming_module, "load_dataset", load_small)  # the training split

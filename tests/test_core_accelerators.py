@@ -10,6 +10,7 @@ import torch
 
 import aeviz
 from aeviz import distributed, feed
+from aeviz.datasets import streaming
 from aeviz.runtime import Runtime
 from aeviz.training import autocast_for
 
@@ -39,7 +40,7 @@ def test_each_torchrun_process_takes_the_gpu_of_its_local_rank(monkeypatch):
 
 
 def test_a_stream_pins_its_batches_for_cuda_alone():
-    images = feed.Images(feed._FromTensor(torch.rand(4, 1, 2, 2)), 4, (1, 2, 2))
+    images = streaming.Images(streaming.FromTensor(torch.rand(4, 1, 2, 2)), 4, (1, 2, 2))
     assert feed.Stream(images, Runtime(workers=0), torch.device("cuda")).loader.pin_memory
     assert not feed.Stream(images, Runtime(workers=0), torch.device("cpu")).loader.pin_memory
 

@@ -16,7 +16,7 @@ from aeviz.applications import report as report_module
 from aeviz.applications.curves import best_within, frontier
 from aeviz.applications.quantize import Quantizer
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.classes import leave_out
+from aeviz.datasets.classes import leave_out
 from aeviz.cli import main
 from support.pages import shipped
 

@@ -12,7 +12,10 @@ from PIL import Image
 
 import aeviz
 from aeviz import DatasetError, corrupt, load_dataset, to_gray
-from aeviz.data import EMBEDDED, TORCHVISION
+from aeviz.datasets import DATASETS, torchvision_sets
+
+EMBEDDED = [name for name, spec in DATASETS.items() if spec.source == "embedded"]
+DOWNLOADED = [name for name, spec in DATASETS.items() if spec.source == "download"]
 
 # --- embedded datasets ----------------------------------------------------------------------
 
@@ -75,7 +78,7 @@ def test_embedded_splits_are_disjoint(name):
 def test_embedded_splits_are_deterministic(name):
     for split in ("train", "test"):
         ds = load_dataset(name, split)
-        aeviz.data.forget_loaded()  # really load again, not the in-memory copy
+        aeviz.datasets.forget_loaded()  # really load again, not the in-memory copy
         again = load_dataset(name, split)
         assert torch.equal(ds.x, again.x) and torch.equal(ds.y, again.y)
 
@@ -89,7 +92,7 @@ def test_image_size_resizes_any_dataset():
 def test_unknown_dataset_names_the_valid_ones(name):
     with pytest.raises(DatasetError) as info:
         load_dataset(name)
-    for valid in (*EMBEDDED, *TORCHVISION, "folder:"):
+    for valid in (*EMBEDDED, *DOWNLOADED, "folder:"):
         assert valid in str(info.value)
 
 
@@ -178,7 +181,7 @@ def assert_says_what_to_do(message, name, data_dir):
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("name", TORCHVISION)
+@pytest.mark.parametrize("name", DOWNLOADED)
 def test_failed_download_raises_dataset_error_saying_what_to_do(name, tmp_path, monkeypatch):
     # Wherever the suite runs (online or not), the download fails here as it does offline.
     import torchvision.datasets as tvd
@@ -278,7 +281,7 @@ def test_gaussian_range_gives_each_image_its_own_level_up_to_the_given_one():
 # --- fashion-mnist from Debian's dataset-fashion-mnist -------------------------------------------
 
 def _fashion_installed() -> bool:
-    return len(list(aeviz.data.DEBIAN_PACKAGES["fashion-mnist"][1].glob("*-ubyte.gz"))) == 4
+    return len(list(torchvision_sets.DEBIAN_PACKAGES["fashion-mnist"][1].glob("*-ubyte.gz"))) == 4
 
 
 @pytest.mark.slow  # unpacks and reads 70,000 images (about 8 s)
@@ -289,12 +292,12 @@ def test_fashion_mnist_loads_offline_from_the_debian_package_through_torchvision
     calls = []
     real = tvd.FashionMNIST.__init__
     monkeypatch.setattr(tvd.FashionMNIST, "__init__", lambda self, *a, **k: calls.append(k) or real(self, *a, **k))
-    aeviz.data.forget_loaded()
+    aeviz.datasets.forget_loaded()
     try:
         train = aeviz.load_dataset("fashion-mnist", "train", data_dir=tmp_path)
         test = aeviz.load_dataset("fashion-mnist", "test", data_dir=tmp_path)
     finally:
-        aeviz.data.forget_loaded()
+        aeviz.datasets.forget_loaded()
     assert len(calls) == 2  # torchvision's own loader read the files
     assert train.x.shape == (60000, 1, 28, 28) and test.x.shape == (10000, 1, 28, 28)
     assert train.classes[:2] == ["T-shirt/top", "Trouser"] and sorted(set(test.y.tolist())) == list(range(10))
@@ -307,7 +310,7 @@ def test_a_damaged_debian_archive_says_to_reinstall_in_one_sentence(monkeypatch,
     for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                  "t10k-labels-idx1-ubyte"):
         (folder / f"{name}.gz").write_bytes(b"not gzip")
-    monkeypatch.setitem(aeviz.data.DEBIAN_PACKAGES, "fashion-mnist", ("dataset-fashion-mnist", folder))
-    aeviz.data.forget_loaded()
-    with pytest.raises(aeviz.data.DatasetError, match=r"reinstall Debian's dataset-fashion-mnist\.$"):
+    monkeypatch.setitem(torchvision_sets.DEBIAN_PACKAGES, "fashion-mnist", ("dataset-fashion-mnist", folder))
+    aeviz.datasets.forget_loaded()
+    with pytest.raises(aeviz.datasets.DatasetError, match=r"reinstall Debian's dataset-fashion-mnist\.$"):
         aeviz.load_dataset("fashion-mnist", "test", data_dir=tmp_path / "data")

@@ -19,7 +19,7 @@ import aeviz
 from aeviz import distributed, feed, resume
 from aeviz.cli import main
 from aeviz.config import NOISES
-from aeviz.data import corrupt
+from aeviz.datasets import corrupt
 
 REPO = Path(__file__).resolve().parent.parent
 

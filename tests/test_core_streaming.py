@@ -12,6 +12,7 @@ from PIL import Image
 
 import aeviz
 from aeviz import feed
+from aeviz.datasets import streaming, torchvision_sets
 from aeviz.runtime import Runtime, parse_bytes
 
 
@@ -44,13 +45,13 @@ def image_folder(tmp_path):
 def test_a_folder_above_the_budget_streams_without_loading_its_training_split(image_folder, tmp_path, monkeypatch):
     cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{image_folder}", image_size=12, epochs=2, batch_size=8)
     whole = aeviz.train(cfg, ckpt_dir=tmp_path / "whole", runtime=Runtime(memory_budget=1 << 30))
-    real = feed.load_dataset
+    real = streaming.load_dataset
 
     def test_split_only(name, split="train", *args, **kwargs):
         assert split == "test", "the streamed training split was loaded into memory"
         return real(name, split, *args, **kwargs)
 
-    monkeypatch.setattr(feed, "load_dataset", test_split_only)
+    monkeypatch.setattr(streaming, "load_dataset", test_split_only)
     streamed = aeviz.train(cfg, ckpt_dir=tmp_path / "streamed", runtime=Runtime(memory_budget=1000, workers=1))
     meta = aeviz.load_checkpoint(streamed).meta
     assert meta["streamed"] and not aeviz.load_checkpoint(whole).meta["streamed"]
@@ -61,19 +62,19 @@ def test_a_folder_above_the_budget_streams_without_loading_its_training_split(im
 def test_below_the_budget_a_folder_stays_in_memory(image_folder):
     cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{image_folder}", image_size=12)
     test = aeviz.load_dataset(cfg.dataset, "test", 12)
-    assert isinstance(feed.training_set(cfg, test, None, Runtime(memory_budget=1 << 30)), aeviz.data.ImageDataset)
-    assert isinstance(feed.training_set(cfg, test, None, Runtime(memory_budget=1000)), feed.Images)
+    assert isinstance(streaming.training_set(cfg, test, None, Runtime(memory_budget=1 << 30)), aeviz.datasets.ImageDataset)
+    assert isinstance(streaming.training_set(cfg, test, None, Runtime(memory_budget=1000)), streaming.Images)
 
 
 def test_a_streamed_folder_leaves_classes_out_as_the_in_memory_one_does(image_folder):
     cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{image_folder}", image_size=12)
     test = aeviz.load_dataset(cfg.dataset, "test", 12)
-    streamed = feed.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=True))
-    in_memory = feed.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=False))
+    streamed = streaming.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=True))
+    in_memory = streaming.training_set(cfg.replace(exclude_classes=(0,)), test, None, Runtime(stream=False))
     assert torch.equal(torch.stack([streamed[i] for i in range(len(streamed))]), in_memory.x)
     for classes, message in (((2,), "has no class 2"), ((0, 1), "leaves nothing to train on")):
         with pytest.raises(aeviz.DatasetError, match=message):
-            feed.training_set(cfg.replace(exclude_classes=classes), test, None, Runtime(stream=True))
+            streaming.training_set(cfg.replace(exclude_classes=classes), test, None, Runtime(stream=True))
 
 
 @pytest.mark.parametrize("text, value", [("512M", 512 << 20), ("8G", 8 << 30), ("1.5GiB", 3 << 29), ("1000", 1000)])
@@ -88,7 +89,7 @@ def test_a_bad_memory_size_is_one_sentence():
 
 # --- the torchvision datasets: a memory map of MNIST's idx files, CIFAR's pixels as uint8 -------
 
-FASHION = aeviz.data.DEBIAN_PACKAGES["fashion-mnist"][1]
+FASHION = torchvision_sets.DEBIAN_PACKAGES["fashion-mnist"][1]
 needs_fashion = pytest.mark.skipif(len(list(FASHION.glob("*-ubyte.gz"))) != 4,
                                    reason="Debian's dataset-fashion-mnist is not installed")
 
@@ -98,9 +99,9 @@ def fashion(tmp_path_factory):
     """A data folder of the module's own, into which fashion-mnist is unpacked from Debian's copy."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AEVIZ_DATA_DIR", str(tmp_path_factory.mktemp("fashion-data")))
-        aeviz.data.forget_loaded()
+        aeviz.datasets.forget_loaded()
         yield
-        aeviz.data.forget_loaded()  # 60,000 images and their resized copies
+        aeviz.datasets.forget_loaded()  # 60,000 images and their resized copies
 
 
 def fashion_config(**overrides):
@@ -111,9 +112,9 @@ def fashion_config(**overrides):
 @pytest.mark.parametrize("size", [0, 14])
 def test_streamed_fashion_mnist_is_the_in_memory_split_image_for_image(fashion, size):
     test = aeviz.load_dataset("fashion-mnist", "test", size)
-    streamed = feed.training_set(fashion_config(image_size=size), test, None, Runtime(stream=True))
+    streamed = streaming.training_set(fashion_config(image_size=size), test, None, Runtime(stream=True))
     whole = aeviz.load_dataset("fashion-mnist", "train", size)
-    assert isinstance(streamed, feed.Images) and len(streamed) == len(whole) == 60000
+    assert isinstance(streamed, streaming.Images) and len(streamed) == len(whole) == 60000
     assert streamed.image_shape == whole.image_shape == (1, size or 28, size or 28)
     assert streamed.classes == whole.classes
     for i in (0, 1, 12345, 59999):
@@ -125,31 +126,31 @@ def test_streamed_fashion_mnist_is_the_in_memory_split_image_for_image(fashion, 
 @needs_fashion
 def test_fashion_mnist_above_the_budget_streams_without_loading_its_training_split(fashion, monkeypatch):
     test = aeviz.load_dataset("fashion-mnist", "test")
-    assert isinstance(feed.training_set(fashion_config(), test, None, Runtime(memory_budget=1 << 30)),
-                      aeviz.data.ImageDataset)
-    real = feed.load_dataset
+    assert isinstance(streaming.training_set(fashion_config(), test, None, Runtime(memory_budget=1 << 30)),
+                      aeviz.datasets.ImageDataset)
+    real = streaming.load_dataset
 
     def test_split_only(name, split="train", *args, **kwargs):
         assert split == "test", "the streamed training split was loaded into memory"
         return real(name, split, *args, **kwargs)
 
-    monkeypatch.setattr(feed, "load_dataset", test_split_only)
-    assert isinstance(feed.training_set(fashion_config(), test, None, Runtime(memory_budget=1000)), feed.Images)
+    monkeypatch.setattr(streaming, "load_dataset", test_split_only)
+    assert isinstance(streaming.training_set(fashion_config(), test, None, Runtime(memory_budget=1000)), streaming.Images)
 
 
 @needs_fashion
 def test_a_streamed_fashion_mnist_leaves_classes_out_as_the_in_memory_one_does(fashion):
     test = aeviz.load_dataset("fashion-mnist", "test")
     cfg = fashion_config(exclude_classes=(0, 2, 4, 5, 6, 7, 8, 9))  # trousers and dresses are left
-    streamed = feed.training_set(cfg, test, None, Runtime(stream=True))
-    in_memory = feed.training_set(cfg, test, None, Runtime(stream=False))
+    streamed = streaming.training_set(cfg, test, None, Runtime(stream=True))
+    in_memory = streaming.training_set(cfg, test, None, Runtime(stream=False))
     assert len(streamed) == len(in_memory) == 12000
     for i in (0, 1, 5000, 11999):
         assert torch.equal(streamed[i], in_memory.x[i])
     for classes, message in (((10,), "has no class 10"), (tuple(range(10)), "leaves nothing to train on")):
         for stream in (True, False):
             with pytest.raises(aeviz.DatasetError, match=message):
-                feed.training_set(cfg.replace(exclude_classes=classes), test, None, Runtime(stream=stream))
+                streaming.training_set(cfg.replace(exclude_classes=classes), test, None, Runtime(stream=stream))
 
 
 @needs_fashion
@@ -158,8 +159,8 @@ def test_a_worker_feeds_the_batches_the_whole_tensor_feeds(fashion):
     # read from the memory map by a DataLoader worker process
     cfg = fashion_config(batch_size=64, noise="gaussian", noise_level=0.3, exclude_classes=(3,))
     test = aeviz.load_dataset("fashion-mnist", "test")
-    streamed = feed.training_set(cfg, test, None, Runtime(stream=True))
-    whole = feed.training_set(cfg, test, None, Runtime(stream=False))
+    streamed = streaming.training_set(cfg, test, None, Runtime(stream=True))
+    whole = streaming.training_set(cfg, test, None, Runtime(stream=False))
     stream = feed.Stream(streamed, Runtime(workers=1), torch.device("cpu"))
     perm = torch.randperm(len(whole), generator=torch.Generator().manual_seed(0))
     batches = [feed.epoch_batches(train, s, perm, cfg, torch.Generator().manual_seed(1), lambda x: x)
@@ -194,14 +195,13 @@ class FakeCifar:
 
 @pytest.mark.parametrize("size", [0, 8])
 def test_cifar_style_pixels_held_as_uint8_stream_as_the_in_memory_ones(size, tmp_path, monkeypatch):
-    monkeypatch.setattr(aeviz.data, "open_torchvision", lambda *args: FakeCifar())
-    monkeypatch.setattr(aeviz.lazy, "open_torchvision", lambda *args: FakeCifar())
-    aeviz.data.forget_loaded()
+    monkeypatch.setattr(torchvision_sets, "open_torchvision", lambda *args: FakeCifar())
+    aeviz.datasets.forget_loaded()
     cfg = aeviz.defaults_for("vanilla", dataset="cifar10", image_size=size, batch_size=16, exclude_classes=(1,))
     test = aeviz.load_dataset("cifar10", "test", size, data_dir=tmp_path)
-    streamed = feed.training_set(cfg, test, tmp_path, Runtime(stream=True))
-    whole = feed.training_set(cfg, test, tmp_path, Runtime(stream=False))
-    aeviz.data.forget_loaded()
+    streamed = streaming.training_set(cfg, test, tmp_path, Runtime(stream=True))
+    whole = streaming.training_set(cfg, test, tmp_path, Runtime(stream=False))
+    aeviz.datasets.forget_loaded()
     assert len(streamed) == len(whole) == 30  # class 1 left out
     assert streamed.image_shape == whole.image_shape == (3, size or 12, size or 12)
     assert streamed.classes == whole.classes == FakeCifar().classes
@@ -219,4 +219,4 @@ def test_a_damaged_idx_file_says_to_delete_it_in_one_sentence(tmp_path):
     (raw / "train-images-idx3-ubyte").write_bytes(header + bytes(1000))  # cut short
     (raw / "train-labels-idx1-ubyte").write_bytes((0x00000801).to_bytes(4, "big") + (60000).to_bytes(4, "big"))
     with pytest.raises(aeviz.DatasetError, match=r"train-images-idx3-ubyte is not a whole idx file; delete it"):
-        aeviz.lazy.open_split("mnist", "train", 0, tmp_path)
+        aeviz.datasets.open_split("mnist", "train", data_dir=tmp_path)

@@ -11,8 +11,9 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import DatasetError, debian_photos
-from aeviz.qrc import QrcBundle, QrcError
+from aeviz import DatasetError
+from aeviz.datasets import debian_photos
+from aeviz.datasets.qrc import QrcBundle, QrcError
 
 # --- the .rcc reader, on a bundle built here --------------------------------------------------
 
@@ -87,7 +88,7 @@ def test_split_holds_out_whole_groups_deterministically():
 
 def test_missing_packages_say_how_to_install_them_in_one_sentence(monkeypatch, tmp_path):
     monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
-    aeviz.data.forget_loaded()  # a dataset loaded earlier in the session is not the point
+    aeviz.datasets.forget_loaded()  # a dataset loaded earlier in the session is not the point
     with pytest.raises(DatasetError) as caught:
         aeviz.load_dataset("debian-photos", "train")
     message = str(caught.value)
@@ -112,16 +113,16 @@ def test_a_damaged_install_says_to_reinstall_in_one_sentence(monkeypatch, tmp_pa
 
 
 def test_debian_photos_is_a_named_dataset():
-    assert {"debian-photos", "debian-scenes"} <= set(aeviz.data.dataset_names())
+    assert {"debian-photos", "debian-scenes"} <= set(aeviz.datasets.dataset_names())
 
 
 def test_scenes_are_whole_photos_cut_along_their_long_side():
     wide = np.zeros((100, 250, 3), np.uint8)
     wide[:, :, 0] = np.arange(250, dtype=np.uint8)[None]  # red rises left to right
-    squares = aeviz.data.photo_squares(wide, 40)  # shrunk to 40 x 100: squares at 0, 20, 40, 60
+    squares = aeviz.datasets.photo_squares(wide, 40)  # shrunk to 40 x 100: squares at 0, 20, 40, 60
     assert squares.shape == (4, 3, 40, 40)
     assert float(squares[0, 0, :, 0].mean()) < 0.05 and float(squares[-1, 0, :, -1].mean()) > 0.9  # both ends
-    tall = aeviz.data.photo_squares(wide.transpose(1, 0, 2), 40)
+    tall = aeviz.datasets.photo_squares(wide.transpose(1, 0, 2), 40)
     assert torch.allclose(tall, squares.transpose(-1, -2))
 
 
@@ -129,12 +130,12 @@ def test_a_closer_view_is_cut_both_ways():
     photo = np.zeros((100, 250, 3), np.uint8)
     photo[:, :, 0] = np.arange(250, dtype=np.uint8)[None]   # red rises left to right
     photo[:, :, 1] = np.arange(100, dtype=np.uint8)[:, None]  # green top to bottom
-    squares = aeviz.data.photo_squares(photo, 40, short=80)  # 80 x 200: rows 0, 20, 40; columns 0, 20, .., 160
+    squares = aeviz.datasets.photo_squares(photo, 40, short=80)  # 80 x 200: rows 0, 20, 40; columns 0, 20, .., 160
     assert squares.shape == (3 * 9, 3, 40, 40)
     first, last = squares[0], squares[-1]
     assert float(first[0, :, 0].mean()) < 0.05 and float(first[1, 0].mean()) < 0.05      # the top left corner
     assert float(last[0, :, -1].mean()) > 0.9 and float(last[1, -1].mean()) > 100 / 255 * 0.9  # the bottom right
-    assert torch.equal(aeviz.data.photo_squares(photo, 40, short=40), aeviz.data.photo_squares(photo, 40))
+    assert torch.equal(aeviz.datasets.photo_squares(photo, 40, short=40), aeviz.datasets.photo_squares(photo, 40))
 
 
 # --- the dataset, where the packages are installed ----------------------------------------------
@@ -153,7 +154,7 @@ needs_packages = pytest.mark.skipif(not installed(), reason=f"the photo packages
 @pytest.mark.slow  # decodes ~290 photos once per session (about 10 s), then reads its cache
 @needs_packages
 def test_real_photos_split_by_source():
-    aeviz.data.forget_loaded()
+    aeviz.datasets.forget_loaded()
     test, train = aeviz.load_dataset("debian-photos", "test"), aeviz.load_dataset("debian-photos", "train")
     for ds in (test, train):
         assert ds.x.shape[1:] == (3, 32, 32) and len(ds) > 0 and ds.x.dtype == torch.float32
@@ -171,9 +172,9 @@ def test_real_photos_split_by_source():
     first = scenes["train"].x[scenes["train"].y == 0]
     assert scenes["train"].x.shape[1:] == (3, 64, 64) and len(first) % 2 == 0
     assert torch.equal(first[len(first) // 2:], first[:len(first) // 2].flip(-1))  # mirrored copies in train
-    views = [aeviz.data.photo_squares(train_photos[0].pixels, 64, round(64 * z)) for z in debian_photos.TRAIN_ZOOMS]
+    views = [aeviz.datasets.photo_squares(train_photos[0].pixels, 64, round(64 * z)) for z in debian_photos.TRAIN_ZOOMS]
     assert len(first) == 2 * sum(map(len, views)) and len(views[-1]) > len(views[0])  # closer views in train
-    whole = aeviz.data.photo_squares(test_photos[0].pixels, 64)
+    whole = aeviz.datasets.photo_squares(test_photos[0].pixels, 64)
     assert torch.equal(scenes["test"].x[scenes["test"].y == 0], whole)  # test: the whole photo only
     for p in test_photos + train_photos:
         assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 3 and p.pixels.shape[2] == 3

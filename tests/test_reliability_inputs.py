@@ -26,7 +26,7 @@ from safetensors.torch import save as save_safetensors
 import aeviz
 from aeviz import CheckpointError, latent
 from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, save
-from aeviz.data import center_square, load_dataset
+from aeviz.datasets import center_square, load_dataset
 from aeviz.images import ImageError, decode_image
 from aeviz.dashboard import cache, ui
 from support.files import encode, make_checkpoint, png_chunk, png_claiming

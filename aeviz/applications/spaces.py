@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..classes import class_count, label_problem
-from ..data import load_dataset
+from ..datasets.classes import class_count, label_problem
+from ..datasets import load_dataset
 from ..latent import encode_all
 from ..metrics import pca_basis
 

@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 import aeviz
-from aeviz import data, errors, latent, metrics, models
+from aeviz import datasets, errors, latent, metrics, models
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -153,7 +153,7 @@ def decode_codes(model, z) -> torch.Tensor:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def example_photo(name: str) -> np.ndarray:
-    return data.example_photo(name).numpy()
+    return datasets.example_photo(name).numpy()
 
 
 # Keyed by upload bytes: an entry holds three float copies of the image (576 MB at 16 MP), so

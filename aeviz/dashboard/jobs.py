@@ -20,7 +20,7 @@ import aeviz
 from aeviz import latent
 from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
-from aeviz.data import DatasetError
+from aeviz.datasets import DatasetError
 from aeviz.training import TrainingDiverged
 
 from . import workers

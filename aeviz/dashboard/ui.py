@@ -12,7 +12,7 @@ import torch
 
 from aeviz import models
 from aeviz.checkpoints import CheckpointError, user_dir
-from aeviz.data import DatasetError
+from aeviz.datasets import DatasetError
 from aeviz.images import encode_png
 
 from . import cache

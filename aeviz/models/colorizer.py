@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from ..color import gray_lightness, lab_to_rgb, rgb_to_lab
-from ..data import to_gray
+from ..datasets import to_gray
 from .conv import FullyConvAE
 
 AB_SCALE = 110.0  # a and b stay within about +-110 for sRGB colors

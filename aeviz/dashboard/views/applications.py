@@ -11,7 +11,7 @@ import streamlit as st
 from aeviz.applications.compare import SPACE_NAMES, SPACES
 from aeviz.applications.compression import overtakes
 from aeviz.applications.curves import PSNR
-from aeviz.classes import class_names
+from aeviz.datasets.classes import class_names
 from aeviz.dashboard import figures, jobs, reports, ui
 
 model = ui.current_model()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from aeviz.data import EXAMPLE_PHOTOS
+from aeviz.datasets import EXAMPLE_PHOTOS
 from aeviz.images import ImageError
 from aeviz.models.colorizer import SATURATION
 from aeviz.dashboard import cache, ui

@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from aeviz.data import DatasetError
-from aeviz.data import EXAMPLE_PHOTOS
+from aeviz.datasets import EXAMPLE_PHOTOS, DatasetError
 from aeviz.images import ImageError
 from aeviz.dashboard import cache, ui
 

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.data import center_square
+from aeviz.datasets import center_square
 from aeviz.images import ImageError, decode_image
 from aeviz.dashboard import browser_decoder, cache, jobs, plots, scrubber, ui
 

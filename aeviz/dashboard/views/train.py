@@ -11,11 +11,11 @@ import streamlit as st
 import aeviz
 from aeviz.checkpoints import find
 from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes, parse_widths
-from aeviz.data import EMBEDDED, INSTALLED, TORCHVISION
 from aeviz.dashboard import cache, charts, jobs, ui
+from aeviz.datasets import DATASETS
 from aeviz.schedule import SCHEDULES
 
-DATASETS = [*EMBEDDED, *INSTALLED, *TORCHVISION]
+NAMED = [name for name, spec in DATASETS.items() if not spec.argument]  # folder:PATH goes by the CLI
 
 st.title("Train")
 trainer = jobs.trainer()
@@ -48,7 +48,7 @@ if st.session_state.get("tr_defaults_of") != model_name or not all(k in st.sessi
 applies = aeviz.MODELS[model_name].abilities.fields()
 with st.form("train_form"):
     c1, c2, c3 = st.columns(3)
-    dataset = c1.selectbox("Dataset", DATASETS, key="tr_dataset",
+    dataset = c1.selectbox("Dataset", NAMED, key="tr_dataset",
                            help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes "
                                 "need their Debian packages; the others download through torchvision.")
     latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent")

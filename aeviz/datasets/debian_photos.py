@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import DatasetError, default_data_dir
+from ..safefile import write_atomic
+from .base import DatasetError, DatasetSpec, ImageDataset, default_data_dir
+from .embedded import photo_patches, photo_squares
 from .qrc import QrcBundle, QrcError
-from .safefile import write_atomic
 
 SHARE = Path("/usr/share")  # where the packages put their files; tests point it elsewhere
 PACKAGES = ("gcompris-qt-data", "lomiri-wallpapers-16.04", "mate-backgrounds", "palapeli-data",
@@ -111,8 +112,6 @@ def patches(split: str, patch: int = 32):
     """The debian-photos dataset: patch x patch RGB tiles, side by side (no overlap, no mirrored
     copies: ~240 train photos give enough, and ~10,000 train tiles already take 120 MB), each photo
     shrunk so its long side is 8 patches; label i is the split's photo i, named in classes."""
-    from .data import ImageDataset, photo_patches
-
     chosen = photos(split)
     tiles = [photo_patches(p.pixels, patch, patch) for p in chosen]
     labels = torch.cat([torch.full((len(t),), i, dtype=torch.int64) for i, t in enumerate(tiles)])
@@ -125,8 +124,6 @@ def scenes(split: str, size: int = 64):
     its short side is `size`, then cut into size x size squares half a square apart along its
     long side. The train split adds closer views (the photo shrunk less, cut both ways) and
     mirrored copies of all. Label i is the split's photo i."""
-    from .data import ImageDataset, photo_squares
-
     chosen = photos(split)
     zooms = TRAIN_ZOOMS if split == "train" else (1,)
     squares = [torch.cat([photo_squares(p.pixels, size, round(size * z)) for z in zooms]) for p in chosen]
@@ -141,7 +138,7 @@ def held_out_photo(key: str) -> torch.Tensor:
     for p in photos("test"):
         if p.key == key:
             return torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float() / 255.0
-    raise DatasetError(f"'{key}' is not a test photo of debian-photos; see debian_photos.photos('test').")
+    raise DatasetError(f"'{key}' is not a test photo of debian-photos; see aeviz.datasets.debian_photos.photos('test').")
 
 
 def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED) -> set[str]:
@@ -268,3 +265,13 @@ def _unpack(f) -> tuple[Photo, ...]:
     ends = np.cumsum([int(np.prod(s)) for s in shapes])
     return tuple(Photo(str(k), str(g), str(c), pixels[end - int(np.prod(s)):end].reshape(s))
                  for k, g, c, s, end in zip(f["keys"], f["groups"], f["credits"], shapes, ends))
+
+
+DATASETS = {
+    "debian-photos": DatasetSpec(lambda r: patches(r.split, r.size),
+                                 "patches of ~290 real photos from Debian packages (setup.sh --test); "
+                                 "test: held-out series", (3, 32, 32), "installed", default_size=32),
+    "debian-scenes": DatasetSpec(lambda r: scenes(r.split, r.size),
+                                 "the same photos whole, in squares of their short side, for colorizers; "
+                                 "test: held-out series", (3, 64, 64), "installed", default_size=64),
+}

@@ -9,7 +9,8 @@ import dataclasses
 
 import numpy as np
 
-from .data import DatasetError, ImageDataset, load_dataset
+from . import load_dataset
+from .base import DatasetError, ImageDataset
 
 
 def label_problem(train: ImageDataset, test: ImageDataset) -> str | None:
@@ -46,7 +47,7 @@ def leave_out(train: ImageDataset, test: ImageDataset, classes) -> ImageDataset:
 def kept(train, test: ImageDataset, classes) -> np.ndarray | None:
     """Which training images stay when those classes are left out (a mask over train.y), or
     None when none are; the errors of leave_out. train needs only a name, y and classes, so
-    a streamed split (aeviz.feed), whose images are never in memory, is checked alike."""
+    a streamed split (streaming.py), whose images are never in memory, is checked alike."""
     classes = tuple(classes)
     if not classes:
         return None
