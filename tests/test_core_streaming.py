@@ -62,7 +62,8 @@ def test_a_folder_above_the_budget_streams_without_loading_its_training_split(im
 def test_below_the_budget_a_folder_stays_in_memory(image_folder):
     cfg = aeviz.defaults_for("vanilla", dataset=f"folder:{image_folder}", image_size=12)
     test = aeviz.load_dataset(cfg.dataset, "test", 12)
-    assert isinstance(streaming.training_set(cfg, test, None, Runtime(memory_budget=1 << 30)), aeviz.datasets.ImageDataset)
+    in_memory = streaming.training_set(cfg, test, None, Runtime(memory_budget=1 << 30))
+    assert isinstance(in_memory, aeviz.datasets.ImageDataset)
     assert isinstance(streaming.training_set(cfg, test, None, Runtime(memory_budget=1000)), streaming.Images)
 
 
@@ -135,7 +136,8 @@ def test_fashion_mnist_above_the_budget_streams_without_loading_its_training_spl
         return real(name, split, *args, **kwargs)
 
     monkeypatch.setattr(streaming, "load_dataset", test_split_only)
-    assert isinstance(streaming.training_set(fashion_config(), test, None, Runtime(memory_budget=1000)), streaming.Images)
+    streamed = streaming.training_set(fashion_config(), test, None, Runtime(memory_budget=1000))
+    assert isinstance(streamed, streaming.Images)
 
 
 @needs_fashion

@@ -20,10 +20,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .base import SPLITS, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square, default_data_dir, resize
+from . import debian_photos, embedded, folders, torchvision_sets
+from .base import (SPLITS, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square, default_data_dir,
+                   resize)
 from .corruptions import corrupt, to_gray
 from .embedded import EXAMPLE_PHOTOS, example_photo, photo_patches, photo_squares
-from . import debian_photos, embedded, folders, torchvision_sets
 
 DATASETS: dict[str, DatasetSpec] = {**embedded.DATASETS, **debian_photos.DATASETS, **torchvision_sets.DATASETS,
                                     **folders.DATASETS}

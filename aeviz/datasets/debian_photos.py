@@ -138,7 +138,8 @@ def held_out_photo(key: str) -> torch.Tensor:
     for p in photos("test"):
         if p.key == key:
             return torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float() / 255.0
-    raise DatasetError(f"'{key}' is not a test photo of debian-photos; see aeviz.datasets.debian_photos.photos('test').")
+    raise DatasetError(f"'{key}' is not a test photo of debian-photos; "
+                       "see aeviz.datasets.debian_photos.photos('test').")
 
 
 def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED) -> set[str]:
