@@ -6,6 +6,7 @@ Train page and in load_dataset with no other edit."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,3 +109,13 @@ def test_a_dataset_is_registered_under_a_plain_name(name):
     with pytest.raises(ValueError, match="letters, digits"):
         datasets.register(name, DATASETS["digits"])
     assert name not in DATASETS
+
+
+def test_no_code_outside_the_datasets_package_branches_on_a_dataset_name():
+    names = "|".join(re.escape(n) for n in [*DATASETS, "folder:"])
+    branch = re.compile(rf"""^\s*(if|elif)\b.*((==|!=|\bin\b)\s*\(?\s*["']({names})|startswith\(["']({names}))""")
+    root = Path(datasets.__file__).resolve().parent.parent
+    offenders = [f"{path.relative_to(root)}:{n}: {line.strip()}"
+                 for path in root.rglob("*.py") if "datasets" not in path.relative_to(root).parts[:1]
+                 for n, line in enumerate(path.read_text().splitlines(), 1) if branch.search(line)]
+    assert offenders == []
