@@ -92,7 +92,8 @@ def squares():
 
 def test_a_registered_dataset_appears_in_the_cli_the_train_page_and_load_dataset(squares, capsys):
     assert main(["datasets"]) == 0
-    assert re.search(r"^squares\s+1x10x10\s+embedded\s+a test-only set of white squares$", capsys.readouterr().out, re.M)
+    listed = capsys.readouterr().out
+    assert re.search(r"^squares\s+1x10x10\s+embedded\s+a test-only set of white squares$", listed, re.M), listed
     assert squares in open_page("views/train.py").selectbox(key="tr_dataset").options
     assert load_dataset(squares, "test").image_shape == (1, 10, 10)
     assert load_dataset(squares, "test", image_size=20).image_shape == (1, 20, 20)  # resized: it has one size
