@@ -29,13 +29,34 @@ class CheckpointError(ValueError):
     """A checkpoint that cannot be used; the message says which file and why."""
 
 
+# A checkout (a clone, or `pip install -e .`) keeps what it trains in its own top-level
+# checkpoints/ folder, beside its committed link checkpoints/shipped -> aeviz/shipped, which
+# marks it: an installed wheel has no such link, so it uses the user's cache instead.
+CHECKOUT_DIR = SHIPPED_DIR.parent.parent / "checkpoints"
+
+
+def in_checkout() -> bool:
+    return (CHECKOUT_DIR / "shipped").is_symlink()
+
+
+def home_cache_dir() -> Path:
+    return Path.home() / ".cache" / "aeviz" / "checkpoints"
+
+
 def user_dir() -> Path:
-    return Path(os.environ.get("AEVIZ_CHECKPOINTS", Path.home() / ".cache" / "aeviz" / "checkpoints"))
+    """Where new checkpoints go: $AEVIZ_CHECKPOINTS, else a checkout's checkpoints/, else
+    ~/.cache/aeviz/checkpoints."""
+    return Path(os.environ.get("AEVIZ_CHECKPOINTS", CHECKOUT_DIR if in_checkout() else home_cache_dir()))
 
 
 def search_dirs() -> list[Path]:
-    """Where checkpoints are looked for: the shipped ones, then the user's own."""
-    return [d for d in (SHIPPED_DIR, user_dir()) if d.is_dir()]
+    """Where checkpoints are looked for: the shipped ones, then the user's own. A checkout
+    also reads the user's cache, where it kept them before it had its own folder, so none
+    trained then goes missing."""
+    dirs = [SHIPPED_DIR, user_dir()]
+    if "AEVIZ_CHECKPOINTS" not in os.environ and in_checkout():
+        dirs.append(home_cache_dir())
+    return [d for d in dirs if d.is_dir()]
 
 
 def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:

@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated class numbers left out of training, e.g. 7: the test split's images "
                         "of them are then the anomalies `aeviz eval --applications` scores")
     t.add_argument("--data-dir", help="where torchvision datasets are downloaded or placed")
-    t.add_argument("--out", help="checkpoint folder (default ~/.cache/aeviz/checkpoints or $AEVIZ_CHECKPOINTS)")
+    t.add_argument("--out", help="checkpoint folder (default $AEVIZ_CHECKPOINTS, else a checkout's checkpoints/, "
+                                      "else ~/.cache/aeviz/checkpoints)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
     t.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,

@@ -57,7 +57,7 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves every
     # edge due in an epoch at once, which needs more epochs than umap-learn's one-edge-at-a-time
     # updates to settle (at 5,000 codes, trustworthiness 0.952 after 100, 0.962 after 400), and
-    # costs far less per epoch (BENCHMARKS.md, "Maps at scale and phone-sized photos").
+    # costs far less per epoch (BENCHMARKS.md, "Time to a latent map").
     epochs = 500 if len(codes) <= 10_000 else 200
     return umap(codes, dim, n_neighbors=15, n_epochs=epochs, seed=seed)
 

@@ -78,7 +78,7 @@ def photo_ssim(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     side / 256), so the index sees every photo at about the same viewing scale. Its windows
     are 11 px: on a 12-megapixel photo at full size they see grain, not structure. It costs a
     bit more than a tenth of a second on such a photo, where ssim() at full size took 4 s a
-    call (BENCHMARKS.md, "Maps at scale and phone-sized photos"). Dataset images and small
+    call (BENCHMARKS.md, "The denoiser on a phone-sized photo"). Dataset images and small
     uploads (f = 1) get exactly ssim()."""
     f = viewing_scale(*a.shape[-2:])
     if f > 1:

@@ -6,7 +6,7 @@ free: a run continued at epoch 7 computes the same rate a run never stopped woul
 one-cycle (Smith and Topin, 2017): the rate warms up from lr/25 to lr over the first 30%
 of the steps, then anneals to lr/10^4 along a cosine. Over the same epochs it ends at a
 lower test error than a constant rate; its low start does not make the first epochs faster
-(BENCHMARKS.md, time to quality)."""
+(BENCHMARKS.md's log at commit 695848e, time to quality)."""
 from __future__ import annotations
 
 import math

@@ -25,7 +25,7 @@ from colorize_photos import (  # beside this script: scored as the test photos a
     colorized,
     shrunk,
 )
-from try_recipe import setting
+from report import setting
 
 import aeviz
 from aeviz import training

@@ -1,6 +1,7 @@
 """Every registered model's default recipe against PCA on mnist5k (aeviz issue 10).
 
-    python benchmarks/recipes.py [--models vanilla,deep]
+    python benchmarks/recipes.py [--models vanilla,deep] [--device cuda]
+    python benchmarks/recipes.py --models sparse --set sparsity_weight=0.03 epochs=40   # a recipe tried
 
 Each model that trains on mnist5k (not the colorizer, which takes color photos) is trained
 with its registry defaults alone, epochs included: `aeviz.defaults_for(name,
@@ -9,7 +10,8 @@ Its test MSE is set beside PCA's on the same split, fitted on the train split wi
 components as the code, or, for a sparse code, as many as the units an image uses on average
 (`aeviz.metrics.evaluate`). Seconds are the whole run: data, training, per-epoch test and
 the final evaluation, what a user waits for. With --device cuda the same recipes train on the
-GPU under bf16 autocast, aeviz's CUDA path; the 2-minute mark is this project's 2-core CPU's."""
+GPU under bf16 autocast, aeviz's CUDA path; the 2-minute mark is this project's 2-core CPU's.
+--set changes settings from the defaults for every model listed: how a recipe is tuned."""
 from __future__ import annotations
 
 import argparse
@@ -23,7 +25,7 @@ import aeviz
 from aeviz.training import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import cpu_name, device_name, print_table  # noqa: E402
+from report import cpu_name, device_name, print_table, setting  # noqa: E402
 
 
 def mnist_models() -> list[str]:
@@ -34,12 +36,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default=",".join(mnist_models()))
     ap.add_argument("--device", default="cpu", help="cpu or cuda (bf16 autocast there)")
+    ap.add_argument("--set", nargs="*", type=setting, default=[],
+                    help="settings changed from the defaults, e.g. epochs=40 lr=0.003")
     args = ap.parse_args(argv)
     print(f"{cpu_name()}, torch {torch.__version__}, {torch.get_num_threads()} threads, mnist5k, "
           f"device {device_name(torch.device(args.device))}")
     rows, missed = [], []
     for name in args.models.split(","):
-        cfg = aeviz.defaults_for(name, dataset="mnist5k")
+        cfg = aeviz.defaults_for(name, **{"dataset": "mnist5k", **dict(args.set)})
         start = time.perf_counter()
         _, meta = fit(cfg, device=args.device)
         seconds = time.perf_counter() - start

@@ -3,6 +3,7 @@ library versions, and a markdown table. Imports nothing heavy, so a benchmark th
 its own imports can use it."""
 from __future__ import annotations
 
+import ast
 import os
 import platform
 from importlib import metadata
@@ -45,6 +46,15 @@ def server_machine() -> str:
     return (f"{cpu_name()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), torch {torch.__version__} "
             f"({torch.get_num_threads()} threads), streamlit {streamlit.__version__}, "
             f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, Python {platform.python_version()}")
+
+
+def setting(text: str) -> tuple[str, object]:
+    """A --set argument, key=value, as a recipe setting: a Python literal, else a word."""
+    key, _, value = text.partition("=")
+    try:
+        return key, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return key, value  # a word: a loss or noise name
 
 
 def pct(xs, q: float) -> float:

@@ -30,9 +30,8 @@ from aeviz.metrics import mse_per_image
 from aeviz.training import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import cpu_name, device_name, print_table  # noqa: E402
+from report import cpu_name, device_name, print_table, setting  # noqa: E402
 from train_speed import TextbookDataset  # noqa: E402
-from try_recipe import setting  # noqa: E402
 
 
 class TextbookConvAE(nn.Module):

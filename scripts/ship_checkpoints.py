@@ -20,7 +20,7 @@ COMMANDS = [
     # The VAEs were trained on the VAE's first recipe, which their commands now spell out:
     # `--hidden ''` is the conv family's own channels (32, 64), two convs a stage.
     # Batches of 32, a one-cycle rate and 60 epochs: its prior samples' Frechet distance 99.6
-    # against 199.7 for the registry's 30-epoch recipe, and a lower test MSE (BENCHMARKS.md).
+    # against 199.7 for the registry's 30-epoch recipe, and a lower test MSE (BENCHMARKS.md's log at 695848e).
     # Trained with OMP_NUM_THREADS=1, as the figure was measured.
     "aeviz train --model vae --dataset mnist5k --latent-dim 16 --hidden '' --stage-convs 2 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 60",
     "aeviz train --model vae --dataset mnist5k --latent-dim 2 --hidden '' --stage-convs 2 --batch-size 128 --lr 1e-3 --epochs 30",

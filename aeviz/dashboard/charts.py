@@ -3,8 +3,9 @@
 st.line_chart builds its chart through altair objects, which cost the server 95 ms of CPU
 per chart of 2,000 steps; the Train page redraws two every second for as long as a run
 goes, for every user watching it, and under load that starved everyone else's pages.
-Handing Streamlit the spec itself took 4.5 ms (benchmarks/chart_cost.py). Long curves are
-averaged into at most MAX_POINTS points, so a chart's cost does not grow with the run."""
+Handing Streamlit the spec itself took 4.5 ms (benchmarks/chart_cost.py, removed after
+695848e: see git history). Long curves are averaged into at most MAX_POINTS points, so a
+chart's cost does not grow with the run."""
 from __future__ import annotations
 
 import numpy as np

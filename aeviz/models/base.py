@@ -29,7 +29,8 @@ from .spec import Abilities
 
 def adam(params, lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Adam:
     """Adam that updates all its parameters in one fused kernel rather than a few ops per
-    tensor: training steps of the dense models ran 1.26-1.32x faster (benchmarks/levers.py)."""
+    tensor: training steps of the dense models ran 1.26-1.32x faster (benchmarks/levers.py,
+    removed after 695848e: see git history)."""
     return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
 
 
@@ -38,7 +39,8 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
     # callers ask it (model.abilities.prior) rather than the model's name or class.
     abilities = Abilities()
     # fit() lays the weights and each batch out channels-last (NHWC): the conv models' training
-    # steps ran 1.14-1.18x faster so (benchmarks/levers.py). Saved weights are plain either way.
+    # steps ran 1.14-1.18x faster so (benchmarks/levers.py, removed after 695848e). Saved
+    # weights are plain either way.
     channels_last = False
 
     def __init__(self, cfg: TrainConfig, image_shape: tuple[int, int, int]):
