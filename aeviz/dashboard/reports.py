@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from aeviz import artifacts
 from aeviz.applications import Report, cached_report
-from aeviz.applications.report import key as report_key
-from aeviz.applications.report import read
-from aeviz.latent import read_cached
+from aeviz.applications.report import KIND
 
 from . import workers
 from .jobs import USER_ERRORS
@@ -112,7 +111,7 @@ def report_or_job(model) -> tuple[Report | None, ReportJob | None]:
     if job is not None and job.future.done() and job.error() is None:
         return job.future.result(), None
     if job is None:
-        found = read_cached(model, report_key(model), read)  # a few kilobytes: cheap on every rerun
+        found = artifacts.find(model, KIND, "test")  # read once per process, then a stat a rerun
         if found is not None:
             return found, None
     return None, jobs.submit(key, model)
