@@ -6,18 +6,16 @@ so a page decodes only the images it shows: the dashboard's first page no longer
 reconstructs a whole split before it can draw."""
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from . import artifacts
 from .datasets.classes import training_images
 from .datasets import corrupt, load_dataset
-from .latent import cache_dir, cache_key, read_cached
 from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
-from .safefile import write_atomic
 
 
 @dataclass
@@ -42,8 +40,9 @@ def inputs(model, x: torch.Tensor, noisy: bool) -> torch.Tensor:
     return corrupt(x, cfg.noise, cfg.noise_level, torch.Generator().manual_seed(cfg.seed))
 
 
-def key(model, split: str, noisy: bool) -> str:
-    return cache_key(model, split, "errors-noisy" if noisy else "errors")
+def kind(noisy: bool) -> artifacts.Kind:
+    """The errors' file: `{checkpoint}.{checksum}.{split}.errors[-noisy].npz` (artifacts.py)."""
+    return artifacts.Kind("errors-noisy" if noisy else "errors", "the reconstruction errors", read, write)
 
 
 def read(path: Path) -> Errors:
@@ -51,11 +50,16 @@ def read(path: Path) -> Errors:
         return Errors(**{k: f[k] for k in f.files})
 
 
+def write(f, errors: Errors) -> None:
+    np.savez(f, **{k: v for k, v in vars(errors).items() if v is not None})
+
+
 def cached_errors(model, split: str = "test", noisy: bool = False, data_dir=None) -> Errors:
     """The split's per-image errors, from disk when computed before, else computed and saved."""
-    found = read_cached(model, key(model, split, noisy), read)
-    if found is not None:
-        return found
+    return artifacts.get(model, kind(noisy), split, lambda: compute(model, split, noisy, data_dir))
+
+
+def compute(model, split: str, noisy: bool, data_dir=None) -> Errors:
     cfg = model.config
     x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
     out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
@@ -65,8 +69,4 @@ def cached_errors(model, split: str = "test", noisy: bool = False, data_dir=None
         mean, axes = pca_basis(train_x, cfg.latent_dim)
         errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
         errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()
-    arrays = {k: v for k, v in vars(errors).items() if v is not None}
-    path = cache_dir() / f"{key(model, split, noisy)}.npz"
-    with contextlib.suppress(OSError):  # a read-only cache: computed again next time
-        write_atomic(path, lambda f: np.savez(f, **arrays), "the reconstruction errors")
     return errors

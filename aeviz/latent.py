@@ -6,23 +6,21 @@ split, method and dimension and kept on disk; a shipped checkpoint can ship its
 projections beside it."""
 from __future__ import annotations
 
-import os
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import torch
 
+from . import artifacts
 from .config import ConfigError
 from .datasets import load_dataset
 from .models.base import adam
 from .safefile import write_atomic
 
 METHODS = ("umap", "pca")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("AEVIZ_CACHE", Path.home() / ".cache" / "aeviz" / "projections"))
 
 
 @torch.no_grad()
@@ -120,58 +118,37 @@ def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 500, batch: 
     return weights, center, scale
 
 
-def cache_key(model, split: str, what: str) -> str:
-    """The file stem of something computed once per checkpoint and split (a map, the per-image
-    errors): the checksum in it means a checkpoint trained again never meets a stale file."""
-    checksum = model.meta.get("checksum", "")[:12]
-    return f"{model.checkpoint_id}.{checksum}.{split}.{what}"
-
-
-def read_cached(model, key: str, read):
-    """read(path) of the first readable {key}.npz beside the checkpoint (shipped with it) or in
-    the user's cache; None when there is none, and an unreadable one is left to be overwritten."""
-    for p in (Path(model.path).parent / f"{key}.npz", cache_dir() / f"{key}.npz"):
-        if p.is_file():
-            try:
-                return read(p)
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
-    return None
-
-
-def projection_key(model, split: str, method: str, dim: int) -> str:
-    return cache_key(model, split, f"{method}{dim}")
+def projection_kind(method: str, dim: int) -> artifacts.Kind:
+    """The map's file: `{checkpoint}.{checksum}.{split}.{method}{dim}.npz` (artifacts.py)."""
+    return artifacts.Kind(f"{method}{dim}", "the projection", functools.partial(read_projection, method=method),
+                          write_projection)
 
 
 def cached_projection(model, split: str = "test", method: str = "umap", dim: int = 2,
                       data_dir=None, on_miss=None) -> Projection:
     """The projection of a split's codes, from disk when computed before (beside the
     checkpoint, or in the user's cache); else computed, with its inverse, and saved."""
-    key = projection_key(model, split, method, dim)
-    found = read_cached(model, key, lambda p: read_projection(p, method))
-    if found is not None:
-        return found
-    if on_miss:
-        on_miss()
-    cfg = model.config
-    ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
-    codes = encode_all(model, ds.x)
-    coords = project(codes, method, dim, seed=cfg.seed)
-    proj = Projection(coords, codes, None if ds.y is None else ds.y.numpy(), method)
-    if dim == 2:
-        proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
-    write_projection(cache_dir() / f"{key}.npz", proj)
-    return proj
+    def compute() -> Projection:
+        cfg = model.config
+        ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
+        codes = encode_all(model, ds.x)
+        coords = project(codes, method, dim, seed=cfg.seed)
+        proj = Projection(coords, codes, None if ds.y is None else ds.y.numpy(), method)
+        if dim == 2:
+            proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
+        return proj
+
+    return artifacts.get(model, projection_kind(method, dim), split, compute, on_miss)
 
 
-def write_projection(path: Path, proj: Projection) -> None:
+def write_projection(f: BinaryIO, proj: Projection) -> None:
     arrays = {"coords": proj.coords, "codes": proj.codes}
     if proj.labels is not None:
         arrays["labels"] = proj.labels
     if proj.inverse_weights is not None:
         arrays.update({f"inv{i}": w for i, w in enumerate(proj.inverse_weights)})
         arrays["center"], arrays["scale"] = proj.center, np.float32(proj.scale)
-    write_atomic(path, lambda f: np.savez(f, **arrays), "the projection")  # whole or absent
+    np.savez(f, **arrays)
 
 
 def read_projection(path: Path, method: str) -> Projection:

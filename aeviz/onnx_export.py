@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .latent import Projection, cache_dir, cache_key
-from .safefile import WriteError, write_atomic
+from . import artifacts
+from .latent import Projection
+from .safefile import write_atomic
 
 # Opset 17 runs in every onnxruntime and onnxruntime-web of the last three years.
 OPSET = 17
@@ -101,22 +102,29 @@ def inverse_bytes(proj: Projection) -> bytes:
         return _to_onnx(_Inverse(proj).eval(), torch.zeros(2, 2), ("point", "z"))
 
 
+def read_graph(path: Path) -> bytes:
+    """An ONNX file's bytes; a file that is not an ONNX graph (damaged, foreign) is a ValueError."""
+    import onnx
+    from google.protobuf.message import DecodeError
+
+    data = path.read_bytes()
+    try:
+        graph = onnx.load_model_from_string(data).graph
+    except DecodeError as exc:
+        raise ValueError(f"{path.name} is not an ONNX graph") from exc
+    if not graph.node:
+        raise ValueError(f"{path.name} is not an ONNX graph")
+    return data
+
+
+# The decoder does not depend on a split: its file is `{checkpoint}.{checksum}.all.decoder.onnx`.
+DECODER = artifacts.Kind("decoder", "the decoder's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
+
+
 def cached_decoder(model) -> bytes:
     """decoder_bytes, computed once per checkpoint: beside the checkpoint when shipped with it,
     else in the user's cache."""
-    key = cache_key(model, "all", "decoder")
-    for p in (Path(model.path).parent / f"{key}.onnx", cache_dir() / f"{key}.onnx"):
-        if p.is_file():
-            try:
-                return p.read_bytes()
-            except OSError:
-                pass
-    data = decoder_bytes(model)
-    try:
-        write_atomic(cache_dir() / f"{key}.onnx", data, "the decoder's ONNX export")
-    except WriteError:
-        pass  # an unwritable cache costs a re-export next time, nothing more
-    return data
+    return artifacts.get(model, DECODER, "all", lambda: decoder_bytes(model))
 
 
 def write_decoder(model, out: Path) -> Path:

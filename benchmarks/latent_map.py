@@ -100,14 +100,15 @@ def _aeviz_map(n: int, work: Path, checkpoint: str):
     import numpy as np
 
     import aeviz
-    from aeviz import latent
+    from aeviz import artifacts, latent
+    from aeviz.safefile import write_atomic
     if n == 1000:
         return latent.cached_projection(aeviz.load_checkpoint(work / "ckpt" / f"{checkpoint}.safetensors"))
     codes = np.load(work / f"codes-{n}{'' if checkpoint == VAE else '-second'}.npy")
     coords = latent.project(codes, "umap", 2)
     proj = latent.Projection(coords, codes, None, "umap")
     proj.inverse_weights, proj.center, proj.scale = latent.fit_inverse(coords, codes)
-    latent.write_projection(latent.cache_dir() / f"bench-{n}.npz", proj)
+    write_atomic(artifacts.cache_dir() / f"bench-{n}.npz", lambda f: latent.write_projection(f, proj))
     return proj
 
 

@@ -59,30 +59,30 @@ def write_projections(paths) -> None:
     and the per-image errors the Reconstructions page opens on (its first page)."""
     import shutil
 
-    from aeviz import errors
+    from aeviz import artifacts, errors, latent
     from aeviz.checkpoints import load
-    from aeviz.latent import cache_dir, cached_projection, projection_key
+
+    def ship(model, kind, split, compute) -> None:
+        """The artifact beside the checkpoint, computed through the user's cache when missing."""
+        beside, cached = artifacts.places(model, kind, split)
+        target = OUT / beside.name
+        if not target.exists():
+            compute()
+            shutil.copyfile(cached, target)
+        print(f"{kind.name}: {target.name}")
 
     for p in paths:
         model = load(p)
         splits = ("test", "train") if model.config.dataset in TRAIN_MAPS else ("test",)
         noisy = errors.noisy_by_default(model)
         for split in splits:
-            name = f"{errors.key(model, split, noisy)}.npz"
-            if not (OUT / name).exists():
-                errors.cached_errors(model, split, noisy)
-                shutil.copyfile(cache_dir() / name, OUT / name)
-            print(f"errors: {name}")
+            ship(model, errors.kind(noisy), split, lambda: errors.cached_errors(model, split, noisy))
         if not model.abilities.vector_code:
             continue
         for split in splits:
             for method in ("umap", "pca"):
-                key = projection_key(model, split, method, 2)
-                target = OUT / f"{key}.npz"
-                if not target.exists():
-                    cached_projection(model, split, method, 2)
-                    shutil.copyfile(cache_dir() / f"{key}.npz", target)
-                print(f"map: {target.name}")
+                ship(model, latent.projection_kind(method, 2), split,
+                     lambda: latent.cached_projection(model, split, method, 2))
 
 
 def write_manifest(paths) -> None:

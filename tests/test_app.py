@@ -452,8 +452,8 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, a
     path = jobs.trainer().run.path
     queued = [jobs.projection_jobs().job((path, os.path.getmtime(path), "test", method, 2)) for method in ("pca", "umap")]
     assert all(queued), queued
-    for fut, _ in queued:
-        fut.result(timeout=600)  # the first UMAP of this process compiles numba code
+    for job in queued:
+        job.future.result(timeout=600)  # the first UMAP of this process compiles numba code
     # (Only the maps: an applications report that an earlier test's page queued may finish
     # now, and it writes to the cache folder of whichever test is running.)
     maps = [p.name.split(".")[-2] for p in aeviz_dirs.cache.rglob("*.npz") if p.name.split(".")[-2] in ("pca2", "umap2")]

@@ -4,7 +4,9 @@ background job with a progress bar, then as plots and tables; a checkpoint they 
 apply to says so in one line; the Train page takes classes to leave out."""
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import shutil
 
 import pytest
 import streamlit as st
@@ -12,7 +14,7 @@ import streamlit as st
 import aeviz
 from aeviz import latent
 from aeviz.applications import cached_report
-from aeviz.dashboard import reports
+from aeviz.dashboard import cache, jobs, reports
 from support.pages import open_page, rerun, shipped
 
 APPLICATIONS, COMPARE = "views/applications.py", "views/compare.py"
@@ -52,7 +54,7 @@ def test_applications_measures_in_the_background_then_draws_every_section(own):
     model = own["all"]
     at = open_page(APPLICATIONS, checkpoint=model.checkpoint_id)
     assert not at.error, [e.value for e in at.error]
-    job = reports.report_jobs().job(reports.job_key(model))
+    job = reports.report_jobs().job(cache.key(model, "applications"))
     if job is not None:  # still computing at the first draw: a progress bar said so
         job.future.result(timeout=120)
     rerun(at)
@@ -98,11 +100,52 @@ def test_compare_puts_two_checkpoints_side_by_side(own):
     assert len(stars) == 2 and maps[0]["layout"]["xaxis"]["range"] == maps[1]["layout"]["xaxis"]["range"]
 
 
+def test_a_failed_map_on_compare_says_why_and_tries_again(own, tmp_path, monkeypatch):
+    """A map whose job fails says so in one sentence with "Try again", instead of "computing"
+    for ever; the button queues it anew. (Copies of the checkpoints: jobs of their own.)"""
+    # Let the maps other tests queued finish first: they write to whichever test's cache is set.
+    jobs.projection_jobs().submit(("drain", str(tmp_path)), lambda job: None, "nothing").future.result(timeout=600)
+    for p in own["all"].path.parent.iterdir():
+        shutil.copy(p, tmp_path)
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_CACHE", str(tmp_path))
+    models = [aeviz.load_checkpoint(tmp_path / m.path.name) for m in own.values()]
+    for m in models:
+        cached_report(m)  # the table first: the maps are what this test is about
+    real, failing = latent.cached_projection, [True]
+
+    def umap_fails(model, split, method, dim, **kwargs):
+        if method == "umap" and failing[0]:
+            raise RuntimeError("no UMAP today")
+        return real(model, split, "pca", dim, **kwargs)  # a stand-in, quicker than UMAP
+    monkeypatch.setattr(latent, "cached_projection", umap_fails)
+
+    def maps_done():
+        for m in models:
+            job = jobs.projection_jobs().job(cache.key(m, "test", "umap", 2))
+            if job is not None:
+                concurrent.futures.wait([job.future], timeout=60)
+    ids = [m.checkpoint_id for m in models]
+    at = open_page(COMPARE, checkpoint=ids[0], cmp_ids=ids, cmp_method="UMAP")
+    maps_done()
+    rerun(at)
+    assert [e.value for e in at.error] == [f"Could not compute the UMAP 2D map of {i}: RuntimeError (see the server log)"
+                                           for i in ids]
+    assert [b.label for b in at.button] == ["Try again", "Try again"] and not at.info
+    failing[0] = False
+    for _ in ids:
+        at.button[0].click()
+        rerun(at)
+        maps_done()
+        rerun(at)
+    assert not at.error and [c["layout"]["title"]["text"] for c in charts(at)] == ids
+
+
 @pytest.mark.slow  # it measures the shipped VAE on mnist5k's 1,000 test images
 def test_compare_across_datasets_says_why_there_are_no_maps(own):
     ids = [own["all"].checkpoint_id, shipped("vae", latent_dim=16, dataset="mnist5k")]
     at = open_page(COMPARE, checkpoint=ids[0], cmp_ids=ids)
-    job = reports.report_jobs().job(reports.job_key(aeviz.load_checkpoint(ids[1])))
+    job = reports.report_jobs().job(cache.key(aeviz.load_checkpoint(ids[1]), "applications"))
     if job is not None:
         job.future.result(timeout=300)
     rerun(at)

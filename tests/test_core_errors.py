@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import errors, metrics
+from aeviz import artifacts, errors, metrics
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -41,7 +41,7 @@ def test_errors_are_the_per_image_mse_and_pcas_and_are_read_back(shipped_vae, ae
 def test_shipped_checkpoints_ship_their_first_pages_errors():
     for p in SHIPPED_DIR.glob("*.safetensors"):
         model = aeviz.load_checkpoint(p)
-        name = f"{errors.key(model, 'test', errors.noisy_by_default(model))}.npz"
+        name = artifacts.file_name(model, errors.kind(errors.noisy_by_default(model)), "test")
         assert (SHIPPED_DIR / name).is_file(), f"{name} is missing: run scripts/ship_checkpoints.py"
         with np.load(SHIPPED_DIR / name) as f:
             assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6

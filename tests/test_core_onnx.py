@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import latent, onnx_export
+from aeviz import artifacts, latent, onnx_export
 from aeviz.cli import main
 from aeviz.models import abilities
 
@@ -75,7 +75,7 @@ def test_export_cli_writes_a_file_onnxruntime_runs_and_caches_the_graph(tmp_path
     z = np.linspace(-2, 2, 12, dtype=np.float32).reshape(4, 3)
     np.testing.assert_allclose(run(out.read_bytes(), z), latent.decode(model, z).numpy(), atol=1e-4)
     # computed once: the cached graph is what a second export (or the dashboard) gets
-    cached = list(latent.cache_dir().glob(f"{model.checkpoint_id}.*.decoder.onnx"))
+    cached = list(artifacts.cache_dir().glob(f"{model.checkpoint_id}.*.decoder.onnx"))
     assert len(cached) == 1 and cached[0].read_bytes() == out.read_bytes()
 
 

@@ -8,7 +8,6 @@ what the dashboard draws (rate-distortion curves, the codes' clusters, ROC curve
 notes say in one line why a part is missing (null in the summary)."""
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +16,9 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .. import artifacts
 from ..config import ConfigError
 from ..errors import cached_errors
-from ..latent import cache_dir, cache_key, read_cached
-from ..safefile import write_atomic
 from .anomaly import anomaly
 from .clustering import clustering
 from .compression import compression
@@ -39,10 +37,6 @@ class Report:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def key(model) -> str:
-    return cache_key(model, "test", f"applications{VERSION}")
-
-
 def applies(model) -> str | None:
     """Why the applications do not apply to this checkpoint, in one sentence; None if they do."""
     if not model.abilities.vector_code:
@@ -58,13 +52,7 @@ def cached_report(model, data_dir=None, progress: Callable[[float, str], None] |
     problem = applies(model)
     if problem:
         raise ConfigError(problem)
-    found = read_cached(model, key(model), read)
-    if found is not None:
-        return found
-    report = compute(model, data_dir, progress or (lambda fraction, what: None))
-    with contextlib.suppress(OSError):  # a read-only cache: computed again next time
-        write_atomic(cache_dir() / f"{key(model)}.npz", lambda f: write(f, report), "the applications report")
-    return report
+    return artifacts.get(model, KIND, "test", lambda: compute(model, data_dir, progress or (lambda fraction, what: None)))
 
 
 def compute(model, data_dir, progress: Callable[[float, str], None]) -> Report:
@@ -120,6 +108,10 @@ def read(path: Path) -> Report:
     if tuple(summary) != KEYS:
         raise ValueError("not an applications report")
     return Report(summary, curves, notes)
+
+
+# The test split's report: `{checkpoint}.{checksum}.test.applications1.npz` (artifacts.py).
+KIND = artifacts.Kind(f"applications{VERSION}", "the applications report", read, write)
 
 
 def to_json(report: Report) -> str:

@@ -77,8 +77,11 @@ def dataset_for(model, split: str):
     return aeviz.load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale)
 
 
-def _key(model) -> tuple[str, float]:
-    return str(model.path), os.path.getmtime(model.path)
+def key(model, *what) -> tuple:
+    """The key of everything the dashboard keeps for a checkpoint (these caches, the background
+    jobs): the checkpoint file as it is now, so one trained again under its name is new, and
+    what is kept of it."""
+    return str(model.path), os.path.getmtime(model.path), *what
 
 
 @st.cache_data(show_spinner="Measuring every image's error…", max_entries=16)
@@ -128,27 +131,27 @@ def fitted_codes(path: str, mtime: float, components: int) -> dict:
 
 
 def fitted_codes_of(model, components: int) -> dict:
-    return fitted_codes(*_key(model), components)
+    return fitted_codes(*key(model), components)
 
 
 def split_errors_of(model, split: str, noisy: bool = False) -> errors.Errors:
-    return split_errors(*_key(model), split, noisy)
+    return split_errors(*key(model), split, noisy)
 
 
 def shown_images_of(model, split: str, indices, noisy: bool = False) -> dict:
-    return shown_images(*_key(model), split, noisy, tuple(int(i) for i in indices))
+    return shown_images(*key(model), split, noisy, tuple(int(i) for i in indices))
 
 
 def mixture_samples_of(model, n: int, temperature: float, seed: int) -> np.ndarray:
-    return mixture_samples(*_key(model), n, temperature, seed)
+    return mixture_samples(*key(model), n, temperature, seed)
 
 
 def codes_of(model, split: str) -> np.ndarray:
-    return codes(*_key(model), split)
+    return codes(*key(model), split)
 
 
 def decode_codes(model, z) -> torch.Tensor:
-    return torch.from_numpy(decoded(*_key(model), np.ascontiguousarray(np.asarray(z, np.float32))))
+    return torch.from_numpy(decoded(*key(model), np.ascontiguousarray(np.asarray(z, np.float32))))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -1,148 +1,145 @@
-"""Work that outlives a script run: projections computed in the background, and the one
-training run a server allows at a time.
+"""Work that outlives a script run: the one job queue (maps here, applications reports in
+reports.py), and the one training run a server allows at a time.
 
 Both live in st.cache_resource, so every session of the server sees the same jobs: two
 users asking for the same UMAP share one computation, and a second user asking to train
 is told a run is in progress instead of starting another."""
 from __future__ import annotations
 
+import functools
 import logging
-import os
-import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 import aeviz
-from aeviz import latent
+from aeviz import artifacts, latent
 from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
 from aeviz.datasets import DatasetError
 from aeviz.training import TrainingDiverged
 
-from . import workers
+from . import cache, workers
 
 log = logging.getLogger("aeviz.dashboard")
 USER_ERRORS = (ConfigError, DatasetError, CheckpointError, TrainingDiverged, ValueError)
 
 
-class NotOnDisk(Exception):
-    """Raised from cached_projection's on_miss: we only wanted the file, not the work."""
+@dataclass
+class Job:
+    """One background computation: its future, when it was queued, and how far it is."""
+    key: tuple
+    what: str                                   # "the UMAP 2D map of vae-…", for the failure sentence
+    retry: Callable[[], None]                   # forgets the failure: the next look queues it anew
+    future: Future | None = None
+    since: float = field(default_factory=time.time)
+    fraction: float = 0.0
+    stage: str = "waiting for the jobs before it"
+
+    def progress(self, fraction: float, stage: str) -> None:
+        """Hear how far the work is; raises workers.Stopping once the server is exiting."""
+        workers.check()
+        self.fraction, self.stage = fraction, stage
+
+    def ready(self) -> bool:
+        """Finished, and without an error."""
+        return self.future.done() and self.future.exception() is None
+
+    def error(self) -> str | None:
+        """Why the job failed, in one line for the page; None while it runs or once it succeeded."""
+        if not self.future.done() or self.future.exception() is None:
+            return None
+        exc = self.future.exception()
+        return str(exc) if isinstance(exc, USER_ERRORS) else f"{type(exc).__name__} (see the server log)"
 
 
-def _refuse():
-    raise NotOnDisk
+class Jobs:
+    """Background jobs shared by every session of the server (it lives in st.cache_resource):
+    one job per key, so two users asking for one map share one computation, run in order on
+    one thread below the pages' priority (workers.pool). A failed job keeps its message until
+    retried."""
 
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _projection_from_disk(path: str, mtime: float, split: str, method: str, dim: int):
-    # A miss raises, and st.cache_resource caches only results, so the next call looks again.
-    from .cache import load_model
-    return latent.cached_projection(load_model(path, mtime), split, method, dim, on_miss=_refuse)
-
-
-def _compute(model, split: str, method: str, dim: int):
-    try:
-        return latent.cached_projection(model, split, method, dim)
-    except USER_ERRORS:
-        raise
-    except Exception:
-        log.exception("computing the %s %dD projection failed", method, dim)  # once, not at every poll
-        raise
-
-
-class ProjectionJobs:
-    """Projections computed one at a time, in order, on a worker thread (workers.py: it ends
-    cleanly with the process): two cores are all we can count on (a map alone takes both)."""
-
-    def __init__(self):
-        self._queue: queue.Queue = queue.Queue()
+    def __init__(self, name: str):
+        self._pool = workers.pool(name)
         self._lock = threading.Lock()
-        self._jobs: dict[tuple, tuple[Future, float]] = {}
-        workers.start(self._work, "aeviz-projection")
+        self._jobs: dict[tuple, Job] = {}
 
-    def _work(self) -> None:
-        while (item := workers.next_item(self._queue)) is not None:
-            fut, args = item
-            try:
-                fut.set_result(_compute(*args))
-            except BaseException as exc:  # the page shows it; the worker lives on (a map has no Stopping)
-                fut.set_exception(exc)
-
-    def submit(self, key: tuple, model, split: str, method: str, dim: int, again: bool = False):
-        """The job for key, queued if there is none. A failed job stays failed (its message is
-        shown) until retried; again=True queues a finished one anew (its file went away)."""
+    def submit(self, key: tuple, work: Callable[[Job], object], what: str) -> Job:
+        """The job for key, queued if there is none: work(job) computes its result."""
         with self._lock:
             job = self._jobs.get(key)
-            if job is None or again:
-                fut: Future = Future()
-                self._queue.put((fut, (model, split, method, dim)))
-                job = self._jobs[key] = (fut, time.time())
+            if job is None:
+                job = self._jobs[key] = Job(key, what, functools.partial(self.retry, key))
+                job.future = self._pool.submit(_run, job, work)
             return job
 
-    def job(self, key: tuple):
-        """(Future, queued at) for key, or None if it was never queued."""
+    def job(self, key: tuple) -> Job | None:
         with self._lock:
             return self._jobs.get(key)
 
-    def forget_failure(self, key: tuple) -> None:
+    def retry(self, key: tuple) -> None:
+        """Forget a failed job, so that the next submit queues it again."""
         with self._lock:
             job = self._jobs.get(key)
-            if job and job[0].done() and job[0].exception() is not None:
+            if job is not None and job.error() is not None:
                 del self._jobs[key]
 
 
+def _run(job: Job, work: Callable[[Job], object]):
+    workers.check()  # the server is exiting: drop the queued job (the next server does it)
+    try:
+        return work(job)
+    except USER_ERRORS:
+        raise
+    except Exception:
+        log.exception("computing %s failed", job.what)  # once, not at every poll
+        raise
+
+
+def show_failure(job: Job | None) -> bool:
+    """The one sentence a failed job gets on a page, and its "Try again" button; False (and
+    nothing drawn) when the job has not failed."""
+    error = job.error() if job is not None else None
+    if error is None:
+        return False
+    st.error(f"Could not compute {job.what}: {error}")
+    st.button("Try again", key="retry-" + "-".join(map(str, job.key)), on_click=job.retry)
+    return True
+
+
+# --- maps ---------------------------------------------------------------------------------------
+
 @st.cache_resource(show_spinner=False)
-def projection_jobs() -> ProjectionJobs:
-    return ProjectionJobs()
-
-
-@dataclass
-class Pending:
-    """A projection not on disk yet: what is computing, since when, or why it failed."""
-    method: str
-    dim: int
-    since: float
-    error: str | None = None
-    key: tuple = ()
-
-
-def job_key(model, split: str, method: str, dim: int) -> tuple:
-    """A projection job's key, and the disk cache's arguments: the checkpoint file as it is
-    now, and what is mapped."""
-    return str(model.path), os.path.getmtime(model.path), split, method, dim
+def projection_jobs() -> Jobs:
+    return Jobs("aeviz-projection")
 
 
 def _on_disk(model, split: str, method: str, dim: int):
-    try:
-        return _projection_from_disk(*job_key(model, split, method, dim))
-    except NotOnDisk:
-        return None
+    return artifacts.find(model, latent.projection_kind(method, dim), split)
+
+
+def submit_projection(jobs: Jobs, model, split: str, method: str, dim: int) -> Job:
+    return jobs.submit(cache.key(model, split, method, dim),
+                       lambda job: latent.cached_projection(model, split, method, dim),
+                       f"the {method.upper()} {dim}D map of {model.checkpoint_id}")
 
 
 def projection(model, split: str, method: str, dim: int):
-    """(Projection, None) when it is on disk; else (None, Pending) after queuing the work."""
+    """(Projection, None) when it is ready; else (None, the job computing it, or that failed)."""
     proj = _on_disk(model, split, method, dim)
     if proj is not None:
         return proj, None
-    key = job_key(model, split, method, dim)
-    fut, since = projection_jobs().submit(key, model, split, method, dim)
-    if fut.done() and fut.exception() is None:
-        proj = _on_disk(model, split, method, dim)  # it finished between our two looks
-        if proj is not None:
-            return proj, None
-        fut, since = projection_jobs().submit(key, model, split, method, dim, again=True)  # the file went away
-    if fut.done():
-        exc = fut.exception()
-        msg = str(exc) if isinstance(exc, USER_ERRORS) else f"{type(exc).__name__} (see the server log)"
-        return None, Pending(method, dim, since, msg, key)
-    return None, Pending(method, dim, since, None, key)
+    job = submit_projection(projection_jobs(), model, split, method, dim)
+    if job.ready():  # an unwritable cache keeps the map in the job alone
+        return job.future.result(), None
+    return None, job
 
 
-def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
+def map_ahead(jobs: Jobs, path: str, split: str = "test") -> None:
     """Queue a newly trained checkpoint's 2D maps (PCA, then UMAP) the moment it is saved,
     as the Latent map page would queue them, so the page finds them on disk or well under
     way: the user waits for the map (seconds) while reading the training results."""
@@ -150,12 +147,13 @@ def map_ahead(jobs: ProjectionJobs, path: str, split: str = "test") -> None:
     if not model.abilities.vector_code:
         return  # no code vector, no map (the page says so)
     for method in ("pca", "umap"):
-        jobs.submit(job_key(model, split, method, 2), model, split, method, 2)
+        submit_projection(jobs, model, split, method, 2)
 
 
 def projection_or_fallback(model, split: str, method: str, dim: int):
-    """(what to show, what it is, Pending or None). While the asked-for map computes, the
-    2D PCA map (queued first, so it is ready in seconds) stands in for it."""
+    """(what to show, what it is, the Job while it computes or once it failed, else None).
+    While the asked-for map computes, the 2D PCA map (queued first, so it is ready in
+    seconds) stands in for it."""
     proj = _on_disk(model, split, method, dim)
     if proj is not None:
         return proj, f"{method.upper()} {dim}D", None
@@ -163,12 +161,12 @@ def projection_or_fallback(model, split: str, method: str, dim: int):
     if (method, dim) != ("pca", 2):
         # Queue PCA ahead of the slow map when both are missing (the worker runs in order).
         fallback, _ = projection(model, split, "pca", 2)
-    proj, pending = projection(model, split, method, dim)
+    proj, job = projection(model, split, method, dim)
     if proj is not None:
         return proj, f"{method.upper()} {dim}D", None
     if fallback is not None:
-        return fallback, "PCA 2D", pending
-    return None, None, pending
+        return fallback, "PCA 2D", job
+    return None, None, job
 
 
 # --- training -----------------------------------------------------------------------------

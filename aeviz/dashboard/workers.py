@@ -1,22 +1,23 @@
-"""The dashboard's background threads (maps, applications reports, the training run), and
-their end when the server process exits.
+"""The dashboard's background threads (the job queues' pools of jobs.py, the training run),
+their priority, and their end when the server process exits.
 
-They are daemon threads, so none holds the server open; but a daemon killed inside torch's
-kernels while the interpreter shuts down aborted the process ("terminate called without an
-active exception"). At exit every worker is therefore told to stop and waited for: a map in
-hand finishes (seconds), a report or a training run stops at its next progress report (a
-training run keeps its last finished epoch, and the same run continues from it next time),
-and queued work is dropped (the next server does it)."""
+The training thread is a daemon, so it never holds the server open; but a daemon killed
+inside torch's kernels while the interpreter shuts down aborted the process ("terminate
+called without an active exception"). At exit every worker is therefore told to stop and
+waited for: a map in hand finishes (seconds), a report or a training run stops at its next
+progress report (a training run keeps its last finished epoch, and the same run continues
+from it next time), and queued jobs are dropped (the next server does them)."""
 from __future__ import annotations
 
-import atexit
-import queue
+import contextlib
+import os
+import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 STOPPING = threading.Event()
 EXIT_WAIT = 60.0  # seconds for all workers together; past it the process exits anyway
-POLL = 0.5        # seconds an idle worker sleeps between looks at STOPPING
 
 _threads: list[threading.Thread] = []
 
@@ -39,19 +40,28 @@ def check() -> None:
         raise Stopping
 
 
-def next_item(q):
-    """The next item of a worker's queue, or None once the process is exiting."""
-    while not STOPPING.is_set():
-        try:
-            return q.get(timeout=POLL)
-        except queue.Empty:
-            continue
-    return None
+def lower_priority() -> None:
+    """Put the calling thread below the pages in the scheduler's eyes: work the user waits for
+    in the background must not slow the page they are using (Linux: a thread is a task)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
-@atexit.register
+def pool(name: str) -> ThreadPoolExecutor:
+    """One thread, below the pages' priority, running its jobs in order: two cores are all we
+    can count on (a map alone takes both)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=name, initializer=lower_priority)
+
+
 def _stop_all() -> None:
     STOPPING.set()
     deadline = time.monotonic() + EXIT_WAIT
     for thread in _threads:
         thread.join(max(0.0, deadline - time.monotonic()))
+
+
+# Registered with threading's exit hooks, not atexit's: concurrent.futures joins its pool
+# threads in one of those, after every queued job has run, and ours (registered after its,
+# as this module imports it first) runs before it, so queued jobs see STOPPING and drop.
+threading._register_atexit(_stop_all)

@@ -20,9 +20,7 @@ ui.require_code_vector(model, "measuring compression, clustering and features")
 ds = ui.dataset_or_stop(model, "test")
 
 report, job = reports.report_or_job(model)
-if job is not None and job.error():
-    st.error(f"The measurements could not be made: {job.error()}")
-    st.button("Try again", on_click=reports.report_jobs().forget_failure, args=(reports.job_key(model),))
+if jobs.show_failure(job):
     st.stop()
 if report is None:
     def wait_for_report():

@@ -33,12 +33,7 @@ if any(m is None for m in models):
     st.stop()
 
 found = [reports.report_or_job(m) for m in models]
-failed = [(m, job.error()) for m, (_, job) in zip(models, found) if job is not None and job.error()]
-for m, error in failed:
-    st.error(f"{m.checkpoint_id} could not be measured: {error}")
-    st.button("Try again", key=f"cmp_retry_{m.checkpoint_id}", on_click=reports.report_jobs().forget_failure,
-              args=(reports.job_key(m),))
-if failed:
+if any([jobs.show_failure(job) for _, job in found]):  # a list: every failure is shown
     st.stop()
 if any(report is None for report, _ in found):
     def wait_for_reports():
@@ -82,9 +77,13 @@ c1, c2 = st.columns([1, 2])
 method = c1.radio("Projection", ["UMAP", "PCA"], horizontal=True, key="cmp_method").lower()
 mark = c2.number_input("Star this test image in every map", 0, len(ds) - 1, int(first), key="cmp_mark")
 maps = [jobs.projection_or_fallback(m, "test", method, 2) for m in models]
+if any([jobs.show_failure(job) for _, _, job in maps]):
+    st.stop()
 if any(proj is None or shown_as != f"{method.upper()} 2D" for proj, shown_as, _ in maps):
     def wait_for_maps():
-        if all(jobs.projection_or_fallback(m, "test", method, 2)[2] is None for m in models):
+        # A full rerun draws the maps once all are ready, or says which failed.
+        now = [jobs.projection_or_fallback(m, "test", method, 2)[2] for m in models]
+        if all(job is None or job.error() for job in now):
             st.rerun()
         st.info(f"The {method.upper()} maps are computing (once per checkpoint; then saved to disk).")
     st.fragment(wait_for_maps, run_every=2.0)()

@@ -2,7 +2,6 @@
 its image, its reconstruction and its nearest neighbours in latent space; click empty
 space to decode that place; box or lasso a region to see the images in it."""
 import math
-import os
 import time
 
 import numpy as np
@@ -25,15 +24,12 @@ method = c1.radio("Projection", ["UMAP", "PCA"], horizontal=True, key="map_metho
 dim = 3 if c2.toggle("3D", key="map_3d", help="Computed on request the first time (UMAP takes a while).") else 2
 
 proj, shown_as, pending = jobs.projection_or_fallback(model, split, method, dim)
-if pending is not None and pending.error:
-    st.error(f"The {pending.method.upper()} {pending.dim}D map could not be computed: {pending.error}")
-    st.button("Try again", on_click=jobs.projection_jobs().forget_failure, args=(pending.key,))
-elif pending is not None:
+if not jobs.show_failure(pending) and pending is not None:
     def wait_for_map(had_fallback: bool):
         # Polls the background job; the rest of the app stays usable meanwhile. A full rerun
         # shows the map once it (or the PCA map standing in for it) is ready.
         fallback, _, still = jobs.projection_or_fallback(model, split, method, dim)
-        if still is None or (fallback is not None and not had_fallback):
+        if still is None or still.error() or (fallback is not None and not had_fallback):
             st.rerun()
         elapsed = time.time() - still.since
         st.info(f"{method.upper()} {dim}D map computing… {elapsed:.0f} s so far (once per checkpoint and split; "
@@ -127,7 +123,7 @@ def explore(proj, shown_as):
             st.session_state[NO_BROWSER_MAP] = True  # for every map of this session, not this one alone
         # The map needs WebGL and the decoder: a browser that cannot decode draws no WebGL map.
         if not st.session_state.get(NO_BROWSER_MAP) and browser_decoder.browser_decodes({}):
-            data = scatter.payload(str(model.path), os.path.getmtime(model.path), split, shown_as, proj, model, ds.x,
+            data = scatter.payload(*cache.key(model), split, shown_as, proj, model, ds.x,
                                    tuple(classes) if classes else None)
         if data is not None:
             click, chosen = browser_map(key, data)

@@ -21,7 +21,7 @@ st.title("Train")
 trainer = jobs.trainer()
 
 
-def _trained(projections: jobs.ProjectionJobs, path: str | None) -> None:
+def _trained(projections: jobs.Jobs, path: str | None) -> None:
     """When the run ends (on its own thread): list the new checkpoint, and start its maps."""
     cache.checkpoint_table.clear()
     if path:
