@@ -18,7 +18,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from .config import ConfigError, TrainConfig
-from .safefile import HeaderError, checksum, file_lock, read_safetensors_header, tensor_bytes, write_atomic
+from .safefile import HeaderError, checksum, file_lock, read_metadata, tensor_bytes, write_atomic
 
 SUFFIX = ".safetensors"
 # Installed with the package (package data), so a wheel carries them.
@@ -74,17 +74,17 @@ def read_meta(path: Path) -> dict:
     """The metadata alone, from the file's header, without reading the weights."""
     path = Path(path)
     try:
-        header = read_safetensors_header(path)
+        metadata = read_metadata(path)
     except OSError as exc:
         raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
     except HeaderError as exc:
         raise CheckpointError(str(exc)) from None
-    return _parse_meta(path, header)
+    return _parse_meta(path, metadata)
 
 
-def _parse_meta(path: Path, header: dict) -> dict:
+def _parse_meta(path: Path, metadata: dict) -> dict:
     try:
-        meta = json.loads(header["__metadata__"]["aeviz"])
+        meta = json.loads(metadata["aeviz"])
         TrainConfig.from_dict(meta["config"])
         meta["image_shape"] = [int(s) for s in meta["image_shape"]]
         # load() builds from these and lists use the id: a malformed one must fail here, as a
@@ -104,14 +104,13 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     from .models import build
 
     path = resolve(path_or_id)
+    meta = read_meta(path)
     try:
         blob = path.read_bytes()
     except OSError as exc:
         raise CheckpointError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    try:
-        meta = _parse_meta(path, read_safetensors_header(blob, name=path.name))
-    except HeaderError as exc:
-        raise CheckpointError(str(exc)) from None
+    # The checksum covers meta and these tensor bytes together: a file replaced between the two
+    # reads fails it, so weights never load under a config they were not saved with.
     if meta.get("checksum") != checksum(tensor_bytes(blob), meta):
         raise CheckpointError(f"{path.name} failed its checksum: the file is corrupt or was changed; "
                               "delete it and train again.")

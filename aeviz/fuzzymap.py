@@ -6,8 +6,8 @@ functions are not cached on disk, so every new server process spent 24-50 s comp
 before its first map. This file follows umap-learn's algorithm step by step (its names in
 the comments) with nothing to compile:
 
-1. the n_neighbors nearest codes of each code, exact, by blocks of matrix products in torch
-   (umap-learn searches approximately with pynndescent above 4,096 points);
+1. the n_neighbors nearest codes of each code, exact (aeviz.neighbours; umap-learn searches
+   approximately with pynndescent above 4,096 points);
 2. the fuzzy simplicial set: each code's distances to its neighbours turned into
    memberships (smooth_knn_dist, compute_membership_strengths), made symmetric by the
    fuzzy union P + P^T - P*P^T (fuzzy_simplicial_set);
@@ -26,6 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from .neighbours import nearest
+
 MIN_DIST, SPREAD = 0.1, 1.0   # umap-learn's defaults, as the dashboard always used
 NEGATIVE_SAMPLES = 5          # umap-learn's negative_sample_rate
 CLIP = 4.0                    # umap-learn clips each gradient step at 4 per coordinate
@@ -42,18 +44,11 @@ def umap(codes: np.ndarray, dim: int = 2, n_neighbors: int = 15, n_epochs: int =
     return optimize(graph, start, n_epochs, gen).numpy()
 
 
-def nearest_neighbors(x: torch.Tensor, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def nearest_neighbors(x: torch.Tensor, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices and distances of each row's k nearest rows, itself first (as umap-learn's knn)."""
-    sq = (x * x).sum(1)
-    index = torch.empty(len(x), k, dtype=torch.int64)
-    dist = torch.empty(len(x), k)
-    for i in range(0, len(x), block):
-        d2 = (sq[i:i + block, None] + sq[None] - 2 * x[i:i + block] @ x.T).clamp_min_(0)
-        rows = torch.arange(i, min(i + block, len(x)))
-        d2[rows - i, rows] = -1.0  # itself first, even among exact duplicates
-        d, j = torch.topk(d2, k, dim=1, largest=False)
-        index[i:i + block], dist[i:i + block] = j, d.clamp_min(0).sqrt()
-    return index.numpy(), dist.numpy()
+    dist, index = nearest(x.numpy(), None, k - 1)
+    n = len(x)
+    return np.column_stack([np.arange(n), index]), np.column_stack([np.zeros(n, np.float32), dist])
 
 
 def fuzzy_graph(knn_index: np.ndarray, knn_dist: np.ndarray) -> sp.coo_matrix:

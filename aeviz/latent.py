@@ -14,7 +14,7 @@ from typing import BinaryIO
 import numpy as np
 import torch
 
-from . import artifacts
+from . import artifacts, neighbours
 from .config import ConfigError
 from .datasets import load_dataset
 from .models.base import adam
@@ -84,11 +84,8 @@ class Projection:
     def distance_to_data(self, points: np.ndarray) -> np.ndarray:
         """Distance to the nearest real point, in units of the typical spacing between
         neighbouring points: about 1 inside the data, much more out in the empty plane."""
-        from scipy.spatial import cKDTree
-
-        tree = cKDTree(self.coords[:, :2])
-        spacing = np.median(tree.query(self.coords[:, :2], k=2)[0][:, 1]) or 1.0
-        return tree.query(np.asarray(points, np.float32).reshape(-1, 2))[0] / spacing
+        xy = self.coords[:, :2]
+        return neighbours.nearest(xy, np.asarray(points, np.float32).reshape(-1, 2), 1)[0][:, 0] / neighbours.spacing(xy)
 
 
 def fit_inverse(coords: np.ndarray, codes: np.ndarray, steps: int = 500, batch: int = 512, seed: int = 0):
@@ -215,12 +212,9 @@ def sample_codes(model, n: int, temperature: float = 1.0, seed: int = 0,
 
 def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | None = None) -> np.ndarray:
     """Indices of the k codes nearest to query (Euclidean), nearest first."""
-    dist = np.linalg.norm(codes - np.asarray(query, np.float32).ravel()[None], axis=1)
-    if exclude is not None:
-        dist[exclude] = np.inf
-    k = min(k, len(codes) - (exclude is not None))
-    idx = np.argpartition(dist, k - 1)[:k] if k < len(codes) else np.arange(len(codes))
-    return idx[np.argsort(dist[idx])]
+    asked = min(k + (exclude is not None), len(codes))
+    idx = neighbours.nearest(codes, np.asarray(query, np.float32).reshape(1, -1), asked)[1][0]
+    return idx[idx != exclude][:k]
 
 
 def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "umap", data_dir=None) -> Path:
@@ -250,10 +244,7 @@ def place_on_map(map_coords: np.ndarray, map_codes: np.ndarray, codes: np.ndarra
     weighted mean of its k nearest mapped codes: exact for a mapped code, an estimate
     (good between neighbours, poor far from the data) for the rest."""
     codes = np.asarray(codes, np.float32).reshape(len(codes), -1)
-    dist = np.linalg.norm(map_codes[None, :, :] - codes[:, None, :], axis=2)  # (n, N)
-    k = min(k, len(map_codes))
-    idx = np.argsort(dist, axis=1)[:, :k]
-    d = np.take_along_axis(dist, idx, axis=1)
+    d, idx = neighbours.nearest(map_codes, codes, min(k, len(map_codes)))
     w = 1.0 / np.maximum(d, 1e-9) ** 2
     w /= w.sum(1, keepdims=True)
     return (w[..., None] * map_coords[idx][..., :2]).sum(1).astype(np.float32)

@@ -87,22 +87,25 @@ def photo_ssim(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def pca_basis(train_x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """The mean and the k principal axes (D, k) of train_x, as float64: the linear baseline
-    beside an autoencoder with a k-dimensional code. Exact PCA from the eigenvectors of the
-    smaller of the data's two Gram matrices (D x D pixels, or N x N images): quicker than an
-    SVD of the N x D data on the dashboard's first page, and large color images never need
-    a D x D matrix (49,152 pixels would take 19 GB)."""
+    """The mean and the k principal axes (D, k) of train_x, largest variance first, as
+    float64: the linear baseline beside an autoencoder with a k-dimensional code. Exact PCA."""
     a = train_x.flatten(1).double()
-    mean = a.mean(0)
     k = max(1, min(k, a.shape[0], a.shape[1]))
+    if a.shape[1] <= a.shape[0]:  # fewer pixels than images: scikit-learn's, from the D x D covariance
+        from sklearn.decomposition import PCA
+
+        pca = PCA(k, svd_solver="covariance_eigh").fit(a.numpy())
+        return torch.from_numpy(pca.mean_), torch.from_numpy(pca.components_.T)
+    # More pixels than images (color photos): the eigenvectors of the N x N Gram matrix, each
+    # axis centered.T @ u. scikit-learn's one exact solver here, an SVD of the N x D data, took
+    # 3.5 s of CPU where this takes 0.17 s on 300 images of 12,288 pixels; its other one would
+    # form a D x D matrix (49,152 pixels: 19 GB).
+    mean = a.mean(0)
     centered = a - mean
-    if a.shape[1] <= a.shape[0]:
-        _, vectors = torch.linalg.eigh(centered.T @ centered)  # eigenvalues ascending
-        return mean, vectors[:, -k:]
-    # The image side: each axis is centered.T @ u, normalised; a zero-variance one is dropped.
-    values, u = torch.linalg.eigh(centered @ centered.T)
-    v = centered.T @ u[:, -k:]
-    return mean, v / v.norm(dim=0).clamp_min(1e-12) * (values[-k:] > 1e-9 * values[-1])
+    values, u = torch.linalg.eigh(centered @ centered.T)  # ascending
+    v = centered.T @ u[:, -k:].flip(1)
+    values = values[-k:].flip(0)
+    return mean, v / v.norm(dim=0).clamp_min(1e-12) * (values > 1e-9 * values[0])  # no variance: no axis
 
 
 def pca_project(x: torch.Tensor, mean: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:

@@ -22,7 +22,7 @@ from safetensors.torch import save as save_safetensors
 from . import __version__
 from .checkpoints import CheckpointError
 from .config import TrainConfig
-from .safefile import checksum, read_safetensors_header, tensor_bytes, write_atomic
+from .safefile import checksum, read_metadata, tensor_bytes, write_atomic
 
 KEY = "aeviz_resume"
 log = logging.getLogger(__name__)
@@ -94,15 +94,15 @@ def load(path: Path, cfg: TrainConfig) -> dict | None:
     if not path.is_file():
         return None
     try:
-        return _read(path.read_bytes(), cfg)
+        return _read(read_metadata(path), path.read_bytes(), cfg)
     except Exception as exc:  # noqa: BLE001  a truncated or foreign file of any shape: start afresh
         log.warning("Ignoring the resume state %s (%s); training %s from the start.", path.name,
                     exc if isinstance(exc, ResumeError) else "it is truncated or corrupt", cfg.id)
         return None
 
 
-def _read(blob: bytes, cfg: TrainConfig) -> dict:
-    meta = json.loads(read_safetensors_header(blob)["__metadata__"][KEY])
+def _read(metadata: dict, blob: bytes, cfg: TrainConfig) -> dict:
+    meta = json.loads(metadata[KEY])  # the checksum below ties it to the blob's tensors
     if meta.get("checksum") != checksum(tensor_bytes(blob), meta):
         raise ResumeError("it failed its checksum")
     if meta["id"] != cfg.id or meta["config"] != cfg.to_dict():

@@ -1,5 +1,5 @@
 """Safe files: the one place where aeviz writes a file atomically, reads a safetensors
-header, checksums a checkpoint's contents and locks a file against a second process.
+file's metadata, checksums a checkpoint's contents and locks a file against a second process.
 
 Checkpoints, resume states, projection maps and the dataset cache all write through
 write_atomic, so a crash, a kill or a full disk leaves the old file or none, never half of
@@ -19,17 +19,12 @@ from typing import BinaryIO
 
 from filelock import FileLock
 
-# A header longer than this is not a checkpoint's; refusing it keeps a hostile or random
-# file from making us allocate gigabytes before anything is checked.
-MAX_HEADER = 10_000_000
-
-
 class WriteError(OSError):
     """A file that could not be written; the file that was there before, if any, is untouched."""
 
 
 class HeaderError(ValueError):
-    """A file whose safetensors header is truncated, oversized or not JSON."""
+    """A file that is not a whole safetensors file: truncated, oversized header, not JSON."""
 
 
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], what: str = "the file",
@@ -74,39 +69,32 @@ def fsync_directory(folder: Path) -> None:
             os.close(fd)
 
 
-def read_safetensors_header(source: Path | bytes, max_bytes: int = MAX_HEADER, name: str | None = None) -> dict:
-    """The JSON header of a safetensors file, from a path (reading the header alone, not the
-    tensors) or from the file's bytes. A truncated, oversized or non-JSON header raises a
-    HeaderError of one sentence naming the file (name, or the path's name); a file that cannot
-    be read raises the OSError as it came."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        name = name or "the file"
-        view = memoryview(source)
-        n = _header_length(view[:8], name, max_bytes)
-        text = view[8:8 + n]
-    else:
-        name = name or Path(source).name
-        with open(source, "rb") as f:
-            n = _header_length(f.read(8), name, max_bytes)
-            text = f.read(n)
-    if len(text) < n:
-        raise HeaderError(f"{name} is truncated (its header claims {n} bytes and only {len(text)} follow).")
+def read_metadata(path: Path) -> dict:
+    """The __metadata__ of a safetensors file ({} when it has none), read by the safetensors
+    library without the tensors. The library bounds the header's claimed length (100 MB, and
+    the file's size) before it reads a byte of it, and checks the whole layout: JSON, tensors
+    that fill the file. A file that fails raises a HeaderError of one sentence naming it; a
+    file that cannot be read raises the OSError."""
+    from safetensors import SafetensorError, safe_open
+
     try:
-        header = json.loads(bytes(text))
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested past Python's stack
-        header = None
-    if not isinstance(header, dict):
-        raise HeaderError(f"{name} is not a safetensors file (its header is not a JSON object).")
-    return header
+        with safe_open(path, "np") as f:
+            return f.metadata() or {}
+    except SafetensorError as exc:
+        why = next((why for reason, why in REFUSALS.items() if reason in str(exc)), MALFORMED)
+        raise HeaderError(f"{Path(path).name} {why}.") from None
 
 
-def _header_length(head: bytes, name: str, max_bytes: int) -> int:
-    if len(head) < 8:
-        raise HeaderError(f"{name} is truncated (shorter than a safetensors header).")
-    (n,) = struct.unpack("<Q", head)
-    if n > max_bytes:
-        raise HeaderError(f"{name} is not a safetensors file (its header claims {n} bytes).")
-    return n
+# The safetensors library's reasons for refusing a file, in words a user can act on.
+MALFORMED = "is not a safetensors file, or is corrupt (its header is malformed)"
+REFUSALS = {
+    "header too small": "is truncated (shorter than a safetensors header)",
+    "invalid header length": "is truncated (its header runs past the end of the file)",
+    "incomplete metadata": "is truncated or corrupt (its tensors do not fill it as its header says)",
+    "header too large": "is not a safetensors file (its header claims more than 100 MB)",
+    "invalid UTF-8": "is not a safetensors file (its header is not JSON)",
+    "invalid JSON": "is not a safetensors file (its header is not JSON)",
+}
 
 
 def tensor_bytes(blob: bytes) -> bytes:

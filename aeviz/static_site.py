@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import latent, onnx_export
+from . import latent, neighbours, onnx_export
 from .browser_runtime import RUNTIME_JS, floats
 from .config import ConfigError
 from .datasets import load_dataset
@@ -228,8 +228,7 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
     codes = proj.codes.astype(np.float32)
     dims = list(range(codes.shape[1])) if codes.shape[1] <= SLIDERS_MAX else latent.most_varying(codes, SLIDERS_MAX)
     lo, hi = latent.slider_ranges(codes, model.abilities.prior)
-    from scipy.spatial import cKDTree
-    spacing = float(np.median(cKDTree(proj.coords).query(proj.coords, k=2)[0][:, 1])) or 1.0
+    spacing = neighbours.spacing(proj.coords)
     shape = list(ds.x.shape[1:])
     meta = {"title": f"{cfg.model} on {cfg.dataset}: {cfg.latent_dim}-d code",
             "subtitle": f"{method.upper()} map of the {split} split ({len(codes)} images), checkpoint {model.checkpoint_id}",

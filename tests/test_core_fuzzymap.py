@@ -30,7 +30,7 @@ def blobs(n_per=100, dim=8, spread=6.0, seed=0):
 
 def test_neighbours_are_exact_and_start_with_the_point_itself():
     x = torch.from_numpy(blobs()[0])
-    index, dist = fuzzymap.nearest_neighbors(x, 15, block=64)  # several blocks
+    index, dist = fuzzymap.nearest_neighbors(x, 15)
     want = torch.from_numpy(np.linalg.norm(blobs()[0][:, None] - blobs()[0][None], axis=2)).topk(15, largest=False)
     assert (index[:, 0] == np.arange(len(x))).all() and (dist[:, 0] == 0).all()
     np.testing.assert_allclose(dist[:, 1:], want.values.numpy()[:, 1:], atol=1e-3)

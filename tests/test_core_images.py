@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from aeviz.images import ImageError, decode_image, encode_png
+from aeviz.images import ImageError, decode_image, encode_png, sprite_sheet, tile
 from support.files import encode, png_claiming
 
 
@@ -225,3 +225,24 @@ def test_any_bytes_decode_to_a_valid_image_or_raise_image_error(data):
         assert str(exc)
         return
     assert_valid(t)
+
+
+@pytest.mark.parametrize("n, channels, ncols, pad", [(7, 3, 3, 1), (10, 1, 4, 2), (5, 1, 8, 1), (9, 3, 3, 0)])
+def test_tile_is_make_grid_without_its_outer_border(n, channels, ncols, pad):
+    from torchvision.utils import make_grid
+
+    images = torch.rand(n, channels, 6, 5, generator=torch.Generator().manual_seed(n))
+    want = make_grid(images, nrow=ncols, padding=pad, pad_value=1.0)[:channels]  # make_grid makes gray RGB
+    want = want[:, pad:want.shape[1] - pad, pad:want.shape[2] - pad]
+    assert torch.equal(tile(images, ncols, pad=pad), want)
+
+
+def test_sprite_sheet_puts_image_i_at_its_column_and_row_and_fills_the_rest_white():
+    images = torch.rand(10, 1, 4, 3, generator=torch.Generator().manual_seed(0))
+    png, cols = sprite_sheet(images, 7)
+    sheet = decode_image(png)
+    assert cols == 3 and sheet.shape == (1, 3 * 4, 3 * 3)
+    for i in range(7):
+        r, c = divmod(i, cols)
+        assert torch.allclose(sheet[:, r * 4:r * 4 + 4, c * 3:c * 3 + 3], images[i], atol=1 / 255)
+    assert (sheet[:, 8:, 3:] == 1).all()  # places 7 and 8: white

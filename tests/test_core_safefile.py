@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import save as save_safetensors
 
 from aeviz import safefile
-from aeviz.safefile import HeaderError, WriteError, checksum, file_lock, read_safetensors_header, tensor_bytes, write_atomic
+from aeviz.safefile import HeaderError, WriteError, checksum, file_lock, read_metadata, tensor_bytes, write_atomic
 
 
 def one_sentence(message: str, *words: str) -> None:
@@ -178,47 +178,45 @@ def safetensors_file(tmp_path, name="x.safetensors"):
     return path
 
 
-def test_the_header_reads_from_a_path_or_bytes(tmp_path):
+def test_the_metadata_and_the_tensor_bytes_read_back(tmp_path):
     path = safetensors_file(tmp_path)
-    blob = path.read_bytes()
-    from_bytes = read_safetensors_header(blob)
-    assert from_bytes["__metadata__"] == {"aeviz": '{"id": "x"}'} and from_bytes["w"]["shape"] == [6]
-    path.write_bytes(blob[:-8])  # the path reader stops at the header: a cut in the weights is not its business
-    assert read_safetensors_header(path) == from_bytes
-    assert tensor_bytes(blob) == torch.arange(6.0).numpy().tobytes()
+    assert read_metadata(path) == {"aeviz": '{"id": "x"}'}
+    assert tensor_bytes(path.read_bytes()) == torch.arange(6.0).numpy().tobytes()
+    bare = tmp_path / "bare.safetensors"
+    bare.write_bytes(save_safetensors({"w": torch.zeros(2)}))
+    assert read_metadata(bare) == {}
 
 
-def refusal(source, *words, **kwargs) -> str:
+def refusal(path, *words) -> str:
     with pytest.raises(HeaderError) as info:
-        read_safetensors_header(source, **kwargs)
-    one_sentence(str(info.value), *words)
+        read_metadata(path)
+    one_sentence(str(info.value), path.name, *words)
     return str(info.value)
 
 
-def test_truncated_oversized_and_malformed_headers_are_refused_in_one_sentence(tmp_path):
-    path = safetensors_file(tmp_path)
-    blob = path.read_bytes()
+def test_truncated_oversized_and_malformed_files_are_refused_in_one_sentence(tmp_path):
+    blob = safetensors_file(tmp_path).read_bytes()
     (n,) = struct.unpack("<Q", blob[:8])
     cases = {
         "empty": (b"", "truncated"),
         "short": (blob[:5], "truncated"),
         "cut": (blob[:8 + n // 2], "truncated"),
-        "huge": (struct.pack("<Q", 2**60) + b"{}", f"claims {2**60} bytes"),
+        "weights-cut": (blob[:-8], "truncated"),
+        "huge": (struct.pack("<Q", 2**60) + b"{}", "claims more than"),
         "notjson": (struct.pack("<Q", 4) + b"\xff{[x" + b"\x00" * 8, "JSON"),
         "list": (struct.pack("<Q", 2) + b"[]", "JSON"),
         "deep": (struct.pack("<Q", 200_000) + b"[" * 200_000, "JSON"),
+        "bad-offsets": (blob[:8] + blob[8:8 + n].replace(b"[0,24]", b"[8,32]") + blob[8 + n:], "malformed"),
     }
     for name, (data, word) in cases.items():
         file = tmp_path / f"{name}.safetensors"
         file.write_bytes(data)
-        refusal(file, file.name, word)  # from a path, naming the file
-        refusal(data, "model.bin", word, name="model.bin")  # from bytes, under the caller's name
-    refusal(blob, "claims", max_bytes=n - 1)  # the caller's limit
+        refusal(file, word)
 
 
 def test_a_missing_file_raises_the_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
-        read_safetensors_header(tmp_path / "none.safetensors")
+        read_metadata(tmp_path / "none.safetensors")
 
 
 # --- checksums ----------------------------------------------------------------------------------

@@ -10,15 +10,14 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from .retrieval import nearest
+from ..neighbours import nearest
 
 NEIGHBOURS = 10
 
 
 def density_score(seen_codes: np.ndarray, codes: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
     """Mean distance to the k nearest seen codes: higher is less like what the model saw."""
-    idx = nearest(codes, seen_codes, k)
-    return np.linalg.norm(seen_codes[idx] - codes[:, None, :], axis=2).mean(1)
+    return nearest(seen_codes, codes, k)[0].astype(np.float64).mean(1)
 
 
 def anomaly(classes, test_y: np.ndarray, errors: np.ndarray, seen_codes: np.ndarray,

@@ -70,7 +70,6 @@ def spaces_for(model, data_dir=None) -> Spaces:
     if cfg.exclude_classes and train_y is not None:
         seen = ~np.isin(train_y, cfg.exclude_classes)
     mean, axes = pca_basis(train.x[torch.from_numpy(seen)], max(max(PCA_SIZES), cfg.latent_dim))
-    axes = axes.flip(1)
     train_pca, test_pca = (((x.flatten(1).double() - mean) @ axes).float().numpy() for x in (train.x, test.x))
     return Spaces(train.x, test.x, train_y, None if test.y is None else test.y.numpy(), seen,
                   encode_all(model, train.x), encode_all(model, test.x), mean, axes, train_pca, test_pca, problem,

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
-from scipy.spatial import cKDTree
+
+from aeviz.neighbours import nearest
 
 LATTICE = 60           # points per side of the clickable lattice
 PALETTE = qualitative.D3 + qualitative.Pastel
@@ -36,7 +37,7 @@ def map_figure(proj, classes=None, height: int = 560, title: str | None = None) 
     lattice = np.stack(np.meshgrid(gx, gy), -1).reshape(-1, 2)
     # No lattice point right beside a real one: plotly gives a click to the nearest point of
     # any trace, so such a point took clicks meant for the image it sat next to.
-    lattice = lattice[cKDTree(xy).query(lattice)[0] > NEAR * (gx[1] - gx[0])]
+    lattice = lattice[nearest(xy, lattice, 1)[0][:, 0] > NEAR * (gx[1] - gx[0])]
     fig = go.Figure()
     fig.add_trace(go.Scattergl(
         x=lattice[:, 0], y=lattice[:, 1], mode="markers", name="plane", showlegend=False, hoverinfo="none",

@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from aeviz import onnx_export
+from aeviz import neighbours, onnx_export
 from aeviz.browser_runtime import floats
 from aeviz.images import sprite_sheet
 
@@ -260,8 +260,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
     xy = proj.coords[:, :2].astype(np.float64)
     center = (xy.min(0) + xy.max(0)) / 2
     half = 0.52 * float((xy.max(0) - xy.min(0)).max() or 1.0)
-    from scipy.spatial import cKDTree
-    spacing = float(np.median(cKDTree(xy).query(xy, k=2)[0][:, 1])) or 1.0
+    spacing = neighbours.spacing(xy)
     errs = cache.split_errors_of(model, split).mse
     lo, hi = np.percentile(errs, [1, 99])
     n = len(xy)

@@ -13,7 +13,7 @@ import torch
 from aeviz import models
 from aeviz.checkpoints import CheckpointError, user_dir
 from aeviz.datasets import DatasetError
-from aeviz.images import encode_png
+from aeviz.images import encode_png, tile  # noqa: F401 - ui.tile, for the pages
 
 from . import cache
 
@@ -164,18 +164,6 @@ def side_by_side(images: list) -> torch.Tensor:
     for p in parts[1:]:
         out += [gutter, p]
     return torch.cat(out, dim=2)
-
-
-def tile(images: torch.Tensor, ncols: int, pad: int = 1, pad_value: float = 1.0) -> torch.Tensor:
-    """(N, C, H, W) -> one (C, H', W') image with the N images in rows of ncols."""
-    n, c, h, w = images.shape
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    out = torch.full((c, nrows * (h + pad) - pad, ncols * (w + pad) - pad), pad_value, dtype=images.dtype)
-    for i in range(n):
-        r, col = divmod(i, ncols)
-        out[:, r * (h + pad):r * (h + pad) + h, col * (w + pad):col * (w + pad) + w] = images[i]
-    return out
 
 
 def data_url(x, scale: int = 1) -> str:
