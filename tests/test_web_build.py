@@ -1,0 +1,43 @@
+"""The browser code lives in web/ and nowhere else: the committed build in dashboard/static/
+is what the sources build to, and no JavaScript, CSS or HTML is left in Python strings."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB = ROOT / "web"
+STATIC = ROOT / "aeviz" / "dashboard" / "static"
+COMPONENTS = ("map", "walk", "scrubber", "sampler", "explorer")
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None or not (WEB / "node_modules" / "esbuild").is_dir(),
+                                reason="needs node and web/node_modules (cd web && npm ci)")
+
+
+@needs_node
+def test_the_committed_build_is_what_the_sources_build_to(tmp_path):
+    subprocess.run(["node", "scripts/build.mjs", str(tmp_path)], cwd=WEB, check=True, capture_output=True)
+    for name in COMPONENTS:
+        built = {p.name: p.read_bytes() for p in (tmp_path / name).iterdir()}
+        committed = {p.name: p.read_bytes() for p in (STATIC / name).iterdir()}
+        assert built.keys() == committed.keys(), f"{name}: other files than the committed build"
+        for file, data in built.items():
+            assert committed[file] == data, f"{name}/{file} is stale: run `cd web && npm run build` and commit"
+
+
+# What browser code looks like; a Python string holding one of these is code that belongs in web/.
+BROWSER_CODE = [r"export default function", r"addEventListener", r"document\.(querySelector|createElement)",
+                r"<(div|canvas|script|style|input|figure)\b", r"\{\s*(font-family|display|margin)\s*:",
+                r"=>\s*\{", r"\bconst \w+ = "]
+
+
+def test_no_browser_code_is_left_in_python_strings():
+    found = []
+    for path in sorted((ROOT / "aeviz").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {pattern}" for pattern in BROWSER_CODE if re.search(pattern, text)]
+    assert found == [], "browser code in Python (move it to web/): " + "; ".join(found)

@@ -1,0 +1,35 @@
+// Builds each component into one ES module and its CSS under aeviz/dashboard/static/<name>/,
+// which is committed: users and CI run the dashboard with no Node. The same sources always
+// give the same bytes (no timestamps, no absolute paths), so tests/test_web_build.py can
+// rebuild into a temporary folder and compare.
+//   node scripts/build.mjs [OUT]     (npm run build; OUT defaults to the committed folder)
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { copyFile } from 'node:fs/promises';
+
+const web = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const out = path.resolve(process.argv[2] || path.join(web, '..', 'aeviz', 'dashboard', 'static'));
+export const COMPONENTS = ['map', 'walk', 'scrubber', 'sampler', 'explorer'];
+
+// The explorer mounts the components' BUILT modules, copied beside it into the export's
+// folder, rather than a second bundled copy of them.
+/** @type {import('esbuild').Plugin} */
+const builtComponents = {
+  name: 'built-components',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/(map|walk|scrubber|sampler)\/\w+\.js$/ }, args =>
+      args.importer.includes(`${path.sep}explorer${path.sep}`) ? { path: args.path.replace('../', './'), external: true } : undefined);
+  },
+};
+
+for (const name of COMPONENTS) {
+  await build({
+    absWorkingDir: web, entryPoints: [`${name}/${name}.js`], outdir: path.join(out, name), entryNames: '[name]',
+    bundle: true, format: 'esm', target: 'es2020', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
+    loader: { '.html': 'text', '.txt': 'text' }, plugins: [builtComponents],
+  });
+}
+// The explorer's page, as it is: it links the components' CSS and loads explorer.js.
+await copyFile(path.join(web, 'explorer', 'index.html'), path.join(out, 'explorer', 'index.html'));
+console.log(`built ${COMPONENTS.join(', ')} into ${out}`);
