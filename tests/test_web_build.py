@@ -41,3 +41,29 @@ def test_no_browser_code_is_left_in_python_strings():
         text = path.read_text(encoding="utf-8")
         found += [f"{path.relative_to(ROOT)}: {pattern}" for pattern in BROWSER_CODE if re.search(pattern, text)]
     assert found == [], "browser code in Python (move it to web/): " + "; ".join(found)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+@pytest.mark.parametrize("seed", [0, 7, 2147483647])
+def test_a_seed_gives_the_same_codes_in_the_browser_and_in_python(seed):
+    """The Sampling page's generator (run by node) and aeviz.latent.sample_from draw the same
+    codes from the same mixture: three components, odd and even code lengths."""
+    import json
+
+    import numpy as np
+
+    from aeviz import latent
+
+    rng = np.random.default_rng(1)
+    for d in (3, 4):
+        weights = np.array([0.2, 0.5, 0.3])
+        means = rng.normal(size=(3, d)).astype(np.float32)
+        chols = np.tril(rng.normal(size=(3, d, d))).astype(np.float32)
+        script = (f"import {{ sample }} from {json.dumps((WEB / 'sampler' / 'generator.js').as_uri())};"
+                  f"const dist = {{ weights: {weights.tolist()}, means: {means.ravel().tolist()}, "
+                  f"chols: {chols.ravel().tolist()} }};"
+                  f"console.log(JSON.stringify(Array.from(sample(dist, {d}, 50, 0.8, {seed}))));")
+        run = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+        browser = np.asarray(json.loads(run.stdout), np.float32).reshape(50, d)
+        python = latent.sample_from({"weights": weights, "means": means, "chols": chols}, 50, 0.8, seed)
+        np.testing.assert_allclose(python, browser, rtol=0, atol=1e-6)

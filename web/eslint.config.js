@@ -6,5 +6,6 @@ export default [
   { ignores: ['node_modules/'] },
   js.configs.recommended,
   { files: ['**/*.js'], languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: globals.browser } },
+  { files: ['runtime/worker.js'], languageOptions: { globals: globals.worker } },
   { files: ['scripts/**', '**/*.test.js', 'eslint.config.js'], languageOptions: { globals: globals.node } },
 ];

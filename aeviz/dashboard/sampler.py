@@ -1,12 +1,13 @@
 """A grid of sampled images whose temperature and seed are live in the browser.
 
-A custom component (components v2, like walk.py; its code is web/sampler/) given the distribution to sample from as
-a Gaussian mixture: {"weights", "means", "chols"} (a VAE's N(0, I) prior is one component
-with mean 0 and L = I; a plain autoencoder's stand-in is fitted in Python, latent.fit_*).
-The browser draws z = mean_k + T * L_k @ N(0, I) with its own seeded generator (mulberry32
-and Box-Muller: the same seed gives the same grid, not numpy's numbers) and decodes the grid
-with the checkpoint's decoder (browser_decoder), at every input event; the server hears
-nothing. The temperature only scales the noise, so dragging it morphs one grid smoothly.
+A custom component (components v2, like walk.py; its code is web/sampler/) given the
+distribution to sample from as a Gaussian mixture: {"weights", "means", "chols"} (a VAE's
+N(0, I) prior is one component with mean 0 and L = I; a plain autoencoder's stand-in is
+fitted in Python, latent.fit_*). The browser draws z = mean_k + T * L_k @ N(0, I) with its
+seeded generator (mulberry32 and Box-Muller: the same draws as aeviz.latent.sample_from, so a
+seed gives the same grid) and decodes the grid with the checkpoint's decoder
+(browser_decoder), at every input event; the server hears nothing. The temperature only
+scales the noise, so dragging it morphs one grid smoothly.
 
 When the browser cannot run the decoder, the component says so once (state "runtime") and
 the page samples and decodes on the server instead."""
@@ -17,11 +18,6 @@ import numpy as np
 from . import browser_decoder
 
 MAX_SEED = 2**31 - 1
-
-
-def prior(latent_dim: int) -> dict:
-    """The N(0, I) prior as a one-component mixture."""
-    return {"weights": np.ones(1), "means": np.zeros((1, latent_dim)), "chols": np.eye(latent_dim)[None]}
 
 
 def dist_payload(dist: dict) -> dict:

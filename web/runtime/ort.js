@@ -3,7 +3,7 @@
 // async decode(Float32Array codes, n) -> Float32Array of n outputs (an image (C, H, W) in
 // [0, 1] for a decoder, a code for a map's inverse).
 import { base64Bytes } from './base64.js';
-import WORKER_SOURCE from './worker.js.txt';
+import WORKER_SOURCE from './worker.js?text';
 
 /** @typedef {(codes: Float32Array, n: number) => Promise<Float32Array>} Decode */
 /** @typedef {{ id: string, width: number, onnx?: string, bytes?: Uint8Array }} Graph */

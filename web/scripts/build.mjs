@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 
 const web = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.resolve(process.argv[2] || path.join(web, '..', 'aeviz', 'dashboard', 'static'));
@@ -23,11 +23,25 @@ const builtComponents = {
   },
 };
 
+// `import X from './file.js?text'`: the file's text, not its module (the decoder's worker starts
+// from a Blob of it).
+/** @type {import('esbuild').Plugin} */
+const asText = {
+  name: 'as-text',
+  setup(b) {
+    b.onResolve({ filter: /\?text$/ }, args => ({
+      // relative to web/: the bundle's comments name no folder of this machine
+      path: path.relative(web, path.join(args.resolveDir, args.path.slice(0, -'?text'.length))), namespace: 'text' }));
+    b.onLoad({ filter: /.*/, namespace: 'text' }, async args =>
+      ({ contents: await readFile(path.join(web, args.path), 'utf8'), loader: 'text' }));
+  },
+};
+
 for (const name of COMPONENTS) {
   await build({
     absWorkingDir: web, entryPoints: [`${name}/${name}.js`], outdir: path.join(out, name), entryNames: '[name]',
     bundle: true, format: 'esm', target: 'es2020', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
-    loader: { '.html': 'text', '.txt': 'text' }, plugins: [builtComponents],
+    loader: { '.html': 'text' }, plugins: [builtComponents, asText],
   });
 }
 // The explorer's page, as it is: it links the components' CSS and loads explorer.js.

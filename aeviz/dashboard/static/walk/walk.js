@@ -35,8 +35,8 @@ function part(root, selector) {
   );
 }
 
-// runtime/worker.js.txt
-var worker_js_default = "// The decoder's worker (runtime/ort.js, workerDecoderFor), started from a Blob of this text:\n// the first message brings the graph and the runtime's folder, each later one a batch of codes.\nlet run = null;\nonmessage = async ({ data: m }) => {\n  try {\n    if (m.graph) {\n      const ort = await import(m.base + 'ort.wasm.bundle.min.mjs');\n      ort.env.wasm.numThreads = 1;\n      ort.env.wasm.wasmPaths = { wasm: m.base + 'ort-wasm-simd-threaded.wasm' };\n      const session = await ort.InferenceSession.create(m.graph, { executionProviders: ['wasm'] });\n      const [input] = session.inputNames, [output] = session.outputNames;\n      run = async (codes, n) => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, m.width]) }))[output].data;\n      postMessage({ id: m.id });\n      return;\n    }\n    const out = Float32Array.from(await run(m.codes, m.n));\n    postMessage({ id: m.id, out }, [out.buffer]);\n  } catch (err) { postMessage({ id: m.id, error: String(err) }); }\n};\n";
+// text:runtime/worker.js
+var worker_default = "// The decoder's worker (runtime/ort.js, workerDecoderFor), started from a Blob of this file's\n// text (bundled as text by scripts/build.mjs): the first message brings the graph and the\n// runtime's folder, each later one a batch of codes.\n/** @type {((codes: Float32Array, n: number) => Promise<ArrayLike<number>>) | null} */\nlet run = null;\nonmessage = async ({ data: m }) => {\n  try {\n    if (m.graph) {\n      const ort = await import(m.base + 'ort.wasm.bundle.min.mjs');\n      ort.env.wasm.numThreads = 1;\n      ort.env.wasm.wasmPaths = { wasm: m.base + 'ort-wasm-simd-threaded.wasm' };\n      const session = await ort.InferenceSession.create(m.graph, { executionProviders: ['wasm'] });\n      const [input] = session.inputNames, [output] = session.outputNames;\n      run = async (codes, n) => (await session.run({ [input]: new ort.Tensor('float32', codes, [n, m.width]) }))[output].data;\n      postMessage({ id: m.id });\n      return;\n    }\n    if (!run) throw new Error('no graph yet');\n    const out = Float32Array.from(await run(m.codes, m.n));\n    postMessage({ id: m.id, out }, { transfer: [out.buffer] });\n  } catch (err) { postMessage({ id: m.id, error: String(err) }); }\n};\n";
 
 // runtime/ort.js
 var DASHBOARD_STATIC = "app/static/";
@@ -91,7 +91,7 @@ function workerDecoderFor(graph, staticDir = DASHBOARD_STATIC) {
   const S = shared(), key = graph.id + " in a worker";
   if (!S.sessions.has(key)) S.sessions.set(key, (async () => {
     if (typeof Worker !== "function") throw new Error("This browser has no workers.");
-    const url = URL.createObjectURL(new Blob([worker_js_default], { type: "text/javascript" }));
+    const url = URL.createObjectURL(new Blob([worker_default], { type: "text/javascript" }));
     const worker = new Worker(url, { type: "module" });
     URL.revokeObjectURL(url);
     const waiting = /* @__PURE__ */ new Map();

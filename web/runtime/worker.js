@@ -1,5 +1,7 @@
-// The decoder's worker (runtime/ort.js, workerDecoderFor), started from a Blob of this text:
-// the first message brings the graph and the runtime's folder, each later one a batch of codes.
+// The decoder's worker (runtime/ort.js, workerDecoderFor), started from a Blob of this file's
+// text (bundled as text by scripts/build.mjs): the first message brings the graph and the
+// runtime's folder, each later one a batch of codes.
+/** @type {((codes: Float32Array, n: number) => Promise<ArrayLike<number>>) | null} */
 let run = null;
 onmessage = async ({ data: m }) => {
   try {
@@ -13,7 +15,8 @@ onmessage = async ({ data: m }) => {
       postMessage({ id: m.id });
       return;
     }
+    if (!run) throw new Error('no graph yet');
     const out = Float32Array.from(await run(m.codes, m.n));
-    postMessage({ id: m.id, out }, [out.buffer]);
+    postMessage({ id: m.id, out }, { transfer: [out.buffer] });
   } catch (err) { postMessage({ id: m.id, error: String(err) }); }
 };
