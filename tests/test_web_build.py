@@ -67,3 +67,15 @@ def test_a_seed_gives_the_same_codes_in_the_browser_and_in_python(seed):
         browser = np.asarray(json.loads(run.stdout), np.float32).reshape(50, d)
         python = latent.sample_from({"weights": weights, "means": means, "chols": chols}, 50, 0.8, seed)
         np.testing.assert_allclose(python, browser, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["map", "walk", "scrubber", "sampler"])
+def test_streamlit_takes_each_built_component_for_code_not_a_path(name):
+    """components v2 reads a one-line string as a file's path (and refuses it outside an
+    installed package's asset_dir): minified code must keep a line break."""
+    from streamlit.components.v2.component_path_utils import ComponentPathUtils
+
+    from aeviz.browser_runtime import built
+
+    for code in built(name):
+        assert ComponentPathUtils.looks_like_inline_content(code)

@@ -20,7 +20,6 @@ from aeviz.browser_runtime import built, floats  # noqa: F401 - floats: for the 
 log = logging.getLogger(__name__)
 
 
-
 def component(name: str):
     """The Streamlit component of web/<name>: its built module and CSS, given as strings.
     (components v2 takes a path only inside an installed package's declared asset_dir; a

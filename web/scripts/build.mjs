@@ -3,10 +3,10 @@
 // give the same bytes (no timestamps, no absolute paths), so tests/test_web_build.py can
 // rebuild into a temporary folder and compare.
 //   node scripts/build.mjs [OUT]     (npm run build; OUT defaults to the committed folder)
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { copyFile, readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 const web = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.resolve(process.argv[2] || path.join(web, '..', 'aeviz', 'dashboard', 'static'));
@@ -23,8 +23,12 @@ const builtComponents = {
   },
 };
 
-// `import X from './file.js?text'`: the file's text, not its module (the decoder's worker starts
-// from a Blob of it).
+// HTML with each line break and its indent folded into one space, which the browser renders
+// the same (no <pre> here): the built files stay one line each, as minified code is.
+const folded = (/** @type {string} */ html) => html.replace(/\s*\n\s*/g, ' ').trim();
+
+// A component's .html template is bundled as its (folded) text; `import X from './file.js?text'`
+// as the file's minified source, not its module (the decoder's worker starts from a Blob of it).
 /** @type {import('esbuild').Plugin} */
 const asText = {
   name: 'as-text',
@@ -32,18 +36,24 @@ const asText = {
     b.onResolve({ filter: /\?text$/ }, args => ({
       // relative to web/: the bundle's comments name no folder of this machine
       path: path.relative(web, path.join(args.resolveDir, args.path.slice(0, -'?text'.length))), namespace: 'text' }));
-    b.onLoad({ filter: /.*/, namespace: 'text' }, async args =>
-      ({ contents: await readFile(path.join(web, args.path), 'utf8'), loader: 'text' }));
+    b.onLoad({ filter: /.*/, namespace: 'text' }, async args => {
+      const { code } = await transform(await readFile(path.join(web, args.path), 'utf8'), { minify: true, format: 'esm' });
+      return { contents: code, loader: 'text' };
+    });
+    b.onLoad({ filter: /\.html$/ }, async args => ({ contents: folded(await readFile(args.path, 'utf8')), loader: 'text' }));
   },
 };
 
 for (const name of COMPONENTS) {
   await build({
     absWorkingDir: web, entryPoints: [`${name}/${name}.js`], outdir: path.join(out, name), entryNames: '[name]',
-    bundle: true, format: 'esm', target: 'es2020', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
-    loader: { '.html': 'text' }, plugins: [builtComponents, asText],
+    // minified, as the vendored bundles are: the readable code is the source beside it
+    bundle: true, minify: true, format: 'esm', target: 'es2020', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
+    plugins: [builtComponents, asText],
+    // A first line of its own: Streamlit takes a one-line string for a file's path, not code.
+    banner: { js: `// built from web/${name}/ by npm run build`, css: `/* built from web/${name}/ by npm run build */` },
   });
 }
 // The explorer's page, as it is: it links the components' CSS and loads explorer.js.
-await copyFile(path.join(web, 'explorer', 'index.html'), path.join(out, 'explorer', 'index.html'));
+await writeFile(path.join(out, 'explorer', 'index.html'), folded(await readFile(path.join(web, 'explorer', 'index.html'), 'utf8')) + '\n');
 console.log(`built ${COMPONENTS.join(', ')} into ${out}`);
