@@ -14,7 +14,7 @@ from typing import BinaryIO
 import numpy as np
 import torch
 
-from . import artifacts, neighbours
+from . import artifacts, neighbours, seeded
 from .config import ConfigError
 from .datasets import load_dataset
 from .models.base import adam
@@ -198,16 +198,12 @@ def sample_codes(model, n: int, temperature: float = 1.0, seed: int = 0,
                  train_codes: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """Codes to decode into new images, and where they came from: the model's N(0, I)
     prior (VAE, AAE), or a Gaussian fitted to the training codes for plain autoencoders."""
-    rng = np.random.default_rng(seed)
     d = model.config.latent_dim
     if model.abilities.prior:
-        return (rng.standard_normal((n, d)) * temperature).astype(np.float32), "the N(0, I) prior"
+        return sample_from(standard_normal(d), n, temperature, seed), "the N(0, I) prior"
     if train_codes is None:
         raise ValueError("A plain autoencoder has no prior: pass its training codes to fit one.")
-    mean = train_codes.mean(0)
-    cov = np.cov(train_codes, rowvar=False) + 1e-6 * np.eye(d)
-    z = rng.multivariate_normal(mean, cov * temperature**2, size=n, method="cholesky")
-    return z.astype(np.float32), "a Gaussian fitted to the training codes"
+    return sample_from(fit_gaussian(train_codes), n, temperature, seed), "a Gaussian fitted to the training codes"
 
 
 def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | None = None) -> np.ndarray:
@@ -294,10 +290,27 @@ def sample_mixture(train_codes: np.ndarray, n: int, components: int = 10, temper
                    seed: int = 0) -> np.ndarray:
     """Codes drawn from a Gaussian mixture fitted to the training codes; a plain
     autoencoder's codes are clustered, which one Gaussian blurs into in-between images."""
-    mix = fit_mixture(train_codes, components)
-    rng = np.random.default_rng(seed)
-    which = rng.choice(len(mix["weights"]), size=n, p=mix["weights"])
-    out = np.empty((n, train_codes.shape[1]), np.float32)
-    for i, c in enumerate(which):
-        out[i] = mix["means"][c] + temperature * mix["chols"][c] @ rng.standard_normal(train_codes.shape[1])
-    return out
+    return sample_from(fit_mixture(train_codes, components), n, temperature, seed)
+
+
+def standard_normal(latent_dim: int) -> dict:
+    """N(0, I), a VAE's prior, as a one-component mixture in fit_mixture's shape."""
+    return {"weights": np.ones(1), "means": np.zeros((1, latent_dim)), "chols": np.eye(latent_dim)[None]}
+
+
+def sample_from(dist: dict, n: int, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
+    """n codes from a Gaussian mixture (fit_mixture's shape): for each, a component by its
+    weight, then mean + temperature * L @ N(0, I). The draws are the Sampling page's
+    (aeviz.seeded), on the float32 parameters the page receives, so a seed gives the same
+    codes here and in the browser."""
+    weights = np.asarray(dist["weights"], np.float64)
+    weights = weights / weights.sum()
+    means = np.asarray(dist["means"], np.float32).astype(np.float64)
+    chols = np.tril(np.asarray(dist["chols"], np.float32).astype(np.float64))
+    u, eps = seeded.mixture_noise(seed, n, means.shape[1])
+    which = np.zeros(n, np.int64)
+    for k in range(len(weights) - 1):  # the page's walk along the weights, float for float
+        moving = (which == k) & (u >= weights[k])
+        u[moving] -= weights[k]
+        which[moving] += 1
+    return (means[which] + temperature * np.einsum("nij,nj->ni", chols[which], eps)).astype(np.float32)

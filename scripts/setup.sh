@@ -44,6 +44,10 @@ if [ "${1:-}" = "--test" ]; then
     # shellcheck disable=SC2086  # one word per package
     apt_install --no-install-recommends $photo_pkgs
   fi
+  if command -v npm >/dev/null 2>&1; then
+    # The browser code's own tests, lint and type check (web/); the dashboard needs no Node.
+    (cd web && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
+  fi
 fi
 
 # Plain lower bounds: pip resolves a torch and a torchvision built for each other.

@@ -4,6 +4,8 @@
 #   aeviz/dashboard/static/ort/      onnxruntime-web's files, copied (the decoders run on it)
 #   aeviz/dashboard/static/scatter/  regl-scatterplot and its dependencies, bundled by esbuild
 #                                    into one ES module (the latent map draws with it)
+#   aeviz/dashboard/static/<name>/   each component of web/ (map, walk, scrubber, sampler,
+#                                    explorer), built by `npm run build`
 # The files are committed, so neither users nor CI need Node; run this only to upgrade, then
 # commit the result (the SHA256SUMS it writes lets tests/test_web_runtime.py check the files).
 #   bash scripts/vendor_web.sh
@@ -49,7 +51,7 @@ echo "vendored onnxruntime-web $version into $out"
 
 scatter=aeviz/dashboard/static/scatter
 rm -rf "$scatter" && mkdir -p "$scatter"
-(cd web && ./node_modules/.bin/esbuild scatter-entry.js --bundle --format=esm --minify --target=es2020 \
+(cd web && ./node_modules/.bin/esbuild map/scatter-entry.js --bundle --format=esm --minify --target=es2020 \
   --legal-comments=none --metafile=../"$scatter"/.meta.json --outfile=../"$scatter"/regl-scatterplot.min.mjs)
 # Every package the bundle holds, with its version and its own licence text.
 node -e '
@@ -79,3 +81,5 @@ rm "$scatter/.meta.json"
 echo "regl-scatterplot $(node -p "require('./web/node_modules/regl-scatterplot/package.json').version") (npm), bundled with esbuild $(web/node_modules/.bin/esbuild --version)" > "$scatter/VERSION"
 (cd "$scatter" && sha256sum regl-scatterplot.min.mjs > SHA256SUMS)
 echo "bundled regl-scatterplot into $scatter"
+
+(cd web && npm run build)

@@ -64,6 +64,10 @@ def test_the_wheel_carries_the_dashboard_and_the_shipped_checkpoints(wheel):
     # the browser decoder's runtime, served by the dashboard itself
     ort = {p.name for p in (ROOT / "aeviz" / "dashboard" / "static" / "ort").iterdir()}
     assert {"ort-wasm-simd-threaded.wasm", "LICENSE"} <= ort and {f"aeviz/dashboard/static/ort/{n}" for n in ort} <= names
+    # the components built from web/, and the map's WebGL scatter
+    for folder in ("map", "walk", "scrubber", "sampler", "explorer", "scatter"):
+        built = {p.name for p in (ROOT / "aeviz" / "dashboard" / "static" / folder).iterdir()}
+        assert built and {f"aeviz/dashboard/static/{folder}/{n}" for n in built} <= names, folder
 
 
 def test_installed_aeviz_runs_from_its_own_files_elsewhere(venv, tmp_path):

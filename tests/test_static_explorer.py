@@ -85,7 +85,7 @@ def test_served_statically_it_decodes_what_torch_decodes_and_shows_names_as_text
     out = tmp_path / "site"
     assert export(checkpoint, out) == 0
     meta = json.loads((out / "explorer.json").read_text())
-    assert EVIL in meta["classes"], "the name travels as data"
+    assert EVIL in meta["map"]["classes"], "the name travels as data"
     assert EVIL not in (out / "index.html").read_text() + (out / "explorer.js").read_text()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,27 +107,36 @@ def test_served_statically_it_decodes_what_torch_decodes_and_shows_names_as_text
                 except Exception:  # noqa: BLE001 - connection refused until it listens
                     time.sleep(0.2)
             page.wait_for_selector("body[data-ready='1']")
-            image = page.locator("#image")
+            page.wait_for_selector(".amap[data-ready='1']")
+            image = page.locator("img.walk-image")
             image.and_(page.locator("[data-code]")).wait_for()
             # a slider moves the decoded image
             before = image.get_attribute("data-code")
             page.locator("input[aria-label=z1]").focus()
             page.keyboard.press("End")
             page.wait_for_function("([el, old]) => el.dataset.code !== old", arg=[image.element_handle(), before])
-            # hovering: a point shows its image, the empty corner a decoded place
-            box = page.locator("#map").bounding_box()
-            page.mouse.move(box["x"] + 3, box["y"] + 3)
-            page.wait_for_function("() => document.querySelector('#hover').dataset.kind === 'decoded'")
-            assert "typical spacing" in page.locator("#hover-text").text_content()
             # the decoded pixels are torch's within 2/255
             z = np.asarray(json.loads(image.get_attribute("data-code")), np.float32)
-            url = image.evaluate("c => c.toDataURL()")
+            url = image.get_attribute("src")
             shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), np.int16)
             model = aeviz.load_checkpoint(checkpoint)
             want = to_uint8(latent.decode(model, z[None])[0]).astype(np.int16)
             assert np.abs(shown - want).max() <= 2
+            # hovering the empty corner decodes a place; a click there pins it, and two pins give a scrubber
+            box = page.locator("canvas.amap-canvas").bounding_box()
+            page.mouse.move(box["x"] + 3, box["y"] + 3)
+            page.wait_for_function("() => document.querySelector('canvas.amap-hover-image').dataset.kind === 'place'")
+            assert "typical spacing" in page.locator(".amap-hover-text").text_content()
+            for x in (3, box["width"] - 3):
+                page.mouse.move(box["x"] + x, box["y"] + 3)
+                page.mouse.down()
+                page.mouse.up()
+            page.locator("img.scrub-image[data-code]").wait_for()
+            page.locator("input.scrub-input").focus()
+            page.keyboard.press("End")
+            page.wait_for_function("() => document.querySelector('img.scrub-image').dataset.index === '100'")
             # the class folder's name is shown as the text it is, and made no element
-            assert EVIL in page.locator("#legend").inner_text()
+            assert EVIL in page.locator(".amap-legend").inner_text()
             assert page.locator("img[src=x]").count() == 0
             browser.close()
     finally:

@@ -1,5 +1,5 @@
-"""Decoding in the user's browser: the JavaScript the dashboard's components share, and the
-payload that carries a decoder to them.
+"""Decoding in the user's browser: mounting the components built from web/, and the payload
+that carries a decoder to them.
 
 The runtime is onnxruntime-web, vendored at a pinned version (scripts/vendor_web.sh) and
 served by the dashboard itself from static/ort/ (server.enableStaticServing): nothing is
@@ -15,11 +15,20 @@ import logging
 import streamlit as st
 
 from aeviz import onnx_export
-from aeviz.browser_runtime import RUNTIME_JS, floats  # noqa: F401 - floats: for the views
+from aeviz.browser_runtime import built, floats  # noqa: F401 - floats: for the views
 
 log = logging.getLogger(__name__)
 
-JS = "const ORT_DIR = 'app/static/ort/';\n" + RUNTIME_JS  # the dashboard's static route
+
+def component(name: str):
+    """The Streamlit component of web/<name>: its built module and CSS, given as strings.
+    (components v2 takes a path only inside an installed package's declared asset_dir; a
+    string works from a checkout too. The module finds onnxruntime-web and regl-scatterplot
+    at the dashboard's static route, app/static/.)"""
+    js, css = built(name)
+    # Registering on every run is free (an identical definition is not re-registered) and
+    # keeps the component available to a fresh runtime such as AppTest's.
+    return st.components.v2.component(f"aeviz.{name}", css=css, js=js)
 
 
 def graph(model) -> dict | None:

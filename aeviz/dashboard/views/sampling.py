@@ -40,7 +40,7 @@ def in_browser(decoder: dict) -> None:
     """Temperature and seed live in the page: the browser samples and decodes the grid."""
     source = source_picker(st)
     if source == "prior":
-        dist, described = sampler.prior(cfg.latent_dim), "the N(0, I) prior"
+        dist, described = latent.standard_normal(cfg.latent_dim), "the N(0, I) prior"
     else:
         dist = cache.fitted_codes_of(model, SOURCES[source])
         described = source + " fitted to the training codes"
@@ -49,8 +49,8 @@ def in_browser(decoder: dict) -> None:
         "scale": ui.scale_for(shape[-2], 64), "temperature": 1.0, "seed": 0, "dist": sampler.dist_payload(dist),
         "caption": "Sampled from " + described, "note": "" if model.abilities.prior else NOT_TRAINED,
         "prior": bool(model.abilities.prior)})
-    st.caption("Sampled by this browser with its own random numbers: a seed gives the same grid every time, but not "
-               "the grid numpy would draw on the server.")
+    st.caption("Sampled by this browser with aeviz's seeded generator: a seed gives the same grid every time, and the "
+               "same codes as aeviz.latent.sample_from draws in Python.")
 
 
 def on_server(note: str) -> None:
