@@ -18,7 +18,7 @@ _EXPORTS = {
     "ConfigError": "config", "TrainConfig": "config", "defaults_for": "config",
     "DatasetError": "datasets", "corrupt": "datasets", "load_dataset": "datasets", "to_gray": "datasets",
     "MODELS": "models", "build": "models",
-    "TrainingDiverged": "training", "train": "training",
+    "TrainingDiverged": "training.loop", "train": "training.loop",
 }
 __all__ = [*sorted(_EXPORTS), "__version__"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import neighbours
+from .latent import neighbours
 
 STATIC = Path(__file__).resolve().parent / "dashboard" / "static"
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .config import LOSSES, NOISES, SPARSITY, ConfigError, TrainConfig
-from .schedule import SCHEDULES
+from .training.schedule import SCHEDULES
 
 EXIT_USAGE, EXIT_FAILED = 2, 1
 
@@ -24,13 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra, args.argv = extra, argv
-    from . import distributed
+    from .training import distributed
     from .checkpoints import CheckpointError
     from .datasets import DatasetError
     from .images import ImageError
-    from .onnx_export import ExportError
+    from .export.onnx_graphs import ExportError
     from .safefile import WriteError
-    from .training import TrainingDiverged
+    from .training.loop import TrainingDiverged
 
     # Under torchrun every process meets the same error: rank 0 alone says it.
     say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
@@ -189,9 +189,9 @@ def cmd_app(args) -> int:
 def cmd_train(args) -> int:
     from tqdm import tqdm
 
-    from . import distributed
+    from .training import distributed
     from .checkpoints import read_meta, user_dir
-    from .training import cached, train
+    from .training.loop import cached, train
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
@@ -238,7 +238,7 @@ def cmd_train(args) -> int:
 
 
 def runtime_from_args(args):
-    from .runtime import Runtime, parse_bytes
+    from .training.runtime import parse_bytes, Runtime
 
     budget = parse_bytes(args.memory_budget) if args.memory_budget else None
     return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget, compile=args.compile)
@@ -300,7 +300,7 @@ def cmd_eval(args) -> int:
     from .checkpoints import load
     from .datasets.classes import training_images
     from .datasets import load_dataset
-    from .metrics import evaluate
+    from .evaluation.metrics import evaluate
 
     if args.json and not args.applications:
         raise ConfigError("--json goes with --applications: `aeviz eval CKPT --applications --json`.")
@@ -368,10 +368,10 @@ def cmd_export(args) -> int:
 
     model = load(args.checkpoint)
     if args.onnx:
-        from .onnx_export import write_decoder
+        from .export.onnx_graphs import write_decoder
         print(write_decoder(model, Path(args.onnx)))
         return 0
-    from .static_site import write_explorer
+    from .export.static_site import write_explorer
     out = write_explorer(model, Path(args.html), args.split, args.method, args.overwrite, args.data_dir)
     print(f"{out}  (serve it with any static file server, e.g. python -m http.server -d {out})")
     return 0

@@ -13,7 +13,7 @@ import json
 import numbers
 from dataclasses import dataclass
 
-from .schedule import SCHEDULES
+from .training.schedule import SCHEDULES
 
 LOSSES = ("mse", "bce", "l1")
 NOISES = ("none", "gaussian", "gaussian-range", "salt-pepper", "mask")
@@ -39,7 +39,7 @@ class TrainConfig:
     hidden: tuple[int, ...] = ()
     loss: str = "mse"
     lr: float = 1e-3
-    schedule: str = "constant"        # the learning rate over the run: constant, or onecycle (schedule.py)
+    schedule: str = "constant"        # the learning rate over the run: constant, or onecycle (training/schedule.py)
     epochs: int = 10
     batch_size: int = 128
     # Corruption of the input (the target stays clean): what makes an autoencoder a denoiser.

@@ -37,7 +37,7 @@ import aeviz
 from aeviz import latent
 from aeviz.browser_runtime import floats
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.dashboard import scatter
+from aeviz.dashboard.components import scatter
 
 path = next(SHIPPED_DIR.glob("vae-fashion-mnist-*.safetensors"))
 model = aeviz.load_checkpoint(path)

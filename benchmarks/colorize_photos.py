@@ -22,7 +22,7 @@ from sklearn.datasets import load_sample_image
 
 import aeviz
 from aeviz.apply import run_on_image
-from aeviz.metrics import psnr
+from aeviz.evaluation.metrics import psnr
 
 CHECKPOINT = "colorizer-debian-scenes-3b75cee6977c"
 PHOTOS = {

@@ -28,9 +28,9 @@ from colorize_photos import (  # beside this script: scored as the test photos a
 from report import setting
 
 import aeviz
-from aeviz import training
+from aeviz.training import loop
 from aeviz.datasets import debian_photos
-from aeviz.metrics import psnr
+from aeviz.evaluation.metrics import psnr
 from aeviz.models import colorizer
 
 VAL_SEED = 3
@@ -87,7 +87,7 @@ def main() -> None:
     chosen = {"log_error": args.log_error, **({"epochs": args.epochs} if args.epochs else {}), **dict(args.set)}
     cfg = aeviz.defaults_for("colorizer", **chosen)
     started = time.perf_counter()
-    model, _ = training.fit(cfg, on_epoch_end=lambda e, logs: print(
+    model, _ = loop.fit(cfg, on_epoch_end=lambda e, logs: print(
         f"epoch {e}: train loss {logs['train_loss']:.1f}, validation MSE {logs['test_mse']:.4f}, "
         f"{time.perf_counter() - started:.0f} s", flush=True))
     model.eval()

@@ -22,7 +22,7 @@ aeviz then does what cached_projection does after encoding (project, fit_inverse
 
 Modes, each in its own process:
 - aeviz cold: empty NUMBA_CACHE_DIR and AEVIZ_CACHE. Since aeviz's UMAP became its own
-  (aeviz/fuzzymap.py, no numba), cold and fresh measure the same thing: a new server
+  (aeviz/latent/umap.py, no numba), cold and fresh measure the same thing: a new server
   process's first map, the issue-12 target (10 s or less at N = 1000);
 - aeviz fresh: the numba disk cache the cold run left, an empty AEVIZ_CACHE: a user's
   second session;

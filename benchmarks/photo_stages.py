@@ -44,7 +44,7 @@ def stages(data: bytes) -> list[tuple[str, float, str]]:
     from PIL import Image
 
     import aeviz
-    from aeviz import metrics
+    from aeviz.evaluation import metrics
     from aeviz.apply import run_on_image, tiles
     from aeviz.checkpoints import SHIPPED_DIR
     from aeviz.dashboard.ui import display_png

@@ -36,7 +36,7 @@ import torch
 import aeviz
 from aeviz import latent
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.metrics import evaluate, psnr, reconstruct_all
+from aeviz.evaluation.metrics import evaluate, psnr, reconstruct_all
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import machine_line, print_table  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 import aeviz
-from aeviz.training import fit
+from aeviz.training.loop import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import cpu_name, device_name, print_table, setting  # noqa: E402

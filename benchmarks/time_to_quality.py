@@ -26,8 +26,8 @@ from torch import nn
 from torch.nn import functional as F
 
 import aeviz
-from aeviz.metrics import mse_per_image
-from aeviz.training import fit
+from aeviz.evaluation.metrics import mse_per_image
+from aeviz.training.loop import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import cpu_name, device_name, print_table, setting  # noqa: E402

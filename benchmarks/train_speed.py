@@ -29,7 +29,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 import aeviz
 from aeviz.images import to_uint8
-from aeviz.training import fit
+from aeviz.training.loop import fit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import cpu_name, print_table  # noqa: E402

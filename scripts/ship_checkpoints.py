@@ -59,7 +59,8 @@ def write_projections(paths) -> None:
     and the per-image errors the Reconstructions page opens on (its first page)."""
     import shutil
 
-    from aeviz import artifacts, errors, latent
+    from aeviz import artifacts, latent
+    from aeviz.evaluation import per_image
     from aeviz.checkpoints import load
 
     def ship(model, kind, split, compute) -> None:
@@ -74,9 +75,9 @@ def write_projections(paths) -> None:
     for p in paths:
         model = load(p)
         splits = ("test", "train") if model.config.dataset in TRAIN_MAPS else ("test",)
-        noisy = errors.noisy_by_default(model)
+        noisy = per_image.noisy_by_default(model)
         for split in splits:
-            ship(model, errors.kind(noisy), split, lambda: errors.cached_errors(model, split, noisy))
+            ship(model, per_image.kind(noisy), split, lambda: per_image.cached_errors(model, split, noisy))
         if not model.abilities.vector_code:
             continue
         for split in splits:

@@ -82,7 +82,7 @@ def small_data(monkeypatch):
     """aeviz.train / fit() see only the first 96 training and 48 test images of a dataset,
     so a real training run (data, loop, evaluation, save) takes about a second."""
     import aeviz.datasets.streaming as streaming_module
-    import aeviz.training as train_module
+    import aeviz.training.loop as train_module
 
     real = train_module.load_dataset
 

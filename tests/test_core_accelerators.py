@@ -9,10 +9,11 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import distributed, feed
+import aeviz.training.loop
+from aeviz.training import distributed, feed
 from aeviz.datasets import streaming
-from aeviz.runtime import Runtime
-from aeviz.training import autocast_for
+from aeviz.training.runtime import Runtime
+from aeviz.training.loop import autocast_for
 
 
 def test_bf16_autocast_stays_off_on_cpu():
@@ -51,8 +52,8 @@ def test_a_stream_pins_its_batches_for_cuda_alone():
 def test_compiled_training_reaches_the_uncompiled_result(name, small_data):
     cfg = aeviz.defaults_for(name, dataset="digits", epochs=1, batch_size=32,
                              **({"hidden": (64,)} if name == "aae" else {}))
-    _, plain = aeviz.training.fit(cfg, device="cpu")
-    _, compiled = aeviz.training.fit(cfg, device="cpu", runtime=Runtime(compile=True))
+    _, plain = aeviz.training.loop.fit(cfg, device="cpu")
+    _, compiled = aeviz.training.loop.fit(cfg, device="cpu", runtime=Runtime(compile=True))
     # compiled kernels round differently; the AAE's adversarial game carries it further (0.2% seen)
     tolerance = {"vanilla": 1e-3, "aae": 2e-2}[name]
     assert compiled["history"][0]["test_mse"] == pytest.approx(plain["history"][0]["test_mse"], rel=tolerance)

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 import aeviz
-from aeviz import artifacts, errors, latent, onnx_export
+from aeviz import artifacts, latent
+from aeviz.evaluation import per_image
+from aeviz.export import onnx_graphs
 from aeviz.applications import cached_report
 from aeviz.applications import report as report_module
 
@@ -34,9 +36,9 @@ CASES = {
     "projection": Case(lambda: latent.projection_kind("pca", 2), "test",
                        lambda m: latent.cached_projection(m, "test", "pca", 2), latent, "encode_all",
                        lambda p: (p.coords.tobytes(), p.codes.tobytes(), p.inverse(p.coords[:3]).tobytes())),
-    "errors": Case(lambda: errors.kind(False), "test", lambda m: errors.cached_errors(m, "test"), errors, "compute",
+    "errors": Case(lambda: per_image.kind(False), "test", lambda m: per_image.cached_errors(m, "test"), per_image, "compute",
                    lambda e: (e.mse.tobytes(), e.pca_axes.tobytes())),
-    "decoder": Case(lambda: onnx_export.DECODER, "all", onnx_export.cached_decoder, onnx_export, "decoder_bytes",
+    "decoder": Case(lambda: onnx_graphs.DECODER, "all", onnx_graphs.cached_decoder, onnx_graphs, "decoder_bytes",
                     lambda data: data),
     "report": Case(lambda: report_module.KIND, "test", cached_report, report_module, "compute",
                    lambda r: json.dumps(r.summary)),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import aeviz
+import aeviz.training.loop
 from aeviz.cli import main
 
 TINY = ["train", "--model", "vanilla", "--dataset", "digits", "--epochs", "1", "--latent-dim", "4"]
@@ -82,7 +83,7 @@ def test_train_prints_the_path_then_finds_it_cached(capsys, aeviz_dirs, monkeypa
     def no_training(*args, **kwargs):
         raise AssertionError("trained again instead of using the cache")
 
-    monkeypatch.setattr(aeviz.training, "fit", no_training)
+    monkeypatch.setattr(aeviz.training.loop, "fit", no_training)
     code, out, err = run(capsys, *TINY)
     assert code == 0 and "Cached" in out and "epoch" not in err
     assert out.strip().splitlines()[-1] == path

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import distributed, feed, resume
+from aeviz.training import distributed, feed, resume
 from aeviz.cli import main
 from aeviz.config import NOISES
 from aeviz.datasets import corrupt
@@ -180,8 +180,8 @@ def test_more_processes_than_gpus_is_one_sentence(capsys, monkeypatch):
 REPLICA_SCRIPT = """
 import hashlib, sys
 import aeviz
-from aeviz import distributed
-from aeviz.training import fit
+from aeviz.training import distributed
+from aeviz.training.loop import fit
 
 device = distributed.device_for("cpu")
 with distributed.process_group(device):

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import artifacts, errors, metrics
+from aeviz import artifacts
+from aeviz.evaluation import metrics, per_image
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -21,7 +22,7 @@ def shipped_vae():
 def test_errors_are_the_per_image_mse_and_pcas_and_are_read_back(shipped_vae, aeviz_dirs, monkeypatch):
     monkeypatch.setattr(shipped_vae, "path", aeviz_dirs.checkpoints / "elsewhere.safetensors")  # no shipped copy
     test = aeviz.load_dataset("mnist5k", "test")
-    got = errors.cached_errors(shipped_vae, "test")
+    got = per_image.cached_errors(shipped_vae, "test")
     want = metrics.mse_per_image(metrics.reconstruct_all(shipped_vae, test.x), test.x).numpy()
     np.testing.assert_allclose(got.mse, want, rtol=1e-5)
     train = aeviz.load_dataset("mnist5k", "train")
@@ -33,15 +34,15 @@ def test_errors_are_the_per_image_mse_and_pcas_and_are_read_back(shipped_vae, ae
 
     def no_model(*args, **kwargs):
         raise AssertionError("computed again instead of read from disk")
-    monkeypatch.setattr(errors, "reconstruct_all", no_model)
-    again = errors.cached_errors(shipped_vae, "test")
+    monkeypatch.setattr(per_image, "reconstruct_all", no_model)
+    again = per_image.cached_errors(shipped_vae, "test")
     np.testing.assert_array_equal(again.mse, got.mse)
 
 
 def test_shipped_checkpoints_ship_their_first_pages_errors():
     for p in SHIPPED_DIR.glob("*.safetensors"):
         model = aeviz.load_checkpoint(p)
-        name = artifacts.file_name(model, errors.kind(errors.noisy_by_default(model)), "test")
+        name = artifacts.file_name(model, per_image.kind(per_image.noisy_by_default(model)), "test")
         assert (SHIPPED_DIR / name).is_file(), f"{name} is missing: run scripts/ship_checkpoints.py"
         with np.load(SHIPPED_DIR / name) as f:
             assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6
@@ -51,7 +52,7 @@ def test_a_denoisers_noisy_inputs_are_the_same_for_any_subset(aeviz_dirs):
     model = aeviz.build(aeviz.defaults_for("denoising"), (1, 28, 28))
     model.config = model.cfg
     x = aeviz.load_dataset("mnist5k", "test").x[:20]
-    whole = errors.inputs(model, x, noisy=True)
+    whole = per_image.inputs(model, x, noisy=True)
     assert not torch.equal(whole, x)
-    assert torch.equal(errors.inputs(model, x, noisy=True)[[3, 7]], whole[[3, 7]])
-    assert torch.equal(errors.inputs(model, x, noisy=False), x)
+    assert torch.equal(per_image.inputs(model, x, noisy=True)[[3, 7]], whole[[3, 7]])
+    assert torch.equal(per_image.inputs(model, x, noisy=False), x)

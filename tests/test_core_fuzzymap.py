@@ -1,4 +1,4 @@
-"""aeviz's own UMAP (aeviz/fuzzymap.py): the graph it builds, the maps it draws, and that a
+"""aeviz's own UMAP (aeviz/latent/umap.py): the graph it builds, the maps it draws, and that a
 fresh process maps a real checkpoint's codes faithfully without compiling anything."""
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from aeviz import fuzzymap, latent
+from aeviz.latent import umap
+from aeviz import latent
 from aeviz.checkpoints import SHIPPED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ def blobs(n_per=100, dim=8, spread=6.0, seed=0):
 
 def test_neighbours_are_exact_and_start_with_the_point_itself():
     x = torch.from_numpy(blobs()[0])
-    index, dist = fuzzymap.nearest_neighbors(x, 15)
+    index, dist = umap.nearest_neighbors(x, 15)
     want = torch.from_numpy(np.linalg.norm(blobs()[0][:, None] - blobs()[0][None], axis=2)).topk(15, largest=False)
     assert (index[:, 0] == np.arange(len(x))).all() and (dist[:, 0] == 0).all()
     np.testing.assert_allclose(dist[:, 1:], want.values.numpy()[:, 1:], atol=1e-3)
@@ -38,14 +39,14 @@ def test_neighbours_are_exact_and_start_with_the_point_itself():
 
 def test_the_graph_is_symmetric_memberships_and_each_point_meets_the_bandwidth_target():
     codes = blobs()[0]
-    index, dist = fuzzymap.nearest_neighbors(torch.from_numpy(codes), 15)
-    graph = fuzzymap.fuzzy_graph(index, dist).tocsr()
+    index, dist = umap.nearest_neighbors(torch.from_numpy(codes), 15)
+    graph = umap.fuzzy_graph(index, dist).tocsr()
     assert abs(graph - graph.T).max() < 1e-12
     assert graph.data.min() > 0 and graph.data.max() <= 1.0
     assert graph.diagonal().max() == 0  # no point is its own neighbour
     # smooth_knn_dist's target: the memberships of each point's neighbours sum to log2(k).
     shifted = dist[:, 1:] - dist[:, 1:2]
-    sigma = fuzzymap._bandwidths(shifted.astype(np.float64), np.log2(15))
+    sigma = umap._bandwidths(shifted.astype(np.float64), np.log2(15))
     np.testing.assert_allclose(np.exp(-np.maximum(shifted, 0) / sigma[:, None]).sum(1), np.log2(15), rtol=1e-4)
 
 

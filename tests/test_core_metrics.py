@@ -11,7 +11,7 @@ from skimage.color import lab2rgb, rgb2lab
 from skimage.metrics import structural_similarity
 
 from aeviz.color import gray_lightness, lab_to_rgb, rgb_to_lab
-from aeviz.metrics import pca_mse, psnr, ssim
+from aeviz.evaluation.metrics import pca_mse, psnr, ssim
 
 # --- color --------------------------------------------------------------------------------------
 
@@ -141,7 +141,7 @@ def test_pca_mse_decreases_with_more_components():
 def test_photo_ssim_is_ssim_up_to_a_few_hundred_pixels_and_at_the_viewing_scale_above():
     import torch.nn.functional as F
 
-    from aeviz import metrics
+    from aeviz.evaluation import metrics
 
     gen = torch.Generator().manual_seed(0)
     small = torch.rand(2, 3, 300, 200, generator=gen)

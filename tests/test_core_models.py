@@ -11,12 +11,13 @@ import pytest
 import torch
 
 import aeviz
+import aeviz.training.loop
 from aeviz.checkpoints import save
-from aeviz.metrics import evaluate
+from aeviz.evaluation.metrics import evaluate
 
 
 def fit(cfg):
-    return aeviz.training.fit(cfg, device="cpu")
+    return aeviz.training.loop.fit(cfg, device="cpu")
 
 
 def batch_for(name: str, n: int = 16):

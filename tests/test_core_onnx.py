@@ -10,7 +10,8 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import artifacts, latent, onnx_export
+from aeviz import artifacts, latent
+from aeviz.export import onnx_graphs
 from aeviz.cli import main
 from aeviz.models import abilities
 
@@ -41,7 +42,7 @@ def built(name: str):
 def test_the_exported_decoder_decodes_as_torch_does(name):
     model, ds = built(name)
     z = np.random.default_rng(0).normal(size=(5, model.cfg.latent_dim)).astype(np.float32)
-    graph = onnx_export.decoder_bytes(model)
+    graph = onnx_graphs.decoder_bytes(model)
     got = run(graph, z)
     want = latent.decode(model, z).numpy()
     assert got.shape == (5, *ds.image_shape)
@@ -53,8 +54,8 @@ def test_the_exported_decoder_decodes_as_torch_does(name):
 def test_a_model_without_a_vector_code_says_so():
     name = next(n for n in sorted(aeviz.MODELS) if n not in VECTOR_CODE)
     model, _ = built(name)
-    with pytest.raises(onnx_export.ExportError, match="no vector code"):
-        onnx_export.decoder_bytes(model)
+    with pytest.raises(onnx_graphs.ExportError, match="no vector code"):
+        onnx_graphs.decoder_bytes(model)
 
 
 def test_the_exported_map_inverse_matches_the_projection():
@@ -64,7 +65,7 @@ def test_the_exported_map_inverse_matches_the_projection():
     proj = latent.Projection(coords, codes, None, "umap")
     proj.inverse_weights, proj.center, proj.scale = latent.fit_inverse(coords, codes, steps=50)
     points = rng.uniform(-10, 20, size=(40, 2)).astype(np.float32)
-    np.testing.assert_allclose(run(onnx_export.inverse_bytes(proj), points), proj.inverse(points), atol=1e-4)
+    np.testing.assert_allclose(run(onnx_graphs.inverse_bytes(proj), points), proj.inverse(points), atol=1e-4)
 
 
 def test_export_cli_writes_a_file_onnxruntime_runs_and_caches_the_graph(tmp_path, small_data, capsys):

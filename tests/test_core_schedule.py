@@ -3,7 +3,8 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import schedule
+import aeviz.training.loop
+from aeviz.training import schedule
 
 
 def test_onecycle_warms_up_peaks_and_anneals():
@@ -36,9 +37,9 @@ def test_a_schedule_changes_the_id_only_when_it_is_used():
 def test_training_follows_the_schedule(monkeypatch, small_data):
     seen = []
     real = schedule.set_rate
-    monkeypatch.setattr(aeviz.training, "set_rate", lambda opts, s, p: (real(opts, s, p), seen.append(
+    monkeypatch.setattr(aeviz.training.loop, "set_rate", lambda opts, s, p: (real(opts, s, p), seen.append(
         opts[0].param_groups[0]["lr"])))
     cfg = aeviz.defaults_for("conv", dataset="digits", epochs=2, batch_size=16, lr=1e-2, schedule="onecycle")
-    aeviz.training.fit(cfg)
+    aeviz.training.loop.fit(cfg)
     assert len(seen) == 12 and seen[0] == pytest.approx(1e-2 / schedule.START_DIV)
     assert max(seen) > 0.9e-2 and seen[-1] < 1e-3 and seen.index(max(seen)) in (3, 4)

@@ -11,9 +11,9 @@ import torch
 from PIL import Image
 
 import aeviz
-from aeviz import feed
+from aeviz.training import feed
 from aeviz.datasets import streaming, torchvision_sets
-from aeviz.runtime import Runtime, parse_bytes
+from aeviz.training.runtime import parse_bytes, Runtime
 
 
 def history(path) -> list[float]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import aeviz
+import aeviz.training.loop
 from aeviz import ConfigError, TrainConfig, TrainingDiverged
 from aeviz.config import OMITTED_AT_DEFAULT
 
@@ -116,7 +117,7 @@ def test_second_train_returns_the_cached_checkpoint_without_training(small_data,
     def no_training(*args, **kwargs):
         raise AssertionError("trained again instead of using the cache")
 
-    monkeypatch.setattr(aeviz.training, "fit", no_training)
+    monkeypatch.setattr(aeviz.training.loop, "fit", no_training)
     epochs.clear()
     batches.clear()
     again = aeviz.train(cfg, lambda e, logs: epochs.append(e), lambda *a: batches.append(a), ckpt_dir=tmp_path)

@@ -20,7 +20,9 @@ import pytest
 import torch
 
 import aeviz
-from aeviz import checkpoints, resume
+import aeviz.training.loop
+from aeviz import checkpoints
+from aeviz.training import resume
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCHS = 16
@@ -309,7 +311,7 @@ def test_a_run_diverging_after_a_saved_epoch_drops_its_resume_state(tmp_path, sm
                     group["lr"] = bad.lr
             resume.save(state, bad, resume.path_for(tmp_path, bad.id))
 
-    aeviz.training.fit(good, save_state=keep_the_first_epoch)
+    aeviz.training.loop.fit(good, save_state=keep_the_first_epoch)
     seen = []
     with pytest.raises(aeviz.TrainingDiverged, match="lr=1e"):
         aeviz.train(bad, lambda e, logs: seen.append(e), ckpt_dir=tmp_path)
@@ -330,7 +332,7 @@ def test_an_interrupted_run_resumes_to_the_same_weights(name, schedule, tmp_path
         aeviz.train(cfg, stop_after(2), ckpt_dir=tmp_path)
     state = resume.path_for(tmp_path, cfg.id)
     assert state.is_file() and aeviz.list_checkpoints([tmp_path]) == []
-    assert checkpoints.find(cfg.id) is None and aeviz.training.cached(cfg, tmp_path) is None
+    assert checkpoints.find(cfg.id) is None and aeviz.training.loop.cached(cfg, tmp_path) is None
     with pytest.raises(aeviz.CheckpointError):  # never loaded as a finished checkpoint
         aeviz.load_checkpoint(state)
     seen = []

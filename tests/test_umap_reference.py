@@ -1,4 +1,4 @@
-"""aeviz's own UMAP (aeviz/fuzzymap.py, through latent.project) against umap-learn, the UMAP
+"""aeviz's own UMAP (aeviz/latent/umap.py, through latent.project) against umap-learn, the UMAP
 the design names: on the same 1,000 codes of a shipped model, aeviz's map must keep its
 neighbourhoods at least about as well. Slow tier (about a minute here): umap-learn's numba
 code compiles when first used (why aeviz carries its own, BENCHMARKS.md "Time to a latent

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from ..neighbours import nearest
+from ..latent.neighbours import nearest
 
 NEIGHBOURS = 10
 

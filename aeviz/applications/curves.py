@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from ..metrics import psnr, ssim
+from ..evaluation.metrics import psnr, ssim
 
 BYTES, PSNR, SSIM = -3, -2, -1  # columns of a curve's rows
 

@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import artifacts
 from ..config import ConfigError
-from ..errors import cached_errors
+from ..evaluation.per_image import cached_errors
 from .anomaly import anomaly
 from .clustering import clustering
 from .compression import compression

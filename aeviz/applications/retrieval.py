@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..neighbours import nearest
+from ..latent.neighbours import nearest
 
 K = 10
 

@@ -16,7 +16,7 @@ import torch
 from ..datasets.classes import class_count, label_problem
 from ..datasets import load_dataset
 from ..latent import encode_all
-from ..metrics import pca_basis
+from ..evaluation.metrics import pca_basis
 
 PCA_SIZES = (1, 2, 4, 8, 16, 32, 64)  # components of the PCA compression curve, with the code's own size
 

@@ -13,7 +13,8 @@ import streamlit as st
 import torch
 
 import aeviz
-from aeviz import datasets, errors, latent, metrics, models
+from aeviz import datasets, latent, models
+from aeviz.evaluation import metrics, per_image
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -85,9 +86,9 @@ def key(model, *what) -> tuple:
 
 
 @st.cache_data(show_spinner="Measuring every image's error…", max_entries=16)
-def split_errors(path: str, mtime: float, split: str, noisy: bool) -> errors.Errors:
+def split_errors(path: str, mtime: float, split: str, noisy: bool) -> per_image.Errors:
     """Per-image errors of the model and of PCA over a split (from disk when known)."""
-    return errors.cached_errors(load_model(path, mtime), split, noisy)
+    return per_image.cached_errors(load_model(path, mtime), split, noisy)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -97,7 +98,7 @@ def shown_images(path: str, mtime: float, split: str, noisy: bool, indices: tupl
     model = load_model(path, mtime)
     x = dataset_for(model, split).x
     idx = list(indices)
-    fed = errors.inputs(model, x, noisy)[idx]
+    fed = per_image.inputs(model, x, noisy)[idx]
     out = {"inputs": model.prepare(fed).numpy() if model.abilities.colorizes else fed.numpy(),
            "outputs": metrics.reconstruct_all(model, model.prepare(fed)).numpy(), "originals": x[idx].numpy()}
     errs = split_errors(path, mtime, split, noisy)
@@ -134,7 +135,7 @@ def fitted_codes_of(model, components: int) -> dict:
     return fitted_codes(*key(model), components)
 
 
-def split_errors_of(model, split: str, noisy: bool = False) -> errors.Errors:
+def split_errors_of(model, split: str, noisy: bool = False) -> per_image.Errors:
     return split_errors(*key(model), split, noisy)
 
 

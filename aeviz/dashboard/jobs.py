@@ -21,7 +21,7 @@ from aeviz import artifacts, latent
 from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
 from aeviz.datasets import DatasetError
-from aeviz.training import TrainingDiverged
+from aeviz.training.loop import TrainingDiverged
 
 from . import cache, workers
 

@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..config import TrainConfig
-from ..runtime import Runtime
+from ..training.runtime import Runtime
 from . import load_dataset, open_split
 from .base import ImageDataset
 from .classes import kept, leave_out

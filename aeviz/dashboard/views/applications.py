@@ -12,7 +12,8 @@ from aeviz.applications.compare import SPACE_NAMES, SPACES
 from aeviz.applications.compression import overtakes
 from aeviz.applications.curves import PSNR
 from aeviz.datasets.classes import class_names
-from aeviz.dashboard import figures, jobs, reports, ui
+from aeviz.dashboard.charts import application_plots
+from aeviz.dashboard import jobs, reports, ui
 
 model = ui.current_model()
 st.title("Applications")
@@ -42,7 +43,7 @@ names_of_classes = [] if ds.y is None else (ds.classes or class_names(ds, range(
 
 def compression() -> None:
     metric = st.radio("Quality measure", ["PSNR", "SSIM"], horizontal=True, key="app_rd_metric")
-    st.plotly_chart(figures.rate_distortion(curves, metric.lower()), key=f"rd-{model.checkpoint_id}-{metric}",
+    st.plotly_chart(application_plots.rate_distortion(curves, metric.lower()), key=f"rd-{model.checkpoint_id}-{metric}",
                     config={"displaylogo": False})
     table = pd.DataFrame([{"bits a dimension": r["bits"], "bytes per image": r["bytes_per_image"],
                            "PSNR (dB)": r["psnr"], "SSIM": r["ssim"], "PCA PSNR at as many bytes": r["pca_psnr"],
@@ -86,7 +87,7 @@ def clustering() -> None:
         groups, names = ds.y.numpy(), names_of_classes
     else:
         groups, names = clusters, [f"cluster {c}" for c in range(int(clusters.max()) + 1)]
-    st.plotly_chart(figures.groups_map(proj.coords, groups, names, title=f"{shown_as} map of the test codes"),
+    st.plotly_chart(application_plots.groups_map(proj.coords, groups, names, title=f"{shown_as} map of the test codes"),
                     key=f"clusters-{model.checkpoint_id}-{by}", config={"displaylogo": False})
 
 
@@ -116,12 +117,12 @@ def anomalies() -> None:
                "1 is perfectly, 0.5 is chance. Latent density: the mean distance to the 10 nearest codes of the "
                "training images.")
     left, right = st.columns(2)
-    left.plotly_chart(figures.roc(curves, found), key=f"roc-{model.checkpoint_id}", config={"displaylogo": False})
+    left.plotly_chart(application_plots.roc(curves, found), key=f"roc-{model.checkpoint_id}", config={"displaylogo": False})
     with right:
         proj, shown_as = map_of_test_codes()
         if proj is not None:
             unseen = np.isin(ds.y.numpy(), found["classes"]).astype(int)
-            st.plotly_chart(figures.groups_map(proj.coords, unseen, ["classes seen in training", f"left out: {left_out}"],
+            st.plotly_chart(application_plots.groups_map(proj.coords, unseen, ["classes seen in training", f"left out: {left_out}"],
                                                title=f"Where the unseen class lands ({shown_as})",
                                                colours=["#c7c7c7", "#d62728"]),
                             key=f"unseen-{model.checkpoint_id}", config={"displaylogo": False})

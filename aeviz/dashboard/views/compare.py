@@ -10,7 +10,8 @@ import streamlit as st
 import torch
 
 from aeviz.applications import align_all, table
-from aeviz.dashboard import cache, figures, jobs, reports, ui
+from aeviz.dashboard import cache, jobs, reports, ui
+from aeviz.dashboard.charts import application_plots
 
 SHOWN = 10  # test images reconstructed side by side
 
@@ -89,7 +90,7 @@ if any(proj is None or shown_as != f"{method.upper()} 2D" for proj, shown_as, _ 
     st.fragment(wait_for_maps, run_every=2.0)()
     st.stop()
 coords = align_all([proj.coords[:, :2] for proj, _, _ in maps])
-bounds = figures.shared_bounds(coords)
+bounds = application_plots.shared_bounds(coords)
 labels = ds.y.numpy() if ds.y is not None else np.zeros(len(ds), int)
 names = (ds.classes or [str(c) for c in range(int(labels.max()) + 1)]) if ds.y is not None else ["images"]
 st.caption(f"Each map is shifted, turned (or mirrored) and scaled onto the first by Procrustes on all {len(ds)} test "
@@ -97,6 +98,6 @@ st.caption(f"Each map is shifted, turned (or mirrored) and scaled onto the first
 per_row = min(3, len(models))
 for row in range(0, len(models), per_row):
     for col, i in zip(st.columns(per_row), range(row, min(row + per_row, len(models)))):
-        col.plotly_chart(figures.groups_map(coords[i], labels, names, title=models[i].checkpoint_id, mark=int(mark),
+        col.plotly_chart(application_plots.groups_map(coords[i], labels, names, title=models[i].checkpoint_id, mark=int(mark),
                                             bounds=bounds, height=420, legend=i % per_row == per_row - 1),
                          key=f"cmp-map-{models[i].checkpoint_id}-{method}", config={"displaylogo": False})

@@ -9,7 +9,9 @@ import streamlit as st
 from aeviz import latent
 from aeviz.datasets import center_square
 from aeviz.images import ImageError, decode_image
-from aeviz.dashboard import browser_decoder, cache, jobs, plots, scrubber, ui
+from aeviz.dashboard.components import browser_decoder, scrubber
+from aeviz.dashboard import cache, jobs, ui
+from aeviz.dashboard.charts import map_plot
 
 SOURCES = ["image from the split", "place clicked on a map", "upload"]
 
@@ -32,7 +34,7 @@ def _default_b() -> int:
 def on_map_click(proj, shown_as: str) -> None:
     """Callback (runs before the rerun, so it may set the endpoint widgets): a click on
     this page's map sets the endpoint chosen beside it."""
-    sel = plots.read_selection(st.session_state.get(chart_key))
+    sel = map_plot.read_selection(st.session_state.get(chart_key))
     if sel["click"] is None:
         return
     end = st.session_state.get("interp_click_sets", "A")
@@ -93,7 +95,7 @@ def map_payload(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> dict
     margin = 0.04 * np.maximum(hi - lo, 1e-6)
     groups = (np.zeros(len(points), int) if proj.labels is None
               else np.unique(proj.labels, return_inverse=True)[1].ravel())
-    return {"points": browser_decoder.floats(points), "groups": groups.tolist(), "palette": list(plots.PALETTE),
+    return {"points": browser_decoder.floats(points), "groups": groups.tolist(), "palette": list(map_plot.PALETTE),
             "path": places.round(4).tolist(),
             "bounds": [float(lo[0] - margin[0]), float(hi[0] + margin[0]),
                        float(lo[1] - margin[1]), float(hi[1] + margin[1])]}
@@ -145,9 +147,9 @@ def body():
     if proj is None:
         st.info("The map is still being computed (see the Latent map page); the strip above does not wait for it.")
         return
-    fig = plots.map_figure(proj, ds.classes, height=480)
+    fig = map_plot.map_figure(proj, ds.classes, height=480)
     if path is not None:
-        plots.add_path(fig, path_on_map(proj, shown_as, path, a, b))
+        map_plot.add_path(fig, path_on_map(proj, shown_as, path, a, b))
     st.plotly_chart(fig, key=chart_key, on_select=partial(on_map_click, proj, shown_as),
                     selection_mode=("points",), config={"displaylogo": False})
     st.caption(f"{shown_as} map of the {split} split; a click sets the endpoint chosen above. The path's points are "

@@ -8,7 +8,9 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import browser_decoder, cache, jobs, plots, scatter, ui
+from aeviz.dashboard.components import browser_decoder, scatter
+from aeviz.dashboard import cache, jobs, ui
+from aeviz.dashboard.charts import map_plot
 
 NEIGHBOURS = 8
 MAX_SELECTED = 60
@@ -99,10 +101,10 @@ def plotly_map(proj, shown_as):
            else "This model's decoder could not be exported for the browser")
     st.caption(f"{why}, so the server draws the map: hovering shows labels only, and a click decodes on the server.")
     event = st.plotly_chart(
-        plots.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
+        map_plot.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
         on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
-    sel = plots.read_selection(event)
+    sel = map_plot.read_selection(event)
     return sel["click"], sel["indices"]
 
 
@@ -113,7 +115,7 @@ def explore(proj, shown_as):
         what = f"The {cfg.latent_dim}-d codes themselves (no projection needed)"
     st.caption(f"{what}: the {split} split's {len(proj.codes)} codes ({cfg.latent_dim}-d), colored by label.")
     if proj.coords.shape[1] == 3:
-        st.plotly_chart(plots.map_figure_3d(proj, classes), key=f"map3d-{model.checkpoint_id}-{split}",
+        st.plotly_chart(map_plot.map_figure_3d(proj, classes), key=f"map3d-{model.checkpoint_id}-{split}",
                         config={"displaylogo": False})
         st.caption("Clicks, boxes and decoding of empty space work on the 2D map.")
         click, chosen = None, []

@@ -5,7 +5,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import browser_decoder, cache, ui, walk
+from aeviz.dashboard.components import browser_decoder, walk
+from aeviz.dashboard import cache, ui
 
 MAX_SLIDERS = 32    # all dimensions up to this many, else the most varying ones
 MANY_SHOWN = 16

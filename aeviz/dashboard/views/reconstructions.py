@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from aeviz import errors
-from aeviz.dashboard import cache, charts, ui
+from aeviz.evaluation import per_image
+from aeviz.dashboard import cache, ui
+from aeviz.dashboard.charts import training_curves
 
 PER_PAGE = 24
 METRICS = [("mse", "test MSE", "{:.5f}"), ("psnr", "PSNR (dB)", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"),
@@ -41,9 +42,9 @@ if history:
     left.caption("Training loss per epoch (its named terms)")
     # The loss and the weighted terms that sum to it; not the diagnostics nor the timers.
     terms = [c for c in df.columns if c.startswith("train_") and not c.startswith(("train_diag/", "train_seconds"))]
-    charts.line_chart(left, df, "epoch", terms, 220)
+    training_curves.line_chart(left, df, "epoch", terms, 220)
     right.caption("Test MSE per epoch")
-    charts.line_chart(right, df, "epoch", ["test_mse"], 220)
+    training_curves.line_chart(right, df, "epoch", ["test_mse"], 220)
 
 
 @st.fragment
@@ -51,7 +52,7 @@ def gallery():
     c1, c2, c3 = st.columns([2, 1, 1])
     order_by = c1.radio("Order", ["worst first", "best first", "dataset order"], horizontal=True, key="rec_order")
     noisy = False
-    if errors.noisy_by_default(model):
+    if per_image.noisy_by_default(model):
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
     errs = cache.split_errors(path, mtime, split, noisy)
     mse, pca_mse = errs.mse, errs.pca_mse
@@ -78,7 +79,7 @@ def gallery():
 
     st.caption(f"Per-image MSE over the {split} split: mean {mse.mean():.5f}, "
                f"worst {mse.max():.5f} (image #{int(np.argmax(mse))}).")
-    charts.histogram(st, mse, "per-image MSE", 220)
+    training_curves.histogram(st, mse, "per-image MSE", 220)
 
 
 gallery()

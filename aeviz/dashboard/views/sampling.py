@@ -7,7 +7,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard import browser_decoder, cache, sampler, ui
+from aeviz.dashboard.components import browser_decoder, sampler
+from aeviz.dashboard import cache, ui
 
 GRID = 8
 

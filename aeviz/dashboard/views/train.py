@@ -11,9 +11,10 @@ import streamlit as st
 import aeviz
 from aeviz.checkpoints import find
 from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes, parse_widths
-from aeviz.dashboard import cache, charts, jobs, ui
+from aeviz.dashboard import cache, jobs, ui
+from aeviz.dashboard.charts import training_curves
 from aeviz.datasets import DATASETS
-from aeviz.schedule import SCHEDULES
+from aeviz.training.schedule import SCHEDULES
 
 NAMED = [name for name, spec in DATASETS.items() if not spec.argument]  # folder:PATH goes by the CLI
 
@@ -144,11 +145,11 @@ def progress(was_running: bool):
     if run.losses:
         left, right = st.columns(2)
         left.caption("Training loss per step" + (" (averaged over groups of steps)" if
-                                                  len(run.losses) > charts.MAX_POINTS else ""))
-        charts.line_chart(left, pd.DataFrame(list(run.losses), columns=["step", "loss"]), "step", ["loss"], 240)
+                                                  len(run.losses) > training_curves.MAX_POINTS else ""))
+        training_curves.line_chart(left, pd.DataFrame(list(run.losses), columns=["step", "loss"]), "step", ["loss"], 240)
         if run.epochs:
             right.caption("Test MSE per epoch")
-            charts.line_chart(right, pd.DataFrame(list(run.epochs)), "epoch", ["test_mse"], 240)
+            training_curves.line_chart(right, pd.DataFrame(list(run.epochs)), "epoch", ["test_mse"], 240)
 
 
 # Polls the shared run once a second while it trains; only this part of the page reruns.

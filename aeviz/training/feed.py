@@ -18,9 +18,9 @@ import torch
 from torch.utils.data import DataLoader
 
 from . import distributed
-from .config import TrainConfig
-from .datasets import corrupt
-from .datasets.streaming import Images
+from ..config import TrainConfig
+from ..datasets import corrupt
+from ..datasets.streaming import Images
 from .runtime import Runtime
 
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from aeviz.applications.curves import frontier
 
-from .plots import PALETTE
+from .map_plot import PALETTE
 
 CODECS = {  # curve name: (legend, colour, how a setting reads in the hover)
     "codes": ("autoencoder codes", "#d62728", lambda r: f"{r[0]:.0f} bits a dimension"),

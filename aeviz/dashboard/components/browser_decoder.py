@@ -14,7 +14,7 @@ import logging
 
 import streamlit as st
 
-from aeviz import onnx_export
+from aeviz.export import onnx_graphs
 from aeviz.browser_runtime import built, floats  # noqa: F401 - floats: for the views
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def graph(model) -> dict | None:
 @st.cache_data(show_spinner=False, max_entries=8)  # _model: not hashed; path and checksum name it
 def _graph(path: str, checksum: str, _model) -> dict | None:
     try:
-        onnx = onnx_export.cached_decoder(_model)
+        onnx = onnx_graphs.cached_decoder(_model)
     except Exception:
         log.exception("Could not export %s's decoder to ONNX; its pages decode on the server.", path)
         return None

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from aeviz.neighbours import nearest
+from aeviz.latent.neighbours import nearest
 
 LATTICE = 60           # points per side of the clickable lattice
 PALETTE = qualitative.D3 + qualitative.Pastel

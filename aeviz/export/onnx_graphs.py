@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import artifacts
-from .latent import Projection
-from .safefile import write_atomic
+from .. import artifacts
+from ..latent import Projection
+from ..safefile import write_atomic
 
 # Opset 17 runs in every onnxruntime and onnxruntime-web of the last three years.
 OPSET = 17

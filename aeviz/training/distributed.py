@@ -172,7 +172,7 @@ def wrap(model: torch.nn.Module, device: torch.device, find_unused: bool) -> tor
 
 def check_nproc(nproc: int, device: str | None) -> None:
     """A ConfigError unless nproc processes can run here: one GPU each on CUDA."""
-    from .config import ConfigError
+    from ..config import ConfigError
 
     if nproc < 1:
         raise ConfigError(f"--nproc must be 1 or more, not {nproc}.")

@@ -14,11 +14,12 @@ from typing import BinaryIO
 import numpy as np
 import torch
 
-from . import artifacts, neighbours, seeded
-from .config import ConfigError
-from .datasets import load_dataset
-from .models.base import adam
-from .safefile import write_atomic
+from .. import artifacts
+from . import neighbours, seeded
+from ..config import ConfigError
+from ..datasets import load_dataset
+from ..models.base import adam
+from ..safefile import write_atomic
 
 METHODS = ("umap", "pca")
 
@@ -50,7 +51,7 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     if method == "pca":
         from sklearn.decomposition import PCA
         return PCA(n_components=dim, random_state=seed).fit_transform(codes).astype(np.float32)
-    from .fuzzymap import umap
+    from .umap import umap
 
     # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves every
     # edge due in an epoch at once, which needs more epochs than umap-learn's one-edge-at-a-time
@@ -215,7 +216,7 @@ def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | Non
 
 def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "umap", data_dir=None) -> Path:
     """Write codes, labels and 2D coordinates of a split to .npz or .csv."""
-    from .checkpoints import load
+    from ..checkpoints import load
 
     model = load(checkpoint)
     if not model.abilities.vector_code:

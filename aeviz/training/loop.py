@@ -13,13 +13,14 @@ from typing import Callable
 
 import torch
 
-from . import __version__, distributed, feed, resume
-from .checkpoints import SUFFIX, find, save, training_lock, user_dir, verify
-from .config import TrainConfig
-from .datasets import ImageDataset, corrupt, load_dataset
-from .datasets.streaming import training_set
-from .metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
-from .models import build
+from .. import __version__
+from . import distributed, feed, resume
+from ..checkpoints import find, save, SUFFIX, training_lock, user_dir, verify
+from ..config import TrainConfig
+from ..datasets import corrupt, ImageDataset, load_dataset
+from ..datasets.streaming import training_set
+from ..evaluation.metrics import evaluate, mean_neg_elbo, mse_per_image, reconstruct_all
+from ..models import build
 from .runtime import Runtime
 from .schedule import set_rate
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import artifacts
-from .datasets.classes import training_images
-from .datasets import corrupt, load_dataset
+from .. import artifacts
+from ..datasets.classes import training_images
+from ..datasets import corrupt, load_dataset
 from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
 
 

@@ -19,10 +19,10 @@ import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from . import __version__
-from .checkpoints import CheckpointError
-from .config import TrainConfig
-from .safefile import checksum, read_metadata, tensor_bytes, write_atomic
+from .. import __version__
+from ..checkpoints import CheckpointError
+from ..config import TrainConfig
+from ..safefile import checksum, read_metadata, tensor_bytes, write_atomic
 
 KEY = "aeviz_resume"
 log = logging.getLogger(__name__)

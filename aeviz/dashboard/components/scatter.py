@@ -18,11 +18,13 @@ import numpy as np
 import streamlit as st
 import torch
 
-from aeviz import onnx_export
+from aeviz.export import onnx_graphs
 from aeviz.browser_runtime import byte_labels, floats, map_frame
 from aeviz.images import sprite_sheet
 
-from . import browser_decoder, cache, plots
+from . import browser_decoder
+from .. import cache
+from ..charts import map_plot
 
 ATLAS_MAX = 16384   # thumbnails in the sprite atlas (28 px digits: 3584 px a side); more show none
 SIZE = 560          # px, the square map
@@ -39,7 +41,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
     if decoder is None or proj.inverse_weights is None:
         return None
     try:
-        inverse = onnx_export.inverse_bytes(proj)
+        inverse = onnx_graphs.inverse_bytes(proj)
     except Exception:  # noqa: BLE001 - no export means the plotly map, not an error page
         return None
     errs = cache.split_errors_of(model, split).mse
@@ -50,7 +52,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
             "labels": byte_labels(proj.labels), "classes": list(classes) if classes else None,
             "errors": floats(np.clip((errs - lo) / ((hi - lo) or 1.0), 0, 1)),
             "error_range": f"MSE {lo:.4f} to {hi:.4f}",
-            "palette": [_hex(c) for c in plots.PALETTE], "ramp": RAMP,
+            "palette": [_hex(c) for c in map_plot.PALETTE], "ramp": RAMP,
             "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
             "inverse": {"id": f"{decoder['id']}.{shown_as}.inverse", "onnx": base64.b64encode(inverse).decode(),
                         "width": 2}}

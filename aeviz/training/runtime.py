@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .config import ConfigError
+from ..config import ConfigError
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import latent, onnx_export
-from .browser_runtime import STATIC, byte_labels, floats, map_frame
-from .config import ConfigError
-from .datasets import load_dataset
-from .images import sprite_sheet
-from .safefile import write_atomic
+from .. import latent
+from . import onnx_graphs
+from ..browser_runtime import byte_labels, floats, map_frame, STATIC
+from ..config import ConfigError
+from ..datasets import load_dataset
+from ..images import sprite_sheet
+from ..safefile import write_atomic
 
 # what the page loads, from the dashboard's static folder: the built components and what they run on
 BUILT = ("explorer", "map", "walk", "scrubber", "ort", "scatter")
@@ -41,7 +42,7 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
         raise ConfigError(f"{out} is a file; give --html a folder.")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise ConfigError(f"{out} is not empty; pass --overwrite to write the explorer into it anyway.")
-    decoder = onnx_export.cached_decoder(model)  # refuses a model without a vector code, first
+    decoder = onnx_graphs.cached_decoder(model)  # refuses a model without a vector code, first
     proj = latent.cached_projection(model, split, method, 2, data_dir=data_dir)
     cfg = model.config
     ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
@@ -66,7 +67,7 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
                          "aspect": shape[1] / shape[2]}}
     out.mkdir(parents=True, exist_ok=True)
     files = {"explorer.json": json.dumps(meta).encode(), "decoder.onnx": decoder,
-             "inverse.onnx": onnx_export.inverse_bytes(proj), "thumbs.png": thumbs}
+             "inverse.onnx": onnx_graphs.inverse_bytes(proj), "thumbs.png": thumbs}
     for folder in BUILT:  # the explorer's own files at the top, as index.html loads them
         files.update({(f.name if folder == "explorer" else f"{folder}/{f.name}"): f.read_bytes()
                       for f in (STATIC / folder).iterdir() if f.is_file()})

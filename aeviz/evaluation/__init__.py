@@ -1,0 +1,1 @@
+"""How good a model is: whole-split metrics and per-image errors, beside PCA."""
