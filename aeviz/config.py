@@ -101,7 +101,7 @@ class TrainConfig:
             object.__setattr__(self, f.name, value)
 
     def validate(self) -> None:
-        from .models import MODELS  # late import: models import this module
+        from .models import MODELS  # on first use: the registry imports torch, which `aeviz --help` never needs
 
         if self.model not in MODELS:
             raise ConfigError(f"Unknown model '{self.model}'. Choose one of: {', '.join(sorted(MODELS))}.")

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import math
 from abc import ABCMeta, abstractmethod
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..config import TrainConfig
 from .spec import Abilities
+
+if TYPE_CHECKING:  # an annotation only: the config module needs no models to be read
+    from ..config import TrainConfig
 
 
 def adam(params, lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Adam:
