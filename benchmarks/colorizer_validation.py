@@ -10,7 +10,7 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
     python benchmarks/colorizer_validation.py --best-strength        # and each photo at its own best strength
 
 The validation groups are drawn from the train split's groups the way the test split's are
-drawn from all of them (aeviz.debian_photos.held_out_groups, seed 3: GCompris' household
+drawn from all of them (aeviz.datasets.debian_photos.held_out_groups, seed 3: GCompris' household
 objects and music, MATE's nature photos and Palapeli's), so, like the test photos, they
 show subjects the model never saw. Nothing is written: the model lives in this process."""
 from __future__ import annotations

@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     rows = []
     start = time.perf_counter()
     coords = latent.project(codes, "umap", 2, seed=0)
-    rows.append(("aeviz (fuzzymap)", "", f"{time.perf_counter() - start:.1f}", *quality(codes, coords, labels)))
+    rows.append(("aeviz (latent.umap)", "", f"{time.perf_counter() - start:.1f}", *quality(codes, coords, labels)))
     print(rows[-1], file=sys.stderr, flush=True)
     if not args.skip_umap_learn:
         start = time.perf_counter()

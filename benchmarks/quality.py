@@ -8,7 +8,7 @@ shipped one), trained with aeviz.train into --cache-dir (default: a temporary fo
 give a folder to reuse the checkpoints on a rerun, since a config is trained once).
 
 Table 1, on each checkpoint's own test split (mnist5k: 1,000 digits; photos: patches of
-two unseen photos), through aeviz.metrics.evaluate: test MSE, PSNR, SSIM, PCA's MSE with as
+two unseen photos), through aeviz.evaluation.metrics.evaluate: test MSE, PSNR, SSIM, PCA's MSE with as
 many components as the code (fitted on the train split) and the ratio; -ELBO per image for
 the VAE (recon + KL with the mean code, in the loss's units: BCE summed over pixels). For
 the denoisers, the PSNR gain over the noisy input at gaussian sigma 0.1, 0.3 and 0.5 (noise

@@ -8,7 +8,7 @@ with its registry defaults alone, epochs included: `aeviz.defaults_for(name,
 dataset="mnist5k")`, exactly what `aeviz train --model NAME` and the Train page start from.
 Its test MSE is set beside PCA's on the same split, fitted on the train split with as many
 components as the code, or, for a sparse code, as many as the units an image uses on average
-(`aeviz.metrics.evaluate`). Seconds are the whole run: data, training, per-epoch test and
+(`aeviz.evaluation.metrics.evaluate`). Seconds are the whole run: data, training, per-epoch test and
 the final evaluation, what a user waits for. With --device cuda the same recipes train on the
 GPU under bf16 autocast, aeviz's CUDA path; the 2-minute mark is this project's 2-core CPU's.
 --set changes settings from the defaults for every model listed: how a recipe is tuned."""

@@ -1,7 +1,7 @@
 """The latent space of a trained model: encode a split, project it to 2D/3D (UMAP or PCA)
 with an inverse back to codes, interpolate, traverse, sample, and find neighbours.
 
-Projections take seconds (UMAP, in fuzzymap.py), so each is computed once per checkpoint,
+Projections take seconds (UMAP, in umap.py), so each is computed once per checkpoint,
 split, method and dimension and kept on disk; a shipped checkpoint can ship its
 projections beside it."""
 from __future__ import annotations

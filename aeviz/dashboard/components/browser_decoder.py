@@ -4,7 +4,7 @@ that carries a decoder to them.
 The runtime is onnxruntime-web, vendored at a pinned version (scripts/vendor_web.sh) and
 served by the dashboard itself from static/ort/ (server.enableStaticServing): nothing is
 loaded from a CDN, so the dashboard works offline. The decoder is the checkpoint's ONNX
-export (aeviz.onnx_export), sent once per page as base64 and kept in the page as one
+export (aeviz.export.onnx_graphs), sent once per page as base64 and kept in the page as one
 InferenceSession per checkpoint. A browser that cannot run it (no WebAssembly, a blocked
 fetch) reports so, and the page falls back to decoding on the server."""
 from __future__ import annotations
