@@ -49,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         if not distributed.lost_a_peer(exc):
             raise
         if not os.environ.get(distributed.LAUNCHER_ENV):  # the launcher names the process that died
-            print(f"aeviz: training process rank {distributed.env_rank()} stopped because another process of "
-                  "this run died or was stopped; nothing was half-written, and the same command continues from "
-                  "the last finished epoch.", file=sys.stderr)
+            job, after = distributed.AFTER_A_DEATH.get(args.command, distributed.AFTER_A_DEATH["train"])
+            print(f"aeviz: {job} process rank {distributed.env_rank()} stopped because another process of "
+                  f"this run died or was stopped; {after}.", file=sys.stderr)
         return distributed.EXIT_PEER_LOST
 
 
@@ -96,11 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "else ~/.cache/aeviz/checkpoints)")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
-    t.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
-                   help="read the training images through DataLoader workers instead of holding them in memory "
-                        "(default: only a folder: or torchvision dataset larger than --memory-budget)")
-    t.add_argument("--memory-budget", metavar="SIZE", help="e.g. 8G (default $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM)")
-    t.add_argument("--workers", type=int, default=2, help="DataLoader workers when streaming (default 2)")
+    _add_stream_options(t, "the training images")
     t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")
     t.add_argument("--nproc", type=int, default=1, metavar="N",
                    help="train in N processes on this machine with DistributedDataParallel (gloo on CPU, NCCL on "
@@ -125,12 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data-dir")
     e.set_defaults(run=cmd_eval)
 
-    m = sub.add_parser("embed", help="latent codes, labels and 2D UMAP of a split, as .npz or .csv")
+    m = sub.add_parser("embed", help="latent codes, labels and 2D map of a split, as .parquet, .npz or .csv")
     m.add_argument("checkpoint")
-    m.add_argument("--out", required=True, help="output file, .npz or .csv")
+    m.add_argument("--out", required=True, help="output file: .parquet (columns index, label, map x and y, z0..), "
+                                                ".npz or .csv, with the same columns")
     m.add_argument("--split", choices=("train", "test"), default="test")
     m.add_argument("--method", choices=("umap", "pca"), default="umap")
+    m.add_argument("--no-map", dest="with_map", action="store_false",
+                   help="codes and labels only: no 2D map (which takes minutes on a large split)")
+    m.add_argument("--limit", type=int, metavar="N", help="only the split's first N images (their map is not cached)")
     m.add_argument("--data-dir")
+    m.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    _add_stream_options(m, "the split's images")
+    m.add_argument("--nproc", type=int, default=1, metavar="N",
+                   help="encode in N processes on this machine, each its share of the split (gloo on CPU, NCCL on "
+                        "CUDA with a GPU each); rank 0 maps and writes; torchrun runs several machines")
     m.set_defaults(run=cmd_embed)
 
     x = sub.add_parser("export", help="the decoder as ONNX, or a static latent explorer any web server can serve")
@@ -144,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--data-dir")
     x.set_defaults(run=cmd_export)
     return p
+
+
+def _add_stream_options(p: argparse.ArgumentParser, images: str) -> None:
+    p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                   help=f"read {images} through DataLoader workers instead of holding them in memory "
+                        "(default: only a folder: or torchvision dataset larger than --memory-budget)")
+    p.add_argument("--memory-budget", metavar="SIZE", help="e.g. 8G (default $AEVIZ_MEMORY_BUDGET, else a quarter of the RAM)")
+    p.add_argument("--workers", type=int, default=2, help="DataLoader workers when streaming (default 2)")
 
 
 def _widths(text: str) -> tuple[int, ...]:
@@ -241,7 +254,8 @@ def runtime_from_args(args):
     from .training.runtime import parse_bytes, Runtime
 
     budget = parse_bytes(args.memory_budget) if args.memory_budget else None
-    return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget, compile=args.compile)
+    return Runtime(stream=args.stream, workers=args.workers, memory_budget=budget,
+                   compile=getattr(args, "compile", False))  # embed compiles nothing
 
 
 def _print_test(test: dict) -> None:
@@ -353,13 +367,22 @@ def _eval_applications(models, args) -> int:
 
 
 def cmd_embed(args) -> int:
-    from .latent import export_embedding
+    from .training import distributed
+    from .latent.embedding import check_suffix, export_embedding
 
-    out = Path(args.out)
-    if out.suffix not in (".npz", ".csv"):
-        raise ConfigError(f"--out must end in .npz or .csv, not '{out.suffix or out.name}'.")
-    path = export_embedding(args.checkpoint, out, split=args.split, method=args.method, data_dir=args.data_dir)
-    print(path)
+    check_suffix(args.out)  # before launching: each mistake is said once
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be 1 or more, not {args.limit}.")
+    distributed.check_nproc(args.nproc, args.device)
+    runtime = runtime_from_args(args)
+    if args.nproc > 1:
+        return distributed.launch(args.argv, args.nproc)
+    device = distributed.device_for(args.device)
+    with distributed.process_group(device):  # joined only when torchrun started this process
+        path = export_embedding(args.checkpoint, Path(args.out), args.split, args.method, args.data_dir,
+                                args.with_map, runtime, args.limit, device)
+    if distributed.env_rank() == 0:
+        print(path)
     return 0
 
 

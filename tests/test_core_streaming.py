@@ -14,6 +14,7 @@ import aeviz
 from aeviz.training import feed
 from aeviz.datasets import streaming, torchvision_sets
 from aeviz.training.runtime import parse_bytes, Runtime
+from support.fashion import fashion, needs_fashion  # noqa: F401  (fashion: a fixture)
 
 
 def history(path) -> list[float]:
@@ -89,21 +90,6 @@ def test_a_bad_memory_size_is_one_sentence():
 
 
 # --- the torchvision datasets: a memory map of MNIST's idx files, CIFAR's pixels as uint8 -------
-
-FASHION = torchvision_sets.DEBIAN_PACKAGES["fashion-mnist"][1]
-needs_fashion = pytest.mark.skipif(len(list(FASHION.glob("*-ubyte.gz"))) != 4,
-                                   reason="Debian's dataset-fashion-mnist is not installed")
-
-
-@pytest.fixture(scope="module")
-def fashion(tmp_path_factory):
-    """A data folder of the module's own, into which fashion-mnist is unpacked from Debian's copy."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AEVIZ_DATA_DIR", str(tmp_path_factory.mktemp("fashion-data")))
-        aeviz.datasets.forget_loaded()
-        yield
-        aeviz.datasets.forget_loaded()  # 60,000 images and their resized copies
-
 
 def fashion_config(**overrides):
     return aeviz.defaults_for("vanilla", dataset="fashion-mnist", **overrides)

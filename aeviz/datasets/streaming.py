@@ -20,7 +20,7 @@ from torch.utils.data import Dataset
 from ..config import TrainConfig
 from ..training.runtime import Runtime
 from . import load_dataset, open_split
-from .base import ImageDataset
+from .base import ImageDataset, Split
 from .classes import kept, leave_out
 
 PCA_SAMPLE = 4096  # training images a streamed run fits its PCA baseline on
@@ -28,23 +28,31 @@ PCA_SAMPLE = 4096  # training images a streamed run fits its PCA baseline on
 
 def training_set(cfg: TrainConfig, test: ImageDataset, data_dir, runtime: Runtime):
     """The images cfg trains on: an ImageDataset in memory, or Images read when streamed."""
-    if runtime.stream is False:
-        return _in_memory(cfg, test, data_dir)
-    split = open_split(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir)
+    split = streamed_split(cfg.dataset, "train", cfg.image_size, cfg.grayscale, data_dir, runtime)
     if split is None:
         ds = _in_memory(cfg, test, data_dir)
-        if runtime.stream is None:
+        if not runtime.stream:
             return ds
         # streaming asked for a small dataset that is in memory anyway: from its tensor
         return Images(FromTensor(ds.x), len(ds), ds.image_shape, ds.classes)
-    # Below the budget CIFAR-10 and SVHN are read once more, as float32 (seconds, once per run).
-    if runtime.stream is None and len(split) * math.prod(split.image_shape) * 4 <= runtime.budget():
-        return _in_memory(cfg, test, data_dir)
     keep = kept(split, test, cfg.exclude_classes)
     if keep is None:
         return Images(split.read, len(split), split.image_shape, split.classes)
     picks = torch.from_numpy(np.flatnonzero(keep))
     return Images(_Picked(split.read, picks), len(picks), split.image_shape, split.classes)
+
+
+def streamed_split(name: str, split: str, image_size: int, grayscale: bool, data_dir, runtime: Runtime) -> Split | None:
+    """The split opened to be read an image at a time when runtime streams it (asked to, or its
+    float32 images exceed the memory budget); None when it is to be held in memory, as the
+    datasets without a stream always are."""
+    if runtime.stream is False:
+        return None
+    opened = open_split(name, split, image_size, grayscale, data_dir)
+    # Below the budget CIFAR-10 and SVHN are read once more, as float32 (seconds, once per run).
+    if opened is None or runtime.stream is None and len(opened) * math.prod(opened.image_shape) * 4 <= runtime.budget():
+        return None
+    return opened
 
 
 def _in_memory(cfg: TrainConfig, test: ImageDataset, data_dir) -> ImageDataset:

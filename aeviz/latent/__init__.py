@@ -16,20 +16,23 @@ import torch
 
 from .. import artifacts
 from . import neighbours, seeded
-from ..config import ConfigError
 from ..datasets import load_dataset
 from ..models.base import adam
-from ..safefile import write_atomic
 
 METHODS = ("umap", "pca")
 
 
-@torch.no_grad()
 def encode_all(model, x: torch.Tensor, batch: int = 512) -> np.ndarray:
     """Codes of every image, (N, latent_dim) float32."""
+    return encode_batches(model, (x[i:i + batch] for i in range(0, len(x), batch)))
+
+
+@torch.no_grad()
+def encode_batches(model, batches) -> np.ndarray:
+    """Codes of the images of every batch (an iterable of (B, C, H, W) tensors), in order."""
     dev = next(model.parameters()).device
-    out = [model.encode(model.prepare(x[i:i + batch]).to(dev)).float().cpu() for i in range(0, len(x), batch)]
-    return torch.cat(out).flatten(1).numpy()
+    out = [model.encode(model.prepare(x).to(dev)).float().cpu() for x in batches]
+    return torch.cat(out).flatten(1).numpy() if out else np.zeros((0, model.config.latent_dim), np.float32)
 
 
 @torch.no_grad()
@@ -129,14 +132,18 @@ def cached_projection(model, split: str = "test", method: str = "umap", dim: int
     def compute() -> Projection:
         cfg = model.config
         ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
-        codes = encode_all(model, ds.x)
-        coords = project(codes, method, dim, seed=cfg.seed)
-        proj = Projection(coords, codes, None if ds.y is None else ds.y.numpy(), method)
-        if dim == 2:
-            proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
-        return proj
+        return make_projection(model, encode_all(model, ds.x), None if ds.y is None else ds.y.numpy(), method, dim)
 
     return artifacts.get(model, projection_kind(method, dim), split, compute, on_miss)
+
+
+def make_projection(model, codes: np.ndarray, labels: np.ndarray | None, method: str, dim: int) -> Projection:
+    """The projection of codes, with its inverse when it is a 2D map."""
+    coords = project(codes, method, dim, seed=model.config.seed)
+    proj = Projection(coords, codes, labels, method)
+    if dim == 2:
+        proj.inverse_weights, proj.center, proj.scale = fit_inverse(coords, codes)
+    return proj
 
 
 def write_projection(f: BinaryIO, proj: Projection) -> None:
@@ -212,27 +219,6 @@ def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | Non
     asked = min(k + (exclude is not None), len(codes))
     idx = neighbours.nearest(codes, np.asarray(query, np.float32).reshape(1, -1), asked)[1][0]
     return idx[idx != exclude][:k]
-
-
-def export_embedding(checkpoint, out: Path, split: str = "test", method: str = "umap", data_dir=None) -> Path:
-    """Write codes, labels and 2D coordinates of a split to .npz or .csv."""
-    from ..checkpoints import load
-
-    model = load(checkpoint)
-    if not model.abilities.vector_code:
-        raise ConfigError(f"{model.checkpoint_id} has a feature map, not a code vector, to embed; "
-                          "pick a checkpoint with a code vector (`aeviz list`).")
-    proj = cached_projection(model, split, method, 2, data_dir=data_dir)
-    out = Path(out)
-    labels = proj.labels if proj.labels is not None else np.full(len(proj.codes), -1)
-    if out.suffix == ".csv":
-        header = ",".join(["label", f"{method}_x", f"{method}_y"] + [f"z{i}" for i in range(proj.codes.shape[1])])
-        table = np.column_stack([labels, proj.coords, proj.codes])
-        fmt = ["%d"] + ["%.6g"] * (table.shape[1] - 1)
-        return write_atomic(out, lambda f: np.savetxt(f, table, delimiter=",", header=header, comments="", fmt=fmt),
-                            "the embedding", error=ConfigError)
-    return write_atomic(out, lambda f: np.savez(f, codes=proj.codes, labels=labels, coords=proj.coords),
-                        "the embedding", error=ConfigError)
 
 
 def place_on_map(map_coords: np.ndarray, map_codes: np.ndarray, codes: np.ndarray, k: int = 8) -> np.ndarray:

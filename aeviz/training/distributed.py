@@ -1,6 +1,6 @@
 """Data-parallel training over processes: joining the process group torchrun sets up (gloo
 on CPU, NCCL on CUDA), the rank helpers the training loop asks, and the launcher behind
-`aeviz train --nproc N`.
+`aeviz train --nproc N` and `aeviz embed --nproc N`.
 
 A process that torchrun started finds RANK, WORLD_SIZE and LOCAL_RANK in its environment;
 any other process is a world of one, where every helper here does nothing. Rank 0 alone
@@ -28,6 +28,11 @@ LAUNCHER_ENV = "AEVIZ_LAUNCHED"  # set by launch(): failures of a peer are the l
 # How long a rank waits in a collective for the others (rank 0 may be holding the training
 # lock while another process trains the same config) before the run fails.
 TIMEOUT = timedelta(minutes=30)
+# What each command's processes are called, and what its user does after a process died.
+AFTER_A_DEATH = {
+    "train": ("training", "nothing was half-written, and the same command continues from the last finished epoch"),
+    "embed": ("embedding", "nothing was written, and the same command starts it again"),
+}
 
 
 class PeerLost(RuntimeError):
@@ -148,6 +153,17 @@ def share(batch_size: int) -> slice:
     return slice(start, start + base + (r < extra))
 
 
+def gather_rows(part):
+    """Each rank's rows (a numpy array) stacked in rank order on rank 0; None on the others."""
+    if not active():
+        return part
+    import numpy as np
+
+    parts = [None] * world_size() if is_main() else None
+    dist.gather_object(part, parts, dst=0)
+    return np.concatenate(parts) if is_main() else None
+
+
 def mean(values: dict[str, float], weight: int, device: torch.device) -> dict[str, float]:
     """The mean over all ranks of each value, each rank weighted by its share of the batch:
     the figure one process would have logged for the whole batch."""
@@ -216,7 +232,7 @@ def launch(argv: list[str], nproc: int) -> int:
     try:
         elastic_launch(config, sys.executable)("-m", "aeviz", *without_nproc(argv))
     except ChildFailedError as exc:
-        return _report(exc.failures, nproc)
+        return _report(exc.failures, nproc, argv[0])
     except (SignalException, KeyboardInterrupt):  # Ctrl-C: the processes said so themselves
         return 130
     finally:
@@ -224,7 +240,7 @@ def launch(argv: list[str], nproc: int) -> int:
     return 0
 
 
-def _report(failures: dict, nproc: int) -> int:
+def _report(failures: dict, nproc: int, command: str = "train") -> int:
     """The exit code for a failed run, after one sentence naming the process that died."""
     # The agent stops the other processes with SIGTERM once one has failed: those, and the ones
     # that stopped because a peer was gone, followed the failure and are named only when alone.
@@ -233,6 +249,6 @@ def _report(failures: dict, nproc: int) -> int:
     if first.exitcode in (1, 2, 130):  # that process printed its own sentence (cli.main)
         return first.exitcode
     how = f"was killed ({first.signal_name()})" if first.exitcode < 0 else f"exited with code {first.exitcode}"
-    print(f"aeviz: training process rank {first_rank} of {nproc} {how}, so the run stopped; nothing was "
-          "half-written, and the same command continues from the last finished epoch.", file=sys.stderr)
+    job, after = AFTER_A_DEATH[command]
+    print(f"aeviz: {job} process rank {first_rank} of {nproc} {how}, so the run stopped; {after}.", file=sys.stderr)
     return 1
