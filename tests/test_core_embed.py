@@ -2,8 +2,11 @@
 one (written once, by rank 0, atomically), and Parquet the columns npz and csv have."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +28,6 @@ FASHION_VAE = SHIPPED / "vae-fashion-mnist-538c825c443e.safetensors"
 
 
 def env() -> dict:
-    import os
-
     return {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO), "TQDM_DISABLE": "1"}
 
 
@@ -144,3 +145,30 @@ def test_under_torchrun_rank_0_alone_writes_the_gathered_codes(tmp_path):
     model = load(MNIST5K_VAE)
     ds = aeviz.load_dataset(model.config.dataset, "test", model.config.image_size, model.config.grayscale)
     np.testing.assert_allclose(codes_of(out), aeviz.latent.encode_all(model, ds.x), rtol=0, atol=1e-6)
+
+
+@needs_fashion
+@pytest.mark.slow
+@pytest.mark.timeout(200)
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds the rank's process through /proc")
+def test_a_killed_rank_stops_the_run_in_one_sentence_and_nothing_is_written(fashion, tmp_path):
+    from test_core_distributed import children, rank_of
+
+    out = tmp_path / "codes.parquet"  # 60,000 images: the ranks are still encoding when one is killed
+    proc = subprocess.Popen([sys.executable, "-m", "aeviz", "embed", str(FASHION_VAE), "--split", "train", "--no-map",
+                             "--out", str(out), "--nproc", "2"], env=env(), text=True, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (victims := [pid for pid in children(proc.pid) if rank_of(pid) == 1]):
+            assert time.monotonic() < deadline and proc.poll() is None, "rank 1 never started"
+            time.sleep(0.2)
+        time.sleep(0.5)  # started, not yet finished: any moment before the gather stops the run alike
+        os.kill(victims[0], signal.SIGKILL)
+        err = proc.communicate(timeout=120)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, err
+    assert err.strip() == ("aeviz: embedding process rank 1 of 2 was killed (SIGKILL), so the run stopped; "
+                           "nothing was written, and the same command starts it again.")
+    assert list(tmp_path.iterdir()) == []
