@@ -8,7 +8,6 @@ image), so they give the same codes: equal in one process, within float noise ac
 from __future__ import annotations
 
 import numpy as np
-import torch
 from torch.utils.data import DataLoader
 
 from . import encode_all, encode_batches
