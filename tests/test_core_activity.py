@@ -6,14 +6,15 @@ import json
 
 import numpy as np
 import pytest
+import streamlit as st
 import torch
 
 import aeviz
 from aeviz import latent
 from aeviz.cli import main
 from aeviz.latent import activity
-from support.dead import DEAD, killed
-from support.pages import shipped
+from support.dead import DEAD, killed, save_dead_vae
+from support.pages import open_page, shipped
 
 VAE16 = {"latent_dim": 16, "dataset": "mnist5k"}
 
@@ -73,3 +74,21 @@ def test_eval_json_gives_the_active_dimensions_and_each_ones_figures(capsys):
     assert {"checkpoint", "mse", "psnr", "ssim", "neg_elbo", "active_dims", "dims"} <= set(report)
     assert report["active_dims"] == sum(d["active"] for d in report["dims"]) and 1 <= report["active_dims"] <= 16
     assert [list(d) for d in report["dims"]] == [["index", "variance", "kl", "active"]] * 16
+
+
+@pytest.fixture
+def dead_z3(aeviz_dirs):
+    """A checkpoint of the user's: the shipped 16-d VAE with z3 forced dead."""
+    checkpoint_id = save_dead_vae(aeviz_dirs.checkpoints)
+    st.cache_data.clear()  # the checkpoint list is cached with a ttl
+    yield checkpoint_id
+    st.cache_data.clear()
+
+
+def test_the_walk_orders_its_sliders_by_kl_and_folds_the_collapsed_away(dead_z3):
+    at = open_page("views/latent_walk.py", checkpoint=dead_z3)
+    data = json.loads(at.get("bidi_component")[0].proto.json)
+    assert data["figure_name"] == "KL" and data["figures"] == sorted(data["figures"], reverse=True)
+    assert data["dims"][-1] == DEAD and data["active"] == [True] * 15 + [False], "z3 last, marked collapsed"
+    assert DEAD not in data["traversal"]["dims"], "no traversal row of a dead dimension"
+    assert any("1 collapsed" in c.value and "folded away" in c.value for c in at.caption)
