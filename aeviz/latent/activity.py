@@ -43,7 +43,7 @@ class Activity:
     def active(self) -> np.ndarray:
         if self.kl is not None:
             return self.kl > KL_ACTIVE
-        return self.variance > VARIANCE_ACTIVE * max(float(self.variance.max()), 0.0)
+        return self.variance > VARIANCE_ACTIVE * float(self.variance.max())
 
     @property
     def count(self) -> int:
