@@ -30,11 +30,11 @@ st.caption(f"{cfg.model} on {cfg.dataset}: {d}-d code"
 collapsed = int((~alive.active[dims]).sum())
 if alive.kl is not None:
     ordered, dead = f"mean KL to the prior over the {split} split (nats)", \
-        f"KL at most {activity.KL_ACTIVE} nats: the decoder ignores them"
+        f"KL at most {activity.KL_ACTIVE} nats: the decoder ignores such a dimension"
 else:
     ordered, dead = f"variance over the {split} split", f"under {activity.VARIANCE_ACTIVE:.0%} of the largest variance"
 st.caption(f"Sliders in order of each dimension's {ordered}, largest first; "
-           + (f"{collapsed} collapsed ({dead}) are folded away below them." if collapsed else "none has collapsed."))
+           + (f"{collapsed} collapsed ({dead}), folded away below them." if collapsed else "none has collapsed."))
 
 c1, c2, c3 = st.columns([2, 1, 1])
 start = c1.radio("Start from", ["an image's code", "the origin"], horizontal=True, key="walk_start")
