@@ -117,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--applications", action="store_true",
                    help="one table of what each checkpoint is good for, beside PCA, pixels, JPEG and WebP "
                         "(computed once per checkpoint, then read from the cache)")
-    e.add_argument("--json", action="store_true", help="with --applications: one JSON object per checkpoint a line")
+    e.add_argument("--json", action="store_true",
+                   help="one JSON object per checkpoint a line: the metrics, the number of active code dimensions "
+                        "and each dimension's figures; with --applications, the applications' figures")
     e.add_argument("--data-dir")
     e.set_defaults(run=cmd_eval)
 
@@ -311,13 +313,13 @@ def cmd_datasets(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    import json
+
     from .checkpoints import load
     from .datasets.classes import training_images
     from .datasets import load_dataset
     from .evaluation.metrics import evaluate
 
-    if args.json and not args.applications:
-        raise ConfigError("--json goes with --applications: `aeviz eval CKPT --applications --json`.")
     models = [load(c) for c in args.checkpoint]
     if args.applications:
         return _eval_applications(models, args)
@@ -325,11 +327,26 @@ def cmd_eval(args) -> int:
         cfg = model.config
         test = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, args.data_dir)
         m = evaluate(model, test.x, training_images(cfg, args.data_dir).x, seed=cfg.seed)
+        activity = _activity(model, args.data_dir)
+        if args.json:  # without a code vector, null: there are no dimensions to count
+            dims = {"active_dims": None, "dims": None} if activity is None else \
+                {"active_dims": activity.count, "dims": activity.rows()}
+            print(json.dumps({"checkpoint": model.checkpoint_id, **m, **dims}))
+            continue
         rows = [("metric", "value")] + [(k, f"{v:.5g}") for k, v in m.items()]
+        if activity is not None:
+            rows.append(("active_dims", f"{activity.count} of {len(activity.variance)}"))
         print(("\n" if i else "") +
               f"{model.checkpoint_id}: {cfg.model} on {cfg.dataset}, code size {cfg.latent_dim}, {len(test)} test images")
         _table(rows)
     return 0
+
+
+def _activity(model, data_dir):
+    """The test split's figures per code dimension (latent/activity.py), None without a code vector."""
+    from .latent.activity import cached_activity
+
+    return cached_activity(model, "test", data_dir) if model.abilities.vector_code else None
 
 
 def _eval_applications(models, args) -> int:

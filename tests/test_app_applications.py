@@ -14,6 +14,7 @@ import streamlit as st
 import aeviz
 from aeviz import latent
 from aeviz.applications import cached_report
+from aeviz.latent.activity import cached_activity
 from aeviz.dashboard import cache, jobs, reports
 from support.pages import open_page, rerun, shipped
 
@@ -93,6 +94,8 @@ def test_compare_puts_two_checkpoints_side_by_side(own):
     table = at.dataframe[0].value
     assert list(table.columns) == ids and "anomaly AUROC: reconstruction error" in table.index
     assert table.loc["anomaly: classes left out"].tolist() == ["-", "7"]
+    assert table.loc["active code dimensions (test split)"].tolist() == [
+        f"{cached_activity(m).count} of 8" for m in own.values()]
     assert len(at.image) == 3, "the originals, then each checkpoint's reconstructions"
     maps = charts(at)
     assert [m["layout"]["title"]["text"] for m in maps] == ids

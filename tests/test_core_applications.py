@@ -253,7 +253,6 @@ def test_eval_applications_prints_the_table(digits_model, capsys):
 
 def test_eval_applications_bad_input_is_one_sentence_and_exit_2(capsys):
     one_line_error(capsys, ["eval", shipped("colorizer"), "--applications"], "code vector")
-    one_line_error(capsys, ["eval", shipped("vae", latent_dim=2), "--json"], "--applications")
 
 
 def test_train_with_a_class_the_dataset_lacks_is_one_sentence_and_exit_2(capsys):

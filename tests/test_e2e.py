@@ -5,6 +5,7 @@ opens its map, and saves a screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from PIL import Image
 
 import aeviz
+from support.dead import DEAD, save_dead_vae
 from support.files import encode
 from support.pages import PAGES, TITLES
 from support.server import (
@@ -33,8 +35,10 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("chromium is not on PATH (CI installs it; locally: apt-get install chromium)")
+    workdir = tmp_path_factory.mktemp("e2e")
+    save_dead_vae(workdir / "checkpoints")  # a checkpoint of the user's, with a collapsed dimension to fold away
     try:
-        with running("app.py", tmp_path_factory.mktemp("e2e")) as srv:
+        with running("app.py", workdir) as srv:
             yield srv.url
     except ServerError as exc:
         pytest.fail(str(exc))
@@ -138,6 +142,42 @@ def test_latent_slider_moves_the_image_while_dragging(page, server):
     assert len(set(seen)) >= 15, "the decoded image follows the slider while it is dragged"
     assert img.get_attribute("src") not in (first, None)
     shot(page, "latent-walk-dragged")
+
+
+# the walk component's root: its shadow root, or the document where it has none
+WALK_ROOT = """([...document.querySelectorAll('*')].map(e => e.shadowRoot).find(r => r && r.querySelector('.walk'))
+    || document)"""
+
+
+def walk_rows(page) -> list[dict]:
+    """The walk's slider rows as the page shows them: open ones first, then the folded ones."""
+    return page.evaluate(f"""() => [...{WALK_ROOT}.querySelectorAll('.walk-row')].map(r => ({{
+        dim: +r.dataset.dim, figure: +r.dataset.figure, text: r.querySelector('.f').textContent,
+        folded: !!r.closest('.walk-folded'), visible: r.checkVisibility()}}))""")
+
+
+def test_the_walk_orders_its_sliders_by_kl_and_folds_a_collapsed_one_away(page, server):
+    visit(page, server, "latent-walk")
+    decoded_in_browser(page)
+    rows = walk_rows(page)  # the shipped 16-d VAE: none collapsed
+    assert len(rows) == 16 and not any(r["folded"] for r in rows) and all(r["visible"] for r in rows)
+    assert [r["figure"] for r in rows] == sorted((r["figure"] for r in rows), reverse=True)
+    assert all(r["text"].startswith("KL ") for r in rows)
+    assert page.locator("details.walk-collapsed").is_hidden()
+    # The same VAE with z3 dead, picked in the sidebar: z3 is last, folded away until asked for.
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").click()
+    page.get_by_role("option", name=re.compile(r"^VAE · mnist5k · 16-d code · .* · yours$")).click()
+    page.locator("[data-testid=stSidebar]").get_by_text(f"-deadz{DEAD})").wait_for()
+    settle(page)  # the rerun is over: the shipped model's sliders are gone
+    page.wait_for_function(f"() => !!{WALK_ROOT}.querySelector('.walk-folded .walk-row[data-dim=\"{DEAD}\"]')",
+                           timeout=SLOW, polling=100)
+    rows = walk_rows(page)
+    assert [r["dim"] for r in rows if r["folded"]] == [DEAD] and not rows[-1]["visible"]
+    fold = page.locator("details.walk-collapsed")
+    assert fold.locator("summary").inner_text() == "Show 1 collapsed dimension"
+    fold.locator("summary").click()
+    assert walk_rows(page)[-1]["visible"]
+    shot(page, "latent-walk-collapsed")
 
 
 def test_the_browser_decodes_what_torch_decodes_and_the_server_hears_nothing(page, server):

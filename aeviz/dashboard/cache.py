@@ -15,6 +15,7 @@ import torch
 import aeviz
 from aeviz import datasets, latent, models
 from aeviz.evaluation import metrics, per_image
+from aeviz.latent import activity
 from aeviz.checkpoints import SHIPPED_DIR
 
 
@@ -113,6 +114,12 @@ def codes(path: str, mtime: float, split: str) -> np.ndarray:
     return latent.encode_all(model, dataset_for(model, split).x)
 
 
+@st.cache_data(show_spinner="Measuring each code dimension…", max_entries=16)
+def dim_activity(path: str, mtime: float, split: str) -> activity.Activity:
+    """Each code dimension's variance (and KL, for a VAE) over a split: which are alive."""
+    return activity.cached_activity(load_model(path, mtime), split)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def decoded(path: str, mtime: float, z: np.ndarray) -> np.ndarray:
     """Decoded images for codes, as an array (cached: a slider revisits the same codes)."""
@@ -149,6 +156,10 @@ def mixture_samples_of(model, n: int, temperature: float, seed: int) -> np.ndarr
 
 def codes_of(model, split: str) -> np.ndarray:
     return codes(*key(model), split)
+
+
+def dim_activity_of(model, split: str) -> activity.Activity:
+    return dim_activity(*key(model), split)
 
 
 def decode_codes(model, z) -> torch.Tensor:

@@ -48,7 +48,7 @@ MODELS: dict[str, ModelSpec] = {
                      # 10-epoch -ELBO after one epoch, over 3x sooner (BENCHMARKS.md, time to quality).
                      {"loss": "bce", "latent_dim": 16, "hidden": (16,), "stage_convs": 1, "batch_size": 32,
                       "lr": 4e-3, "epochs": 10},
-                     Abilities(prior=True, elbo=True, settings=("beta", "stage_convs")),
+                     Abilities(prior=True, elbo=True, gaussian_posterior=True, settings=("beta", "stage_convs")),
                      title="VAE"),
     "aae": ModelSpec(AAE, "adversarial: a discriminator pushes the codes towards N(0, I)",
                      {"hidden": (512, 256), "latent_dim": 8, "epochs": 60, "lr": 2e-3},

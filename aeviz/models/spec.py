@@ -24,6 +24,8 @@ class Abilities:
     colorizes: bool = False       # takes the gray image and gives colour back
     prior: bool = False           # trained towards N(0, I), so sample() draws from that prior
     elbo: bool = False            # neg_elbo() gives the model's -ELBO (a likelihood bound)
+    # encode_dist() gives q(z|x) as a diagonal Gaussian (mean, log-variance): a KL per dimension
+    gaussian_posterior: bool = False
     # A wide code of which each image uses a few units: its fair linear baseline is PCA with as
     # many components as the units an image uses on average, not as the code is wide.
     sparse_code: bool = False

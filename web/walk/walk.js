@@ -1,5 +1,6 @@
-// Latent sliders whose image follows every input event: one slider per shown dimension, the
-// code decoded in the page at each move; the VAE's traversal grid and the nearest real image
+// Latent sliders whose image follows every input event: one slider per shown dimension (in
+// the host's order, each with its KL or variance beside it, the collapsed ones folded away),
+// the code decoded in the page at each move; the VAE's traversal grid and the nearest real image
 // follow the code too. Without a decoder in the page, the sliders report their code on
 // release (state "code") and the host sends the exact image back.
 import './walk.css';
@@ -11,6 +12,7 @@ import { paint } from '../runtime/paint.js';
 import { latest } from '../runtime/latest.js';
 import { nearest } from '../runtime/nearest.js';
 import { traversalCodes } from './traversal.js';
+import { foldRows, figureText, foldedText } from './dims.js';
 
 /** @param {import('../runtime/mount.js').Host} host */
 export default function (host) {
@@ -46,11 +48,10 @@ function build(root, data) {
   const st = { key: data.key, code: Float32Array.from(data.base), rows: [], browser: !!data.decoder,
                canvas: document.createElement('canvas'), root, send: null, decode: null };
   st.redraw = latest(() => decodeShown(st));
-  const box = part(root, '.walk-sliders');
-  box.replaceChildren();
   data.dims.forEach((/** @type {number} */ d, /** @type {number} */ i) => {
     const row = document.createElement('label');
     row.className = 'walk-row';
+    row.dataset.dim = String(d);
     const name = document.createElement('span'); name.className = 'd'; name.textContent = 'z' + d;
     const input = document.createElement('input');
     input.type = 'range'; input.min = data.lo[i]; input.max = data.hi[i];
@@ -67,15 +68,41 @@ function build(root, data) {
     // Only without the browser decoder does the host hear of a release.
     input.addEventListener('change', () => { if (!st.browser) st.send('code', data.dims.map((/** @type {number} */ k) => st.code[k])); });
     row.append(name, input, shown);
-    box.appendChild(row);
+    if (data.figures) row.append(figureOf(row, data.figure_name, data.figures[i], !data.active || data.active[i]));
     st.rows.push({ row, input, shown });
   });
+  placeRows(root, st.rows.map((/** @type {any} */ r) => r.row), data.active);
   if (st.browser) decoderFor(data.decoder, data.static ?? DASHBOARD_STATIC).then(decode => { st.decode = decode; show(st); }).catch(err => {
     console.warn('aeviz: decoding on the server:', err);
     st.browser = false;
     st.send('runtime', 'unavailable');
   });
   return st;
+}
+
+// The figure a row is ordered by (KL or variance), beside its value; a collapsed row is marked.
+/** @param {HTMLElement} row @param {string} name @param {number} value @param {boolean} active */
+function figureOf(row, name, value, active) {
+  const figure = document.createElement('span');
+  figure.className = 'f';
+  figure.textContent = `${name} ${figureText(value)}`;
+  figure.title = name === 'KL' ? 'mean KL to the prior over the split, in nats' : 'variance over the split';
+  row.classList.add('has-figure');
+  row.dataset.figure = String(value);
+  if (!active) row.classList.add('collapsed');
+  return figure;
+}
+
+// The live rows in the sliders' box, the collapsed ones in a fold below it, shut at first.
+/** @param {HTMLElement} root @param {HTMLElement[]} rows @param {boolean[] | undefined} active */
+function placeRows(root, rows, active) {
+  const { open, folded } = foldRows(rows.length, active);
+  part(root, '.walk-sliders').replaceChildren(...open.map(i => rows[i]));
+  part(root, '.walk-folded').replaceChildren(...folded.map(i => rows[i]));
+  const fold = /** @type {HTMLDetailsElement} */ (part(root, '.walk-collapsed'));
+  fold.hidden = folded.length === 0;
+  fold.open = false;
+  part(root, '.walk-collapsed summary').textContent = foldedText(folded.length);
 }
 
 // Decode the current code and show it (latest wins). The traversal grid (16 x 11 codes) is

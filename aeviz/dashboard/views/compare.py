@@ -1,5 +1,6 @@
 """Compare: two or more checkpoints side by side. One table of every figure the
-Applications page measures, with each one's test MSE, PSNR and SSIM; the same test images
+Applications page measures, with each one's test MSE, PSNR and SSIM and its number of active
+code dimensions; the same test images
 reconstructed by each; and their maps, aligned by Procrustes on the images they share, so
 that one image sits in the same place in every map."""
 import time
@@ -12,6 +13,7 @@ import torch
 from aeviz.applications import align_all, table
 from aeviz.dashboard import cache, jobs, reports, ui
 from aeviz.dashboard.charts import application_plots
+from aeviz.latent import activity
 
 SHOWN = 10  # test images reconstructed side by side
 
@@ -53,8 +55,12 @@ if any(report is None for report, _ in found):
 
 summaries = [report.summary for report, _ in found]
 rows_out = table(summaries, [m.meta.get("test", {}) for m in models])
+alive = [cache.dim_activity_of(m, "test") for m in models]
+rows_out.append(["active code dimensions (test split)", *(f"{a.count} of {len(a.variance)}" for a in alive)])
 st.dataframe(pd.DataFrame(rows_out[1:], columns=rows_out[0]).set_index("figure"), height=420)
 st.caption("\"-\": does not apply (no left-out classes, no labels), or a codec that cannot make an image that small. "
+           f"A code dimension is active when its mean KL to the prior is above {activity.KL_ACTIVE} nats (a VAE), else "
+           f"when its variance is above {activity.VARIANCE_ACTIVE:.0%} of the largest one's. "
            "Each checkpoint's own page (Applications) draws its curves.")
 
 datasets = {m.config.dataset for m in models}

@@ -1,14 +1,16 @@
 """Latent walk: a slider per code dimension, the decoded image following while a slider is
-dragged; for a VAE, the traversal of every dimension from -3 to +3 prior standard
+dragged, the most alive dimension first (by KL for a VAE, else by variance), collapsed ones
+folded away; for a VAE, the traversal of every dimension from -3 to +3 prior standard
 deviations, and for a 2-d VAE the decoded manifold over the whole latent plane."""
 import numpy as np
 import streamlit as st
 
 from aeviz import latent
+from aeviz.latent import activity
 from aeviz.dashboard.components import browser_decoder, walk
 from aeviz.dashboard import cache, ui
 
-MAX_SLIDERS = 32    # all dimensions up to this many, else the most varying ones
+MAX_SLIDERS = 32    # all dimensions up to this many, else the most alive ones
 MANY_SHOWN = 16
 TRAVERSAL = np.linspace(-3, 3, 11, dtype=np.float32)
 
@@ -16,14 +18,23 @@ model, split, ds = ui.code_space_page("a latent walk")
 cfg = model.config
 codes = cache.codes_of(model, split)
 d = codes.shape[1]
-dims = list(range(d)) if d <= MAX_SLIDERS else latent.most_varying(codes, MANY_SHOWN)
+alive = cache.dim_activity_of(model, split)
+dims = alive.order()[:MAX_SLIDERS if d <= MAX_SLIDERS else MANY_SHOWN]
 lo, hi = latent.slider_ranges(codes, model.abilities.prior)
 
 st.title("Latent walk")
 st.caption(f"{cfg.model} on {cfg.dataset}: {d}-d code"
-           + (f"; the {len(dims)} dimensions that vary most over the data have sliders" if len(dims) < d else "")
+           + (f"; the {len(dims)} most alive dimensions have sliders" if len(dims) < d else "")
            + (". Slider ranges: ±3 prior standard deviations." if model.abilities.prior
               else ". Slider ranges: the data's mean ± 3 standard deviations per dimension."))
+collapsed = int((~alive.active[dims]).sum())
+if alive.kl is not None:
+    ordered, dead = f"mean KL to the prior over the {split} split (nats)", \
+        f"KL at most {activity.KL_ACTIVE} nats: the decoder ignores such a dimension"
+else:
+    ordered, dead = f"variance over the {split} split", f"under {activity.VARIANCE_ACTIVE:.0%} of the largest variance"
+st.caption(f"Sliders in order of each dimension's {ordered}, largest first; "
+           + (f"{collapsed} collapsed ({dead}), folded away below them." if collapsed else "none has collapsed."))
 
 c1, c2, c3 = st.columns([2, 1, 1])
 start = c1.radio("Start from", ["an image's code", "the origin"], horizontal=True, key="walk_start")
@@ -53,11 +64,14 @@ def sliders():
         if isinstance(code, list) and len(code) == len(dims):
             z[dims] = code
     h, w = ds.x.shape[-2:]
-    show = dims[:MANY_SHOWN]
+    show = [k for k in dims if alive.active[k]][:MANY_SHOWN] or dims[:MANY_SHOWN]  # no rows of a dead dimension
     data = {"key": slider_key, "dims": dims, "lo": lo[dims].tolist(), "hi": hi[dims].tolist(), "steps": walk.STEPS,
             "base": base.tolist(), "values": z[dims].tolist(), "shape": list(ds.x.shape[1:]),
             "px": max(192, min(320, w * ui.scale_for(h, 224))), "aspect": h / w,
             "caption": "decoded code (follows the slider you drag)", "decoder": decoder,
+            # beside each slider, what it is ordered by; the collapsed ones are folded away
+            "figures": alive.figure[dims].tolist(), "figure_name": "KL" if alive.kl is not None else "var",
+            "active": alive.active[dims].tolist(),
             # the exact image of the code from the server: shown until the browser's decoder is ready
             "image": ui.data_url(cache.decode_codes(model, z[None])[0]),
             "codes": browser_decoder.floats(codes) if decoder else None,
