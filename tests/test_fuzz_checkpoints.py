@@ -2,7 +2,7 @@
 small checkpoint with its header's length, its tensors' dtypes, shapes and offsets, its
 metadata (with the checksum recomputed, as anyone can, or left as it was) and its bytes
 mutated. Each loads or ends in one CheckpointError sentence, within a memory bound.
-Seeded; the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
+Seeded; the fuzz tests are in the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import json
@@ -17,9 +17,8 @@ from aeviz import CheckpointError
 from aeviz.checkpoints import list_checkpoints
 from aeviz.safefile import checksum
 from support.files import make_checkpoint
-from support.fuzz import assert_one_sentence, fuzz_settings, memory_bound
+from support.fuzz import assert_one_sentence, fuzz, memory_bound
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +99,7 @@ def forged_tensors(draw, header: dict) -> dict:
     return header
 
 
-@fuzz_settings(800)
+@fuzz(800)
 @given(data=st.data())
 def test_forged_metadata_loads_or_says_why(tmp_path_factory, real, data):
     header, tensors, meta = real
@@ -111,14 +110,14 @@ def test_forged_metadata_loads_or_says_why(tmp_path_factory, real, data):
     check(tmp_path_factory.mktemp("meta"), assemble(header, tensors))
 
 
-@fuzz_settings(800)
+@fuzz(800)
 @given(data=st.data())
 def test_forged_tensor_headers_load_or_say_why(tmp_path_factory, real, data):
     header, tensors, _ = real
     check(tmp_path_factory.mktemp("tensors"), assemble(data.draw(forged_tensors(header)), tensors))
 
 
-@fuzz_settings(800)
+@fuzz(800)
 @given(data=st.data())
 def test_mutated_bytes_and_lengths_load_or_say_why(tmp_path_factory, real, data):
     header, tensors, _ = real
@@ -131,7 +130,7 @@ def test_mutated_bytes_and_lengths_load_or_say_why(tmp_path_factory, real, data)
     check(tmp_path_factory.mktemp("bytes"), bytes(blob[:cut]))
 
 
-@fuzz_settings(600)
+@fuzz(600)
 @given(data=st.data())
 def test_any_model_and_shape_a_valid_checksum_claims_loads_or_says_why(tmp_path_factory, real, data):
     """Plausible claims with a recomputed checksum: every registered model at any small shape,

@@ -4,7 +4,7 @@ file that cannot be used), one sentence on stderr, never a traceback. No generat
 real work: past its checks, each command reaches a stand-in for the training run, the
 evaluation, the projection or the export, which records that it was reached; `export
 --html` destinations are fuzzed on the real writing code in test_fuzz_export.py.
-Seeded; the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
+Seeded; the fuzz tests are in the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import contextlib
@@ -19,9 +19,8 @@ import aeviz
 from aeviz.cli import build_parser, main
 from aeviz.datasets import dataset_names
 from support.files import make_checkpoint
-from support.fuzz import assert_one_sentence, fuzz_settings
+from support.fuzz import assert_one_sentence, fuzz
 
-pytestmark = pytest.mark.slow
 COMMANDS = ("train", "eval", "embed", "export")
 
 
@@ -160,7 +159,7 @@ def assert_one_sentence_on_stderr(code: int, err: str) -> None:
         assert code == 2, err
 
 
-@fuzz_settings(1000, deadline_ms=None)  # a first eval loads the digits (seconds); later cases take milliseconds
+@fuzz(1000, deadline_ms=None)  # a first eval loads the digits (seconds); later cases take milliseconds
 @given(data=st.data())
 def test_generated_arguments_exit_0_1_or_2_with_one_sentence(checkpoint, tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("cli")
@@ -170,7 +169,7 @@ def test_generated_arguments_exit_0_1_or_2_with_one_sentence(checkpoint, tmp_pat
     event(f"{args[0]}: exit {code}")
 
 
-@fuzz_settings(1500, deadline_ms=None)
+@fuzz(1500, deadline_ms=None)
 @given(data=st.data())
 def test_well_formed_arguments_of_any_value_exit_0_1_or_2_with_one_sentence(checkpoint, tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("cli")

@@ -2,7 +2,7 @@
 code, the scrubber's position, a plotly chart's selection. All come from the user's browser,
 so any JSON can arrive: each reader (dashboard/components/events.py, map_plot.read_selection)
 gives a value the page can use or None (ignored), never an exception; then one forged event
-of each kind through the real page (AppTest). Seeded; the slow tier. Counts: RELIABILITY.md."""
+of each kind through the real page (AppTest). Seeded; the fuzz tests are in the slow tier. Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import math
@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from aeviz.dashboard.charts import map_plot
 from aeviz.dashboard.components import events, scrubber
-from support.fuzz import fuzz_settings
+from support.fuzz import fuzz
 from support.pages import open_page, rerun
 
-pytestmark = pytest.mark.slow
 
 # what JSON can hold, weighted towards what an event holds: numbers at and past every edge
 EDGES = st.sampled_from([0, -1, 1, 2**31, 2**63, -(2**63), 1e300, -1e300, 0.5, 1e-300, math.nan, math.inf, -math.inf])
@@ -39,7 +38,7 @@ def pick_events(draw):
     return draw(st.just(event) | JSON)
 
 
-@fuzz_settings(1000)
+@fuzz(1000)
 @given(pick_events(), N)
 def test_a_forged_pick_is_a_valid_point_or_place_or_none(event, n):
     got = events.pick(event, n)
@@ -47,7 +46,7 @@ def test_a_forged_pick_is_a_valid_point_or_place_or_none(event, n):
         got[0] == "place" and all(math.isfinite(v) and abs(v) <= events.PLACE_LIMIT for v in got[1:]))
 
 
-@fuzz_settings(800)
+@fuzz(800)
 @given(st.lists(NUMBER | SCALAR, max_size=300) | JSON, N)
 def test_a_forged_selection_is_valid_distinct_indices_or_none(value, n):
     got = events.selection(value, n)
@@ -60,7 +59,7 @@ def test_a_huge_selection_reads_at_most_one_entry_per_image():
     assert got == list(range(100))
 
 
-@fuzz_settings(1000)
+@fuzz(1000)
 @given(st.lists(NUMBER | SCALAR, max_size=20) | JSON, st.integers(1, 16), st.floats(-10, 0), st.floats(0, 10))
 def test_a_forged_code_is_the_right_length_finite_and_in_range_or_none(value, width, lo, hi):
     got = events.code(value, width, np.full(width, lo, np.float32), np.full(width, hi, np.float32))
@@ -68,7 +67,7 @@ def test_a_forged_code_is_the_right_length_finite_and_in_range_or_none(value, wi
                            and (got <= np.float32(hi)).all())
 
 
-@fuzz_settings(500)
+@fuzz(500)
 @given(NUMBER | JSON)
 def test_a_forged_scrubber_position_is_on_the_path_or_none(value):
     got = events.index(value, scrubber.POINTS)
@@ -83,7 +82,7 @@ def plotly_events(draw):
     return draw(st.fixed_dictionaries({"selection": selection}) | JSON)
 
 
-@fuzz_settings(1000)
+@fuzz(1000)
 @given(plotly_events(), N)
 def test_a_forged_plotly_selection_is_valid_or_nothing(event, n):
     got = map_plot.read_selection(event, n)

@@ -4,7 +4,7 @@ leftovers inside it, written with the explorer's own file names. Either every fi
 whole, or one ConfigError sentence; never a write outside DIR, never a temporary or a
 half-written file. The writing code is the real one; the files' contents are small stand-ins
 (the explorer's model, map and 14 MB runtime are the same bytes whatever DIR is).
-Seeded; the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
+Seeded; the fuzz tests are in the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import os
@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from aeviz.config import ConfigError
 from aeviz.export.static_site import check_destination, write_files
 from aeviz.safefile import WriteError
-from support.fuzz import assert_one_sentence, fuzz_settings
+from support.fuzz import assert_one_sentence, fuzz
 
-pytestmark = pytest.mark.slow
 
 # the explorer's layout: its own files at the top, each built component in a folder of its own
 FILES = {name: f"<{name}>".encode() * 3 for name in
@@ -77,7 +76,7 @@ def destinations(draw):
     return layout, out, draw(st.booleans())
 
 
-@fuzz_settings(500)
+@fuzz(500)
 @given(destinations())
 def test_any_destination_gets_the_whole_explorer_or_one_sentence_and_nothing_outside(tmp_path_factory, case):
     layout, rel, overwrite = case

@@ -3,7 +3,7 @@ names (the folder's own, its subfolders', its files') hold any Unicode, with rea
 empty, corrupt and unreadable files, FIFOs, folders named like images, links to an image and a folder
 outside, broken links and link loops. Each gives a dataset of only the images inside, the
 rest counted as skipped, or one DatasetError sentence; nothing outside is ever read.
-Seeded; the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
+Seeded; the fuzz tests are in the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import os
@@ -17,9 +17,9 @@ from PIL import Image
 from aeviz.datasets import DatasetError, forget_loaded, load_dataset
 from aeviz.datasets.folders import IMAGE_SUFFIXES
 from support.files import encode
-from support.fuzz import assert_one_sentence, fuzz_settings, memory_bound
+from support.fuzz import assert_one_sentence, fuzz, memory_bound
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::UserWarning")]
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 GREEN = encode(Image.new("RGB", (8, 8), (0, 255, 0)), "PNG")  # outside the folder: must never be read
 GRAY = encode(Image.new("RGB", (8, 8), (90, 90, 90)), "PNG")  # every image inside is this gray
@@ -65,7 +65,7 @@ def folders(draw):
     return root, entries, draw(st.sampled_from(["train", "test"])), draw(st.booleans())
 
 
-@fuzz_settings(600)
+@fuzz(600)
 @given(folders())
 def test_any_folder_gives_only_its_own_images_or_one_sentence(tmp_path_factory, case):
     root_name, entries, split, grayscale = case

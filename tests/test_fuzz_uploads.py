@@ -1,7 +1,7 @@
 """Fuzzing image uploads (aeviz.images.decode_image, which every upload and folder image goes
 through): random bytes, real files of every format aeviz accepts truncated and mutated, and
 headers that claim any size. Each ends in a valid image or one ImageError sentence, within
-a memory bound. Seeded; the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
+a memory bound. Seeded; the fuzz tests are in the slow tier (`pytest --all`). Counts: RELIABILITY.md."""
 from __future__ import annotations
 
 import struct
@@ -14,9 +14,9 @@ from PIL import Image
 
 from aeviz.images import MAX_PIXELS, ImageError, decode_image
 from support.files import encode, png_claiming
-from support.fuzz import assert_one_sentence, fuzz_settings, memory_bound
+from support.fuzz import assert_one_sentence, fuzz, memory_bound
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::UserWarning")]
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def _image(mode: str, seed: int) -> Image.Image:
@@ -114,20 +114,20 @@ SIDES = st.one_of(st.tuples(st.integers(1, 300), st.integers(1, 300)),
                   st.tuples(st.integers(MAX_PIXELS + 1, 2**31 - 1), st.integers(1, 3)))
 
 
-@fuzz_settings(1500)
+@fuzz(1500)
 @given(st.binary(max_size=4096))
 def test_random_bytes_decode_or_say_why(data):
     check(data)
 
 
-@fuzz_settings(2500)
+@fuzz(2500)
 @given(mutated())
 def test_mutated_real_files_of_every_format_decode_or_say_why(data):
     with memory_bound(400):  # 300x300 decoded at most: a few MiB; the bound catches a bomb
         check(data)
 
 
-@fuzz_settings(1000)
+@fuzz(1000)
 @given(st.sampled_from(sorted(CLAIMS)), SIDES)
 def test_any_claimed_size_is_refused_from_the_header_or_decoded_small(fmt, sides):
     with memory_bound(400):  # check(): an image only within the pixel limit, whatever was claimed

@@ -2,7 +2,8 @@
 one-sentence check, and a bound on the memory a test's generated inputs may cost.
 
 Every fuzz test is seeded (derandomize: the same cases on every run and machine, so a failure
-in CI is the same failure here), keeps no example database, and is in the slow tier."""
+in CI is the same failure here), keeps no example database, and is in the slow tier; the
+regression tests beside them are plain tests, in every run."""
 from __future__ import annotations
 
 import contextlib
@@ -10,13 +11,18 @@ import re
 import resource
 import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 
-def fuzz_settings(max_examples: int, deadline_ms: int | None = 5000) -> settings:
-    """max_examples seeded cases; one that takes over deadline_ms fails (a hang is a bug)."""
-    return settings(max_examples=max_examples, derandomize=True, database=None, deadline=deadline_ms,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+def fuzz(max_examples: int, deadline_ms: int | None = 5000):
+    """A fuzz test: max_examples seeded cases, in the slow tier; a case that takes over
+    deadline_ms fails (a hang is a bug). Goes above @given."""
+    def mark(test):
+        return pytest.mark.slow(settings(max_examples=max_examples, derandomize=True, database=None,
+                                         deadline=deadline_ms, suppress_health_check=list(HealthCheck),
+                                         print_blob=True)(test))
+    return mark
 
 
 def assert_one_sentence(message: str) -> None:
