@@ -159,24 +159,22 @@ def assert_one_sentence_on_stderr(code: int, err: str) -> None:
         assert code == 2, err
 
 
+def check(args: list[str]) -> None:
+    code, err = run(args)
+    assert_one_sentence_on_stderr(code, err)
+    event(f"{args[0]}: exit {code}")  # --hypothesis-show-statistics
+
+
 @fuzz(1000, deadline_ms=None)  # a first eval loads the digits (seconds); later cases take milliseconds
 @given(data=st.data())
 def test_generated_arguments_exit_0_1_or_2_with_one_sentence(checkpoint, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("cli")
-    args = data.draw(argv(str(checkpoint), str(folder)))
-    code, err = run(args)
-    assert_one_sentence_on_stderr(code, err)
-    event(f"{args[0]}: exit {code}")
+    check(data.draw(argv(str(checkpoint), str(tmp_path_factory.mktemp("cli")))))
 
 
 @fuzz(1500, deadline_ms=None)
 @given(data=st.data())
 def test_well_formed_arguments_of_any_value_exit_0_1_or_2_with_one_sentence(checkpoint, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("cli")
-    args = data.draw(well_formed_argv(str(checkpoint), str(folder)))
-    code, err = run(args)
-    assert_one_sentence_on_stderr(code, err)
-    event(f"{args[0]}: exit {code}")
+    check(data.draw(well_formed_argv(str(checkpoint), str(tmp_path_factory.mktemp("cli")))))
 
 
 @pytest.mark.parametrize("args, words", [

@@ -101,7 +101,8 @@ def read_selection(event, n: int) -> dict:
     what is not a valid index or place (events.py) counts as nothing clicked or selected."""
     sel = event.get("selection") if isinstance(event, dict) else None
     sel = sel if isinstance(sel, dict) else {}
-    points = [p for p in sel.get("points") or [] if isinstance(p, dict)] if isinstance(sel.get("points"), list) else []
+    points = sel.get("points")
+    points = [p for p in points if isinstance(p, dict)] if isinstance(points, list) else []
     boxed = bool(sel.get("box")) or bool(sel.get("lasso"))
     data = [p for p in points if p.get("curve_number") != LATTICE_CURVE and p.get("customdata") is not None]
     indices = events.selection([_scalar(p["customdata"]) for p in data[:n]], n)

@@ -17,9 +17,7 @@ POINTS = 101  # codes along the path: the scrubber moves 1% of the way per step
 
 
 def path_scrubber(key: str, payload: dict) -> None:
-    """Mount the scrubber. What it reports ("index": the position last reported, only when
-    the server decodes; "runtime": "unavailable" once the browser said it cannot decode) is
-    read by the page from the session state before mounting, through events.py: it comes from
-    the browser and is not trusted."""
+    """Mount the scrubber. The page reads the position it reports ("index", when the server
+    decodes) from the session state before mounting, through events.py."""
     browser_decoder.component("scrubber")(key=key, data=payload, default={"index": payload["index"], "runtime": "browser"},
                                           on_index_change=lambda: None, on_runtime_change=lambda: None)

@@ -17,9 +17,7 @@ STEPS = 100  # slider positions across each range: a key press moves a dimension
 
 
 def latent_sliders(key: str, payload: dict) -> None:
-    """Mount the sliders. What they report ("code": the shown dimensions' values, only when
-    the server decodes; "runtime": "unavailable" once the browser said it cannot decode) is
-    read by the page from the session state before mounting, through events.py: it comes from
-    the browser and is not trusted."""
+    """Mount the sliders. The page reads what they report ("code" on release, when the server
+    decodes) from the session state before mounting, through events.py."""
     browser_decoder.component("walk")(key=key, data=payload, default={"code": payload["values"], "runtime": "browser"},
                                       on_code_change=lambda: None, on_runtime_change=lambda: None)
