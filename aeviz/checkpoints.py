@@ -94,15 +94,13 @@ def _parse_meta(path: Path, metadata: dict) -> dict:
         return meta
     except ConfigError as exc:
         raise CheckpointError(f"{path.name} has a config aeviz cannot build: {exc}") from None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):  # OverflowError: int(Infinity), JSON allows it
         raise CheckpointError(f"{path.name} is not an aeviz checkpoint, or its metadata is malformed.") from None
 
 
 def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     """Load and verify a checkpoint by path or id; returns the model in eval mode, with
     .config, .meta, .checkpoint_id and .path attached."""
-    from .models import build
-
     path = resolve(path_or_id)
     meta = read_meta(path)
     try:
@@ -119,15 +117,36 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     except Exception:  # safetensors raises its own SafetensorError for any malformed body
         raise CheckpointError(f"{path.name} has malformed weights.") from None
     cfg = TrainConfig.from_dict(meta["config"])
-    model = build(cfg, meta["image_shape"])
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError:
-        raise CheckpointError(f"{path.name}: its weights do not match its config ({cfg.model}).") from None
+    model = _build_to_fit(cfg, meta["image_shape"], state, path)
     model.eval().to(device)
     if model.channels_last:  # as trained: oneDNN ran a photo's tiles 1.9x sooner in this layout
         model.to(memory_format=torch.channels_last)
     model.config, model.meta, model.checkpoint_id, model.path = cfg, meta, meta["id"], path
+    return model
+
+
+def _build_to_fit(cfg: TrainConfig, image_shape: list[int], state: dict, path: Path) -> torch.nn.Module:
+    """The model of cfg with the file's weights. Its shapes are checked on torch's meta device
+    (shapes without memory) before anything is allocated: the checksum is no signature, so a
+    file can claim a model of any size with a valid one, and building that first would take
+    the memory it claims (tens of GB) before load_state_dict refused it."""
+    from .models import build
+
+    mismatch = CheckpointError(f"{path.name}: its weights do not match its config ({cfg.model}).")
+    try:
+        with torch.device("meta"):
+            skeleton = build(cfg, image_shape)
+    except ConfigError as exc:
+        raise CheckpointError(f"{path.name} has a config aeviz cannot build: {exc}") from None
+    except (ValueError, RuntimeError):  # an image shape the model cannot take (a conv's 1x1)
+        raise mismatch from None
+    if {k: v.shape for k, v in skeleton.state_dict().items()} != {k: v.shape for k, v in state.items()}:
+        raise mismatch
+    model = build(cfg, image_shape)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError:
+        raise mismatch from None
     return model
 
 

@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data-dir", help="where torchvision datasets are downloaded or placed")
     t.add_argument("--out", help="checkpoint folder (default $AEVIZ_CHECKPOINTS, else a checkout's checkpoints/, "
                                       "else ~/.cache/aeviz/checkpoints)")
-    t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    t.add_argument("--device", type=_device, help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
     _add_stream_options(t, "the training images")
     t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")
@@ -168,6 +168,23 @@ def _widths(text: str) -> tuple[int, ...]:
         return parse_widths(text)
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+
+
+def _device(text: str) -> str:
+    """--device as torch names it, on a device this machine has: torch.device("gpu") is a
+    RuntimeError and "cuda" without a GPU an AssertionError once training starts, tracebacks both."""
+    import torch
+
+    try:
+        device = torch.device(text)
+    except RuntimeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a device; use cpu or cuda") from None
+    usable = {"cpu": True, "cuda": (device.index or 0) < torch.cuda.device_count(),
+              "mps": torch.backends.mps.is_available()}
+    if not usable.get(device.type):
+        raise argparse.ArgumentTypeError(f"this machine cannot train on {text!r}; use cpu"
+                                         + (" or cuda" if torch.cuda.device_count() else ""))
+    return text
 
 
 def _class_numbers(text: str) -> tuple[int, ...]:
@@ -406,8 +423,11 @@ def cmd_embed(args) -> int:
 def cmd_export(args) -> int:
     from .checkpoints import load
 
+    flag, target = ("--onnx", args.onnx) if args.onnx is not None else ("--html", args.html)
+    if not target.strip():  # '' is falsy: --onnx '' went on as if --html had been given, to Path(None)
+        raise ConfigError(f"{flag} needs a {'file' if flag == '--onnx' else 'folder'} name, not an empty one.")
     model = load(args.checkpoint)
-    if args.onnx:
+    if args.onnx is not None:
         from .export.onnx_graphs import write_decoder
         print(write_decoder(model, Path(args.onnx)))
         return 0

@@ -71,11 +71,11 @@ class TrainConfig:
         try:
             object.__setattr__(self, "hidden", tuple(_integer(h) for h in self.hidden))
         except (TypeError, ValueError):
-            raise ConfigError(f"hidden must be a list of whole numbers, not {self.hidden!r}.") from None
+            raise ConfigError(f"hidden must be a list of whole numbers, not {shown(self.hidden)}.") from None
         try:  # sorted and once each: leaving out (7, 3, 7) is leaving out (3, 7), one id
             object.__setattr__(self, "exclude_classes", tuple(sorted({_integer(c) for c in self.exclude_classes})))
         except (TypeError, ValueError):
-            raise ConfigError(f"exclude_classes must be a list of class numbers, not {self.exclude_classes!r}.") from None
+            raise ConfigError(f"exclude_classes must be a list of class numbers, not {shown(self.exclude_classes)}.") from None
         self._coerce_types()
         self.validate()
 
@@ -97,22 +97,17 @@ class TrainConfig:
                 elif f.type == "str" and not isinstance(value, str):
                     raise TypeError
             except (TypeError, ValueError):
-                raise ConfigError(f"{f.name} must be of type {f.type}, not {value!r}.") from None
+                raise ConfigError(f"{f.name} must be of type {f.type}, not {shown(value)}.") from None
             object.__setattr__(self, f.name, value)
 
     def validate(self) -> None:
         from .models import MODELS  # on first use: the registry imports torch, which `aeviz --help` never needs
 
-        if self.model not in MODELS:
-            raise ConfigError(f"Unknown model '{self.model}'. Choose one of: {', '.join(sorted(MODELS))}.")
-        if self.loss not in LOSSES:
-            raise ConfigError(f"Unknown loss '{self.loss}'. Choose one of: {', '.join(LOSSES)}.")
-        if self.noise not in NOISES:
-            raise ConfigError(f"Unknown noise '{self.noise}'. Choose one of: {', '.join(NOISES)}.")
-        if self.schedule not in SCHEDULES:
-            raise ConfigError(f"Unknown schedule '{self.schedule}'. Choose one of: {', '.join(SCHEDULES)}.")
-        if self.sparsity not in SPARSITY:
-            raise ConfigError(f"Unknown sparsity penalty '{self.sparsity}'. Choose one of: {', '.join(SPARSITY)}.")
+        for what, value, choices in (("model", self.model, sorted(MODELS)), ("loss", self.loss, LOSSES),
+                                     ("noise", self.noise, NOISES), ("schedule", self.schedule, SCHEDULES),
+                                     ("sparsity penalty", self.sparsity, SPARSITY)):
+            if value not in choices:
+                raise ConfigError(unknown(what, value, choices))
         checks = [
             (self.latent_dim >= 1, "latent_dim must be at least 1"),
             (all(h >= 1 for h in self.hidden), "hidden widths must be positive"),
@@ -126,6 +121,9 @@ class TrainConfig:
             (self.image_size >= 0, "image_size must be 0 (the dataset's own) or a positive size"),
             (all(c >= 0 for c in self.exclude_classes), "exclude_classes are class numbers, 0 or more"),
         ]
+        model_check = MODELS[self.model].config_problem  # what this one model cannot take
+        problem = model_check(self) if model_check else None
+        checks.append((problem is None, problem))
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message + ".")
@@ -152,14 +150,25 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
         names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
-        if unknown:
-            raise ConfigError(f"Unknown config field(s): {', '.join(unknown)}. "
-                              f"Valid fields: {', '.join(sorted(names))}.")
+        if unknown := sorted(set(d) - names):
+            raise ConfigError(f"Unknown config field(s): {', '.join(shown(u) for u in unknown)}; "
+                              f"valid fields: {', '.join(sorted(names))}.")
         return cls(**d)
 
     def replace(self, **changes) -> "TrainConfig":
         return dataclasses.replace(self, **changes)
+
+
+def shown(value, limit: int = 60) -> str:
+    """A value from a user's file or command line, quoted for a message: repr (so a newline or
+    a control character cannot break the message's one line) cut to limit characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def unknown(what: str, value, choices) -> str:
+    """The one sentence for a name that is not one of choices."""
+    return f"Unknown {what} {shown(value)}; choose one of: {', '.join(choices)}."
 
 
 def _integer(value) -> int:
@@ -195,7 +204,7 @@ def defaults_for(model: str, **overrides) -> TrainConfig:
     from .models import MODELS
 
     if model not in MODELS:
-        raise ConfigError(f"Unknown model '{model}'. Choose one of: {', '.join(sorted(MODELS))}.")
+        raise ConfigError(unknown("model", model, sorted(MODELS)))
     base = dict(MODELS[model].defaults)
     base.update({k: v for k, v in overrides.items() if v is not None})
     base["model"] = model

@@ -173,3 +173,11 @@ def test_embed_to_an_unsupported_suffix_exits_2(capsys, trained, tmp_path):
     assert code == 2
     assert_one_line_error(err, ".npz", ".csv")
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_a_transformer_width_its_attention_heads_cannot_split_exits_2(capsys):
+    """Found by tests/test_fuzz_checkpoints.py: torch's AssertionError ("embed_dim must be
+    divisible by num_heads") reached the user as a traceback once the data had loaded."""
+    code, _, err = run(capsys, "train", "--model", "transformer", "--dataset", "digits", "--hidden", "10")
+    assert code == 2
+    assert_one_line_error(err, "multiple of its 4 attention heads", "not 10")

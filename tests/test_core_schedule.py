@@ -30,7 +30,7 @@ def test_a_schedule_changes_the_id_only_when_it_is_used():
     cfg = aeviz.defaults_for("conv")
     assert cfg.replace(schedule="constant").id == cfg.id != cfg.replace(schedule="onecycle").id
     assert "schedule" not in cfg.canonical_json()
-    with pytest.raises(aeviz.ConfigError, match="Unknown schedule 'cosine'. Choose one of: constant, onecycle."):
+    with pytest.raises(aeviz.ConfigError, match="Unknown schedule 'cosine'; choose one of: constant, onecycle."):
         cfg.replace(schedule="cosine")
 
 

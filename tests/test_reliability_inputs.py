@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import re
 import zlib
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from aeviz.datasets import center_square, load_dataset
 from aeviz.images import ImageError, decode_image
 from aeviz.dashboard import cache, ui
 from support.files import encode, make_checkpoint, png_chunk, png_claiming
+from support.fuzz import assert_one_sentence
 from support.pages import open_page, rerun
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,12 +73,6 @@ def warm_models():
     tiny = encode(Image.new("RGB", (4, 4), (1, 2, 3)), "PNG")
     for run in PAGES.values():
         run(tiny)
-
-
-def assert_one_sentence(message: str) -> None:
-    """One line, one full stop at its end (a file name's dot is followed by no space)."""
-    assert message and "\n" not in message and message.endswith(".") and len(message) < 200, message
-    assert not re.search(r"\.\s", message), f"more than one sentence: {message}"
 
 
 def assert_valid_result(result: dict, page: str) -> None:

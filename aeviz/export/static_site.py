@@ -38,10 +38,7 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
                    data_dir=None) -> Path:
     """Write the static explorer of model's split into out; returns out."""
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out} is a file; give --html a folder.")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise ConfigError(f"{out} is not empty; pass --overwrite to write the explorer into it anyway.")
+    check_destination(out, overwrite)  # before any work: a wrong --html is said at once
     decoder = onnx_graphs.cached_decoder(model)  # refuses a model without a vector code, first
     proj = latent.cached_projection(model, split, method, 2, data_dir=data_dir)
     cfg = model.config
@@ -65,19 +62,49 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
                      "px": shape[2] * scale, "aspect": shape[1] / shape[2]},
             "scrubber": {"caption": "A → B, straight", "shape": shape, "px": shape[2] * scale,
                          "aspect": shape[1] / shape[2]}}
-    out.mkdir(parents=True, exist_ok=True)
     files = {"explorer.json": json.dumps(meta).encode(), "decoder.onnx": decoder,
              "inverse.onnx": onnx_graphs.inverse_bytes(proj), "thumbs.png": thumbs}
     for folder in BUILT:  # the explorer's own files at the top, as index.html loads them
         files.update({(f.name if folder == "explorer" else f"{folder}/{f.name}"): f.read_bytes()
                       for f in (STATIC / folder).iterdir() if f.is_file()})
-    root = out.resolve()
+    return write_files(out, files)
+
+
+def check_destination(out: Path, overwrite: bool) -> None:
+    """A ConfigError of one sentence unless out is a folder the explorer may be written into:
+    a new one (its parents made), an empty one, or any with overwrite."""
+    if out.is_symlink() and not out.exists():
+        raise ConfigError(f"{out} is a broken link; give --html a folder.")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file; give --html a folder.")
+    try:
+        if out.is_dir() and any(out.iterdir()) and not overwrite:
+            raise ConfigError(f"{out} is not empty; pass --overwrite to write the explorer into it anyway.")
+    except OSError as exc:  # a folder that cannot be read
+        raise ConfigError(f"Could not read the folder {out}: {exc.strerror or exc}.") from None
+
+
+def write_files(out: Path, files: dict[str, bytes]) -> Path:
+    """Write files (name relative to out -> bytes) into out, each atomically. Every target is
+    checked before the first is written: a link left in out (to a folder outside it) is
+    refused with nothing written, rather than half an explorer; a file is replaced, never
+    written through, so a link to a file outside cannot send a write there either."""
+    try:
+        # Resolved first: mkdir of a/../site itself would leave an empty a beside DIR.
+        root = out.resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    except RuntimeError:
+        raise ConfigError(f"{out} is a link that leads to itself; give --html a folder.") from None
+    except OSError as exc:  # a file where a parent folder should be, a folder that cannot be written
+        raise ConfigError(f"Could not make the folder {out}: {exc.strerror or exc}.") from None
+    for name in files:
+        parent = (root / name).parent
+        if not _leads_into(parent, root):
+            raise ConfigError(f"{parent} leads outside {out}; remove it, or choose another folder.")
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"{parent} is a file where the explorer needs a folder; remove it, or choose another folder.")
     for name, data in files.items():
-        # Replaced, never written through: a link left in DIR cannot send a write outside it.
-        target = out / name
-        if not target.parent.resolve().is_relative_to(root):
-            raise ConfigError(f"{target.parent} leads outside {out}; remove it, or choose another folder.")
-        write_atomic(target, data, name)
+        write_atomic(root / name, data, name)
     return out
 
 
@@ -87,3 +114,10 @@ def _classes(labels, names) -> list[str] | None:
         return None
     names = list(names or [])
     return [names[k] if k < len(names) else str(k) for k in range(int(max(labels)) + 1)]
+
+
+def _leads_into(p: Path, root: Path) -> bool:
+    try:
+        return p.resolve().is_relative_to(root)
+    except (RuntimeError, OSError):  # a link loop leads nowhere, and so not into root
+        return False

@@ -19,7 +19,7 @@ from .colorizer import Colorizer
 from .conv import build_conv
 from .dense import ContractiveAE, DenseAE, SparseAE
 from .spec import SETTINGS, Abilities, ModelSpec
-from .transformer import TransformerAE
+from .transformer import TransformerAE, config_problem
 from .vae import VAE
 
 MODELS: dict[str, ModelSpec] = {
@@ -59,7 +59,8 @@ MODELS: dict[str, ModelSpec] = {
                             "epochs": 6},
                            Abilities(vector_code=False, colorizes=True, settings=("stage_convs", "log_error"))),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
-                             {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20}),
+                             {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
+                             config_problem=config_problem),
 }
 
 

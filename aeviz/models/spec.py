@@ -48,3 +48,5 @@ class ModelSpec:
     defaults: dict = field(default_factory=dict)
     abilities: Abilities = Abilities()
     title: str = ""  # how the model reads in a picker ("VAE", "denoiser"); the name when empty
+    # cfg -> what in it the model cannot take (a phrase), or None; TrainConfig.validate asks it
+    config_problem: Callable[..., str | None] | None = None

@@ -14,6 +14,7 @@ import torch.nn as nn
 from .base import Autoencoder
 
 DEFAULT_WIDTHS = (96, 96, 96)  # token width per layer; the number of widths is the depth
+HEADS = 4  # attention heads per layer: the token width must be a multiple of it
 
 
 def patch_size_for(h: int, w: int) -> int:
@@ -24,9 +25,18 @@ def patch_size_for(h: int, w: int) -> int:
 
 
 def stack(width: int, depth: int) -> nn.TransformerEncoder:
-    layer = nn.TransformerEncoderLayer(width, nhead=4, dim_feedforward=2 * width, dropout=0.0,
+    layer = nn.TransformerEncoderLayer(width, nhead=HEADS, dim_feedforward=2 * width, dropout=0.0,
                                        activation="gelu", batch_first=True, norm_first=True)
     return nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+
+
+def config_problem(cfg) -> str | None:
+    """What in cfg this model cannot take (TrainConfig.validate asks, so `aeviz train
+    --hidden 10` is refused in one sentence rather than by torch's AssertionError)."""
+    width = (tuple(cfg.hidden) or DEFAULT_WIDTHS)[0]
+    if width % HEADS:
+        return f"The transformer's token width (--hidden) must be a multiple of its {HEADS} attention heads, not {width}"
+    return None
 
 
 class TransformerAE(Autoencoder):

@@ -39,7 +39,10 @@ def parse_bytes(text: str) -> int:
     """A size as a user writes it: 512M, 8G, 1.5G or a plain number of bytes."""
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
     t = text.strip().upper().removesuffix("B").removesuffix("I")
-    try:
-        return int(float(t[:-1]) * units[t[-1]]) if t and t[-1] in units else int(t)
-    except (ValueError, KeyError):
+    try:  # OverflowError: "infG"; a size below zero is no size either
+        size = int(float(t[:-1]) * units[t[-1]]) if t and t[-1] in units else int(t)
+        if size < 0:
+            raise ValueError(size)
+        return size
+    except (ValueError, KeyError, OverflowError):
         raise ConfigError(f"'{text}' is not a memory size; write it as 512M, 8G or a number of bytes.") from None

@@ -11,6 +11,8 @@ from plotly.colors import qualitative
 
 from aeviz.latent.neighbours import nearest
 
+from ..components import events
+
 LATTICE = 60           # points per side of the clickable lattice
 PALETTE = qualitative.D3 + qualitative.Pastel
 LATTICE_CURVE = 0      # the lattice is the first trace, under everything else
@@ -93,22 +95,25 @@ def add_path(fig: go.Figure, xy: np.ndarray, names=("A", "B")) -> go.Figure:
     return fig
 
 
-def read_selection(event) -> dict:
-    """A plotly selection event -> {"click": ("point", index) | ("place", x, y) | None,
-    "indices": [image indices in a box or lasso]}."""
-    sel = (event or {}).get("selection") or {}
-    points = sel.get("points") or []
+def read_selection(event, n: int) -> dict:
+    """A plotly selection event over n images -> {"click": ("point", index) | ("place", x, y)
+    | None, "indices": [image indices in a box or lasso]}. The event comes from the browser:
+    what is not a valid index or place (events.py) counts as nothing clicked or selected."""
+    sel = event.get("selection") if isinstance(event, dict) else None
+    sel = sel if isinstance(sel, dict) else {}
+    points = sel.get("points")
+    points = [p for p in points if isinstance(p, dict)] if isinstance(points, list) else []
     boxed = bool(sel.get("box")) or bool(sel.get("lasso"))
     data = [p for p in points if p.get("curve_number") != LATTICE_CURVE and p.get("customdata") is not None]
-    indices = [int(_scalar(p["customdata"])) for p in data]
+    indices = events.selection([_scalar(p["customdata"]) for p in data[:n]], n)
     click = None
     if not boxed and points:
         if data:
-            click = ("point", indices[0])
-        else:
-            click = ("place", float(points[0]["x"]), float(points[0]["y"]))
+            click = ("point", indices[0]) if indices else None
+        elif xy := events.place(points[0].get("x"), points[0].get("y")):
+            click = ("place", *xy)
     return {"click": click, "indices": indices if boxed else []}
 
 
 def _scalar(v):
-    return v[0] if isinstance(v, (list, tuple)) else v
+    return (v[0] if v else None) if isinstance(v, (list, tuple)) else v

@@ -16,10 +16,8 @@ from . import browser_decoder
 POINTS = 101  # codes along the path: the scrubber moves 1% of the way per step
 
 
-def path_scrubber(key: str, payload: dict) -> dict:
-    """Mount the scrubber; returns its state: "index" (the position last reported, only when
-    the server decodes) and "runtime" ("unavailable" once the browser said it cannot decode)."""
-    result = browser_decoder.component("scrubber")(key=key, data=payload,
-                                                   default={"index": payload["index"], "runtime": "browser"},
-                                                   on_index_change=lambda: None, on_runtime_change=lambda: None)
-    return {"index": int(result["index"]), "runtime": result["runtime"]}
+def path_scrubber(key: str, payload: dict) -> None:
+    """Mount the scrubber. The page reads the position it reports ("index", when the server
+    decodes) from the session state before mounting, through events.py."""
+    browser_decoder.component("scrubber")(key=key, data=payload, default={"index": payload["index"], "runtime": "browser"},
+                                          on_index_change=lambda: None, on_runtime_change=lambda: None)

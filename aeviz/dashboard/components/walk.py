@@ -16,11 +16,8 @@ from . import browser_decoder
 STEPS = 100  # slider positions across each range: a key press moves a dimension by 1%
 
 
-def latent_sliders(key: str, payload: dict) -> dict:
-    """Mount the sliders; returns the component's state: "code" (the shown dimensions' values
-    last reported, only when the server decodes) and "runtime" ("unavailable" once the
-    browser said it cannot decode)."""
-    result = browser_decoder.component("walk")(key=key, data=payload,
-                                               default={"code": payload["values"], "runtime": "browser"},
-                                               on_code_change=lambda: None, on_runtime_change=lambda: None)
-    return {"code": list(result["code"]), "runtime": result["runtime"]}
+def latent_sliders(key: str, payload: dict) -> None:
+    """Mount the sliders. The page reads what they report ("code" on release, when the server
+    decodes) from the session state before mounting, through events.py."""
+    browser_decoder.component("walk")(key=key, data=payload, default={"code": payload["values"], "runtime": "browser"},
+                                      on_code_change=lambda: None, on_runtime_change=lambda: None)

@@ -9,7 +9,7 @@ import streamlit as st
 from aeviz import latent
 from aeviz.datasets import center_square
 from aeviz.images import ImageError, decode_image
-from aeviz.dashboard.components import browser_decoder, scrubber
+from aeviz.dashboard.components import browser_decoder, events, scrubber
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import map_plot
 
@@ -34,7 +34,7 @@ def _default_b() -> int:
 def on_map_click(proj, shown_as: str) -> None:
     """Callback (runs before the rerun, so it may set the endpoint widgets): a click on
     this page's map sets the endpoint chosen beside it."""
-    sel = map_plot.read_selection(st.session_state.get(chart_key))
+    sel = map_plot.read_selection(st.session_state.get(chart_key), len(proj.codes))
     if sel["click"] is None:
         return
     end = st.session_state.get("interp_click_sets", "A")
@@ -107,7 +107,8 @@ def scrub(a: dict, b: dict, mode: str, proj, shown_as: str) -> None:
     reported = browser_decoder.reported(key)
     decoder = browser_decoder.graph(model) if browser_decoder.browser_decodes(reported) else None
     path = latent.interpolate(a["code"], b["code"], scrubber.POINTS, mode)
-    index = int(np.clip(reported.get("index", scrubber.POINTS // 2), 0, scrubber.POINTS - 1))
+    index = events.index(reported.get("index"), scrubber.POINTS)  # from the browser: a forged one is ignored
+    index = scrubber.POINTS // 2 if index is None else index
     h, w = ds.x.shape[-2:]
     st.markdown("**Scrub along the path**")
     if decoder is None:

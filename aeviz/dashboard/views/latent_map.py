@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard.components import browser_decoder, scatter
+from aeviz.dashboard.components import browser_decoder, events, scatter
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import map_plot
 
@@ -84,12 +84,11 @@ def browser_map(key: str, data: dict):
     """The WebGL map; (the last click, the last selection), kept per map across reruns."""
     result = scatter.latent_map(key, data)
     memory = st.session_state.setdefault(f"{key}-memory", {"click": None, "chosen": []})
-    if result.pick:
-        p = result.pick
-        memory["click"] = ("point", int(p["index"])) if p.get("kind") == "point" else \
-            ("place", float(p["x"]), float(p["y"]))
-    if result.selection is not None:
-        memory["chosen"] = [int(i) for i in result.selection]
+    n = len(proj.codes)  # the browser's events are read through events.py: a forged one is no event
+    if (click := events.pick(result.pick, n)) is not None:
+        memory["click"] = click
+    if (chosen := events.selection(result.selection, n)) is not None:
+        memory["chosen"] = chosen
     return memory["click"], memory["chosen"]
 
 
@@ -104,7 +103,7 @@ def plotly_map(proj, shown_as):
         map_plot.map_figure(proj, classes), key=f"map-{model.checkpoint_id}-{split}-{shown_as}",
         on_select="rerun", selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     st.caption("Click a point or anywhere on the plane; drag with the box or lasso tool to select.")
-    sel = map_plot.read_selection(event)
+    sel = map_plot.read_selection(event, len(proj.codes))
     return sel["click"], sel["indices"]
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from aeviz import latent
 from aeviz.latent import activity
-from aeviz.dashboard.components import browser_decoder, walk
+from aeviz.dashboard.components import browser_decoder, events, walk
 from aeviz.dashboard import cache, ui
 
 MAX_SLIDERS = 32    # all dimensions up to this many, else the most alive ones
@@ -60,8 +60,8 @@ def sliders():
         st.caption(NO_DECODER_NOTE if in_browser is False else
                    "This model's decoder could not be exported for the browser, so the server decodes: "
                    "the image follows a slider when you release it.")
-        code = reported.get("code")
-        if isinstance(code, list) and len(code) == len(dims):
+        code = events.code(reported.get("code"), len(dims), lo[dims], hi[dims])  # from the browser
+        if code is not None:
             z[dims] = code
     h, w = ds.x.shape[-2:]
     show = [k for k in dims if alive.active[k]][:MANY_SHOWN] or dims[:MANY_SHOWN]  # no rows of a dead dimension
