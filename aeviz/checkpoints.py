@@ -138,7 +138,9 @@ def _build_to_fit(cfg: TrainConfig, image_shape: list[int], state: dict, path: P
             skeleton = build(cfg, image_shape)
     except ConfigError as exc:
         raise CheckpointError(f"{path.name} has a config aeviz cannot build: {exc}") from None
-    except (ValueError, RuntimeError):  # an image shape the model cannot take (a conv's 1x1)
+    except (ValueError, RuntimeError, TypeError, OverflowError):
+        # an image shape the model cannot take: a conv's 1x1, or more pixels than a tensor can
+        # count (torch's TypeError: a side past int64)
         raise mismatch from None
     if {k: v.shape for k, v in skeleton.state_dict().items()} != {k: v.shape for k, v in state.items()}:
         raise mismatch

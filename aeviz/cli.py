@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="codes and labels only: no 2D map (which takes minutes on a large split)")
     m.add_argument("--limit", type=int, metavar="N", help="only the split's first N images (their map is not cached)")
     m.add_argument("--data-dir")
-    m.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    m.add_argument("--device", type=_device, help="cpu or cuda (default: cuda when present)")
     _add_stream_options(m, "the split's images")
     m.add_argument("--nproc", type=int, default=1, metavar="N",
                    help="encode in N processes on this machine, each its share of the split (gloo on CPU, NCCL on "
@@ -182,7 +182,7 @@ def _device(text: str) -> str:
     usable = {"cpu": True, "cuda": (device.index or 0) < torch.cuda.device_count(),
               "mps": torch.backends.mps.is_available()}
     if not usable.get(device.type):
-        raise argparse.ArgumentTypeError(f"this machine cannot train on {text!r}; use cpu"
+        raise argparse.ArgumentTypeError(f"this machine has no device {text!r}; use cpu"
                                          + (" or cuda" if torch.cuda.device_count() else ""))
     return text
 

@@ -152,7 +152,8 @@ def test_a_checkpoint_claiming_a_huge_model_with_a_valid_checksum_is_refused_wit
     header, tensors, meta = real
     for forged in ({**meta, "config": {**meta["config"], "latent_dim": 10**9}},
                    {**meta, "config": {**meta["config"], "hidden": [10**7, 10**7]}},
-                   {**meta, "image_shape": [1, 100000, 100000]}):
+                   {**meta, "image_shape": [1, 100000, 100000]},
+                   {**meta, "image_shape": [10, 922337200, 1000000004]}):  # pixels past int64: torch's TypeError
         forged["checksum"] = checksum(tensors, forged)
         path = tmp_path / "huge.safetensors"
         path.write_bytes(assemble({**header, "__metadata__": {"aeviz": json.dumps(forged)}}, tensors))

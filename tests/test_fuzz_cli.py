@@ -41,7 +41,7 @@ def stand_ins(checkpoint):
     import aeviz.evaluation.metrics
     import aeviz.export.onnx_graphs
     import aeviz.export.static_site
-    import aeviz.latent
+    import aeviz.latent.embedding
     import aeviz.training.distributed
     import aeviz.training.loop
 
@@ -51,7 +51,7 @@ def stand_ins(checkpoint):
     with pytest.MonkeyPatch.context() as mp:
         for module, name in ((aeviz.training.loop, "train"), (aeviz.training.distributed, "launch"),
                              (aeviz.evaluation.metrics, "evaluate"), (aeviz.applications, "cached_report"),
-                             (aeviz.latent, "export_embedding"), (aeviz.export.onnx_graphs, "write_decoder"),
+                             (aeviz.latent.embedding, "export_embedding"), (aeviz.export.onnx_graphs, "write_decoder"),
                              (aeviz.export.static_site, "write_explorer")):
             mp.setattr(module, name, reached)
         yield
@@ -179,6 +179,7 @@ def test_well_formed_arguments_of_any_value_exit_0_1_or_2_with_one_sentence(chec
 
 @pytest.mark.parametrize("args, words", [
     (["train", "--model", "vanilla", "--device", "gpu"], ["'gpu'", "--device"]),
+    (["embed", "no-such-id", "--out", "codes.npz", "--device", "0"], ["'0'", "--device"]),  # torch's RuntimeError
     (["train", "--model", "vanilla", "--memory-budget", "infG"], ["'infG'", "memory size"]),
     (["export", "no-such-id", "--onnx", ""], ["--onnx needs a file name"]),
     (["export", "no-such-id", "--html", " "], ["--html needs a folder name"]),
