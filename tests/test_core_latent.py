@@ -78,12 +78,6 @@ def test_traversal_varies_one_dimension_at_a_time():
     np.testing.assert_array_equal(codes[others], np.broadcast_to(z, codes.shape)[others])
 
 
-def test_most_varying_picks_the_widest_dimensions():
-    rng = np.random.default_rng(0)
-    codes = rng.standard_normal((500, 6)) * np.array([0.1, 3.0, 0.2, 2.0, 0.1, 1.0])
-    assert latent.most_varying(codes, 3) == [1, 3, 5]
-
-
 def test_nearest_returns_the_query_itself_first_unless_excluded():
     codes = np.random.default_rng(0).standard_normal((200, 8)).astype(np.float32)
     found = latent.nearest(codes, codes[17], k=5)

@@ -19,6 +19,7 @@ from support.server import CHROMIUM, CHROMIUM_ARGS, SLOW
 
 import aeviz
 from aeviz import latent
+from aeviz.latent import activity
 from aeviz.cli import main
 from aeviz.images import to_uint8
 
@@ -57,6 +58,16 @@ def test_it_refuses_a_folder_that_holds_anything_unless_told_to_overwrite(checkp
     assert {"index.html", "explorer.js", "explorer.json", "decoder.onnx", "inverse.onnx", "thumbs.png"} <= \
         {p.name for p in out.iterdir()}
     assert (out / "ort" / "LICENSE").is_file() and (out / "ort" / "ort-wasm-simd-threaded.wasm").is_file()
+
+
+def test_its_sliders_are_the_dashboards_most_alive_dimensions_with_their_figures(checkpoint, tmp_path):
+    out = tmp_path / "site"
+    assert export(checkpoint, out) == 0
+    walk = json.loads((out / "explorer.json").read_text())["walk"]
+    alive = activity.cached_activity(aeviz.load_checkpoint(checkpoint), "test")
+    assert walk["dims"] == alive.order()[:len(walk["dims"])]
+    assert walk["figures"] == sorted(walk["figures"], reverse=True), "largest first, as the Latent walk page"
+    assert walk["figure_name"] == "var" and walk["active"] == alive.active[walk["dims"]].tolist()
 
 
 def test_it_writes_nothing_through_a_link_that_leads_outside(checkpoint, tmp_path, capsys):

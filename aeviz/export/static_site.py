@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import latent
+from ..latent import activity
 from . import onnx_graphs
 from ..browser_runtime import byte_labels, floats, map_frame, STATIC
 from ..config import ConfigError
@@ -29,7 +30,7 @@ from ..safefile import write_atomic
 # what the page loads, from the dashboard's static folder: the built components and what they run on
 BUILT = ("explorer", "map", "walk", "scrubber", "ort", "scatter")
 ATLAS_MAX = 4096      # thumbnails in the sprite atlas; points beyond it show their label only
-SLIDERS_MAX = 16      # the dimensions that vary most get sliders
+SLIDERS_MAX = 16      # the most alive dimensions get sliders (latent.activity's order)
 SLIDER_STEPS = 100
 MAP_SIZE = 560        # px, the square map
 
@@ -44,7 +45,8 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
     cfg = model.config
     ds = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir)
     codes = proj.codes.astype(np.float32)
-    dims = list(range(codes.shape[1])) if codes.shape[1] <= SLIDERS_MAX else latent.most_varying(codes, SLIDERS_MAX)
+    alive = activity.cached_activity(model, split, data_dir)  # the walk's order and fold, as the dashboard's
+    dims = alive.order()[:SLIDERS_MAX]
     lo, hi = latent.slider_ranges(codes, model.abilities.prior)
     shape = list(ds.x.shape[1:])
     scale = max(1, 168 // shape[1])
@@ -59,7 +61,9 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
                     "atlas": {"url": "thumbs.png", "cols": cols, "count": count}},
             "walk": {"dims": dims, "lo": lo[dims].tolist(), "hi": hi[dims].tolist(), "steps": SLIDER_STEPS,
                      "caption": "decoded code (follows the slider you drag)", "shape": shape,
-                     "px": shape[2] * scale, "aspect": shape[1] / shape[2]},
+                     "px": shape[2] * scale, "aspect": shape[1] / shape[2],
+                     "figures": alive.figure[dims].tolist(), "figure_name": "KL" if alive.kl is not None else "var",
+                     "active": alive.active[dims].tolist()},
             "scrubber": {"caption": "A → B, straight", "shape": shape, "px": shape[2] * scale,
                          "aspect": shape[1] / shape[2]}}
     files = {"explorer.json": json.dumps(meta).encode(), "decoder.onnx": decoder,

@@ -197,11 +197,6 @@ def traversal(z: np.ndarray, dims, values) -> np.ndarray:
     return out
 
 
-def most_varying(codes: np.ndarray, k: int) -> list[int]:
-    """The k code dimensions with the largest spread over the data, in code order."""
-    return sorted(np.argsort(-codes.std(0))[:k].tolist())
-
-
 def sample_codes(model, n: int, temperature: float = 1.0, seed: int = 0,
                  train_codes: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """Codes to decode into new images, and where they came from: the model's N(0, I)
