@@ -121,9 +121,10 @@ def test_served_statically_it_decodes_what_torch_decodes_and_shows_names_as_text
             page.wait_for_selector(".amap[data-ready='1']")
             image = page.locator("img.walk-image")
             image.and_(page.locator("[data-code]")).wait_for()
-            # a slider moves the decoded image
+            # a slider moves the decoded image: the first, the most alive dimension's (a collapsed
+            # one is folded away, as on the Latent walk page)
             before = image.get_attribute("data-code")
-            page.locator("input[aria-label=z1]").focus()
+            page.locator(".walk-sliders input[type=range]").first.focus()
             page.keyboard.press("End")
             page.wait_for_function("([el, old]) => el.dataset.code !== old", arg=[image.element_handle(), before])
             # the decoded pixels are torch's within 2/255
