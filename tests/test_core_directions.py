@@ -114,3 +114,21 @@ def test_a_model_without_a_code_vector_is_refused_in_one_sentence(capsys):
 def test_an_unknown_checkpoint_is_one_sentence_as_for_eval(capsys):
     assert main(["directions", "no-such-checkpoint"]) == 1
     assert_one_line_error(capsys.readouterr()[1], "no-such-checkpoint")
+
+
+def test_the_kept_file_reads_back_as_written_and_a_foreign_one_is_unreadable(tmp_path):
+    import io
+
+    from aeviz import artifacts
+
+    found = {"ink": directions.Direction(np.array([0.6, 0.8], np.float32), 0.97, 0.9),
+             "slant": directions.Direction(np.array([1.0, 0.0], np.float32), 0.5, None)}
+    blob = io.BytesIO()
+    directions.write(blob, found)
+    (tmp_path / "d.json").write_bytes(blob.getvalue())
+    again = directions.read(tmp_path / "d.json")
+    assert {k: d.row() for k, d in again.items()} == {k: d.row() for k, d in found.items()}
+    for foreign in (b"[1, 2]", b'{"ink": [1]}', b"\xff\xfe", b"{"):
+        (tmp_path / "d.json").write_bytes(foreign)
+        with pytest.raises(artifacts.UNREADABLE):  # so the artifact is computed again and replaced
+            directions.read(tmp_path / "d.json")

@@ -40,17 +40,17 @@ def _gray(images) -> np.ndarray:
     return np.asarray(images, np.float64)[:, 0]
 
 
-def _moments(images) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The ink's (weight: pixel intensity) mean-free x and y, per image, and the weights.
+def _moments(images) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ink's (weight: pixel intensity) mean-free x and y, per image, the weights and their sum.
     x grows to the right and y upwards, in pixels, so a digit leaning right has a positive slant."""
     ink = _gray(images)
-    n, h, w = ink.shape
+    _, h, w = ink.shape
     total = ink.sum((1, 2)) + EPS
     xs = np.arange(w, dtype=np.float64)[None, None, :]
     ys = (h - 1 - np.arange(h, dtype=np.float64))[None, :, None]
     mean_x = (ink * xs).sum((1, 2)) / total
     mean_y = (ink * ys).sum((1, 2)) / total
-    return xs - mean_x[:, None, None], ys - mean_y[:, None, None], ink, total, np.full(n, w, np.float64)
+    return xs - mean_x[:, None, None], ys - mean_y[:, None, None], ink, total
 
 
 def ink(images) -> np.ndarray:
@@ -61,7 +61,7 @@ def ink(images) -> np.ndarray:
 def slant(images) -> np.ndarray:
     """The shear of the ink: Cov(x, y) / Var(y) of its pixels weighted by intensity, the factor
     MNIST deskewing undoes (x' = x - slant * y); positive leans right."""
-    dx, dy, weights, total, _ = _moments(images)
+    dx, dy, weights, total = _moments(images)
     cov = (weights * dx * dy).sum((1, 2)) / total
     var_y = (weights * dy * dy).sum((1, 2)) / total
     return cov / (var_y + EPS)
@@ -69,8 +69,8 @@ def slant(images) -> np.ndarray:
 
 def width(images) -> np.ndarray:
     """The ink's standard deviation in x, as a fraction of the image's width."""
-    dx, _, weights, total, w = _moments(images)
-    return np.sqrt((weights * dx * dx).sum((1, 2)) / total) / w
+    dx, _, weights, total = _moments(images)
+    return np.sqrt((weights * dx * dx).sum((1, 2)) / total) / np.shape(images)[-1]
 
 
 def brightness(images) -> np.ndarray:
