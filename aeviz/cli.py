@@ -1,4 +1,5 @@
-"""`aeviz` on the command line: train, list, models, datasets, eval (--applications), embed.
+"""`aeviz` on the command line: train, list, models, datasets, eval (--applications), embed,
+directions, export.
 
 Every user mistake ends in one sentence on stderr and exit code 2; a failed run ends in
 one sentence and exit code 1."""
@@ -139,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="encode in N processes on this machine, each its share of the split (gloo on CPU, NCCL on "
                         "CUDA with a GPU each); rank 0 maps and writes; torchrun runs several machines")
     m.set_defaults(run=cmd_embed)
+
+    d = sub.add_parser("directions", help="directions in code space that change a measurable property (ink, slant, "
+                                          "width; brightness, colourfulness), and how well each works")
+    d.add_argument("checkpoint")
+    d.add_argument("--split", choices=("train", "test"), default="test")
+    d.add_argument("--json", action="store_true",
+                   help="one JSON object: the checkpoint and, per property, its unit vector, spearman and class_kept")
+    d.add_argument("--data-dir")
+    d.set_defaults(run=cmd_directions)
 
     x = sub.add_parser("export", help="the decoder as ONNX, or a static latent explorer any web server can serve")
     x.add_argument("checkpoint")
@@ -417,6 +427,23 @@ def cmd_embed(args) -> int:
                                 args.with_map, runtime, args.limit, device)
     if distributed.env_rank() == 0:
         print(path)
+    return 0
+
+
+def cmd_directions(args) -> int:
+    import json
+
+    from .checkpoints import load
+    from .latent.directions import cached_directions
+
+    model = load(args.checkpoint)
+    found = cached_directions(model, args.split, args.data_dir)
+    if args.json:
+        print(json.dumps({"checkpoint": model.checkpoint_id, "directions": {k: d.row() for k, d in found.items()}}))
+        return 0
+    rows = [("property", "spearman", "class kept")]
+    rows += [(name, f"{d.spearman:.3f}", _fmt(d.class_kept, ".3f")) for name, d in found.items()]
+    _table(rows)
     return 0
 
 
