@@ -75,7 +75,7 @@ def endpoint(end: str, default_index: int) -> dict | None:
     return {"code": latent.encode_all(model, x)[0], "image": x[0], "what": f"upload {up.name}"}
 
 def path_on_map(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> np.ndarray:
-    """2D places of a path's codes: estimated from the nearest mapped codes, except ends
+    """2D places of a path's codes, by the one placement method (latent/placement.py), except ends
     whose place on this map is known exactly (images of the split, clicked places)."""
     xy = latent.place_on_map(proj.coords, proj.codes, path)
     for row, end in ((0, a), (-1, b)):
@@ -154,7 +154,8 @@ def body():
     st.plotly_chart(fig, key=chart_key, on_select=partial(on_map_click, proj, shown_as),
                     selection_mode=("points",), config={"displaylogo": False})
     st.caption(f"{shown_as} map of the {split} split; a click sets the endpoint chosen above. The path's points are "
-               "placed by their nearest codes on the map (an estimate: UMAP keeps no cheap way to map new codes), "
-               "except ends that are images of the split or clicked places, which are exact.")
+               "placed at the mean of their nearest codes' places, weighted by 1 / distance⁸ (an estimate: UMAP keeps "
+               "no cheap way to map new codes), except ends that are images of the split or clicked places, which are "
+               "exact.")
 
 body()
