@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.datasets import center_square
-from aeviz.images import ImageError, decode_image
+from aeviz.images import ImageError
+from aeviz.latent.locate import prepare_upload
 from aeviz.dashboard.components import browser_decoder, events, scrubber
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import map_plot
@@ -67,11 +67,10 @@ def endpoint(end: str, default_index: int) -> dict | None:
         st.info("Upload an image (PNG, JPEG, WebP, BMP, GIF or TIFF).")
         return None
     try:
-        img = decode_image(ui.upload_bytes(up), channels=model.image_shape[0])
+        x = prepare_upload(model, ui.upload_bytes(up))
     except ImageError as exc:
         st.error(str(exc))
         return None
-    x = center_square(img[None], model.image_shape[-1])
     return {"code": latent.encode_all(model, x)[0], "image": x[0], "what": f"upload {up.name}"}
 
 def path_on_map(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> np.ndarray:
