@@ -1,5 +1,5 @@
 """`aeviz` on the command line: train, list, models, datasets, eval (--applications), embed,
-directions, export.
+directions, locate, export.
 
 Every user mistake ends in one sentence on stderr and exit code 2; a failed run ends in
 one sentence and exit code 1."""
@@ -149,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one JSON object: the checkpoint and, per property, its unit vector, spearman and class_kept")
     d.add_argument("--data-dir")
     d.set_defaults(run=cmd_directions)
+    o = sub.add_parser("locate", help="where images land on a split's 2D UMAP map, and the nearest map points")
+    o.add_argument("checkpoint")
+    o.add_argument("image", nargs="+", help="image files (PNG, JPEG, WebP, BMP, GIF or TIFF)")
+    o.add_argument("--split", choices=("train", "test"), default="test")
+    o.add_argument("--json", action="store_true",
+                   help='one JSON object per image a line: {"image", "code", "position": [x, y], '
+                        '"nearest": [{"index", "label"}, ...]}')
+    o.add_argument("--data-dir")
+    o.set_defaults(run=cmd_locate)
 
     x = sub.add_parser("export", help="the decoder as ONNX, or a static latent explorer any web server can serve")
     x.add_argument("checkpoint")
@@ -443,6 +452,28 @@ def cmd_directions(args) -> int:
         return 0
     rows = [("property", "spearman", "class kept")]
     rows += [(name, f"{d.spearman:.3f}", _fmt(d.class_kept, ".3f")) for name, d in found.items()]
+    _table(rows)
+    return 0
+
+
+def cmd_locate(args) -> int:
+    import json
+
+    from .checkpoints import load
+    from .latent.locate import locate
+
+    def on_miss():
+        print(f"Computing the {args.split} split's UMAP map (once; then read from the cache).", file=sys.stderr)
+
+    found = locate(load(args.checkpoint), [Path(p) for p in args.image], args.split, args.data_dir, on_miss)
+    if args.json:
+        for row in found:
+            print(json.dumps(row))
+        return 0
+    rows = [("image", "x", "y", "nearest map points (index:label)")]
+    for row in found:
+        near = " ".join(f"{n['index']}:{'-' if n['label'] is None else n['label']}" for n in row["nearest"])
+        rows.append((row["image"], f"{row['position'][0]:.3f}", f"{row['position'][1]:.3f}", near))
     _table(rows)
     return 0
 

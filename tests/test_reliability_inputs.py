@@ -25,8 +25,9 @@ from safetensors.torch import save as save_safetensors
 import aeviz
 from aeviz import CheckpointError, latent
 from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, save
-from aeviz.datasets import center_square, load_dataset
-from aeviz.images import ImageError, decode_image
+from aeviz.datasets import load_dataset
+from aeviz.images import ImageError
+from aeviz.latent.locate import prepare_upload
 from aeviz.dashboard import cache, ui
 from support.files import encode, make_checkpoint, png_chunk, png_claiming
 from support.fuzz import assert_one_sentence
@@ -56,11 +57,10 @@ def colorize_page(data: bytes) -> dict:
 
 
 def interpolation_page(data: bytes) -> dict:
-    """views/interpolation.py's endpoint(): decode, center square, encode, on the sidebar's default."""
+    """views/interpolation.py's endpoint(): prepare_upload (decode, center square), encode, on the sidebar's default."""
     all_rows = rows()
     model = cache.model_for(next(r for r in all_rows if r["id"] == ui.default_checkpoint(all_rows)))
-    img = decode_image(data, channels=model.image_shape[0])
-    x = center_square(img[None], model.image_shape[-1])
+    x = prepare_upload(model, data)
     return {"output": x[0].numpy(), "code": latent.encode_all(model, x)[0]}
 
 

@@ -16,6 +16,7 @@ import torch
 
 from .. import artifacts
 from . import neighbours, seeded
+from .placement import place_on_map  # noqa: F401  (latent.place_on_map: the one placement method)
 from ..datasets import load_dataset
 from ..models.base import adam
 
@@ -214,18 +215,6 @@ def nearest(codes: np.ndarray, query: np.ndarray, k: int = 8, exclude: int | Non
     asked = min(k + (exclude is not None), len(codes))
     idx = neighbours.nearest(codes, np.asarray(query, np.float32).reshape(1, -1), asked)[1][0]
     return idx[idx != exclude][:k]
-
-
-def place_on_map(map_coords: np.ndarray, map_codes: np.ndarray, codes: np.ndarray, k: int = 8) -> np.ndarray:
-    """2D places for codes that are not in the map (an interpolation path, an upload).
-    UMAP keeps no transform we can call cheaply, so each code goes to the inverse-distance
-    weighted mean of its k nearest mapped codes: exact for a mapped code, an estimate
-    (good between neighbours, poor far from the data) for the rest."""
-    codes = np.asarray(codes, np.float32).reshape(len(codes), -1)
-    d, idx = neighbours.nearest(map_codes, codes, min(k, len(map_codes)))
-    w = 1.0 / np.maximum(d, 1e-9) ** 2
-    w /= w.sum(1, keepdims=True)
-    return (w[..., None] * map_coords[idx][..., :2]).sum(1).astype(np.float32)
 
 
 def slider_ranges(codes: np.ndarray, has_prior: bool, span: float = 3.0) -> tuple[np.ndarray, np.ndarray]:

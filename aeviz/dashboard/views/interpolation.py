@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.datasets import center_square
-from aeviz.images import ImageError, decode_image
+from aeviz.images import ImageError
+from aeviz.latent.locate import prepare_upload
 from aeviz.dashboard.components import browser_decoder, events, scrubber
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import map_plot
@@ -67,15 +67,14 @@ def endpoint(end: str, default_index: int) -> dict | None:
         st.info("Upload an image (PNG, JPEG, WebP, BMP, GIF or TIFF).")
         return None
     try:
-        img = decode_image(ui.upload_bytes(up), channels=model.image_shape[0])
+        x = prepare_upload(model, ui.upload_bytes(up))
     except ImageError as exc:
         st.error(str(exc))
         return None
-    x = center_square(img[None], model.image_shape[-1])
     return {"code": latent.encode_all(model, x)[0], "image": x[0], "what": f"upload {up.name}"}
 
 def path_on_map(proj, shown_as: str, path: np.ndarray, a: dict, b: dict) -> np.ndarray:
-    """2D places of a path's codes: estimated from the nearest mapped codes, except ends
+    """2D places of a path's codes, by the one placement method (latent/placement.py), except ends
     whose place on this map is known exactly (images of the split, clicked places)."""
     xy = latent.place_on_map(proj.coords, proj.codes, path)
     for row, end in ((0, a), (-1, b)):
@@ -154,7 +153,8 @@ def body():
     st.plotly_chart(fig, key=chart_key, on_select=partial(on_map_click, proj, shown_as),
                     selection_mode=("points",), config={"displaylogo": False})
     st.caption(f"{shown_as} map of the {split} split; a click sets the endpoint chosen above. The path's points are "
-               "placed by their nearest codes on the map (an estimate: UMAP keeps no cheap way to map new codes), "
-               "except ends that are images of the split or clicked places, which are exact.")
+               "placed at the mean of their nearest codes' places, weighted by 1 / distance⁸ (an estimate: UMAP keeps "
+               "no cheap way to map new codes), except ends that are images of the split or clicked places, which are "
+               "exact.")
 
 body()
