@@ -145,15 +145,12 @@ def test_latent_slider_moves_the_image_while_dragging(page, server):
 
 
 # the walk component's root: its shadow root, or the document where it has none
-WALK_ROOT = """([...document.querySelectorAll('*')].map(e => e.shadowRoot).find(r => r && r.querySelector('.walk'))
-    || document)"""
+WALK_ROWS = (Path(__file__).parent / "support" / "walk_rows.js").read_text()  # () => [{dim, figure, text, folded, visible}]
 
 
 def walk_rows(page) -> list[dict]:
     """The walk's slider rows as the page shows them: open ones first, then the folded ones."""
-    return page.evaluate(f"""() => [...{WALK_ROOT}.querySelectorAll('.walk-row')].map(r => ({{
-        dim: +r.dataset.dim, figure: +r.dataset.figure, text: r.querySelector('.f').textContent,
-        folded: !!r.closest('.walk-folded'), visible: r.checkVisibility()}}))""")
+    return page.evaluate(WALK_ROWS)
 
 
 def test_the_walk_orders_its_sliders_by_kl_and_folds_a_collapsed_one_away(page, server):
@@ -169,7 +166,7 @@ def test_the_walk_orders_its_sliders_by_kl_and_folds_a_collapsed_one_away(page, 
     page.get_by_role("option", name=re.compile(r"^VAE · mnist5k · 16-d code · .* · yours$")).click()
     page.locator("[data-testid=stSidebar]").get_by_text(f"-deadz{DEAD})").wait_for()
     settle(page)  # the rerun is over: the shipped model's sliders are gone
-    page.wait_for_function(f"() => !!{WALK_ROOT}.querySelector('.walk-folded .walk-row[data-dim=\"{DEAD}\"]')",
+    page.wait_for_function(f"() => ({WALK_ROWS})().some(r => r.folded && r.dim === {DEAD})",
                            timeout=SLOW, polling=100)
     rows = walk_rows(page)
     assert [r["dim"] for r in rows if r["folded"]] == [DEAD] and not rows[-1]["visible"]

@@ -59,11 +59,10 @@ def test_a_seed_gives_the_same_codes_in_the_browser_and_in_python(seed):
         weights = np.array([0.2, 0.5, 0.3])
         means = rng.normal(size=(3, d)).astype(np.float32)
         chols = np.tril(rng.normal(size=(3, d, d))).astype(np.float32)
-        script = (f"import {{ sample }} from {json.dumps((WEB / 'sampler' / 'generator.js').as_uri())};"
-                  f"const dist = {{ weights: {weights.tolist()}, means: {means.ravel().tolist()}, "
-                  f"chols: {chols.ravel().tolist()} }};"
-                  f"console.log(JSON.stringify(Array.from(sample(dist, {d}, 50, 0.8, {seed}))));")
-        run = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+        dist = {"weights": weights.tolist(), "means": means.ravel().tolist(), "chols": chols.ravel().tolist()}
+        ask = json.dumps({"dist": dist, "d": d, "n": 50, "temperature": 0.8, "seed": seed})
+        run = subprocess.run(["node", str(WEB / "scripts" / "sample-stdin.js")], input=ask, capture_output=True,
+                             text=True, check=True)
         browser = np.asarray(json.loads(run.stdout), np.float32).reshape(50, d)
         python = latent.sample_from({"weights": weights, "means": means, "chols": chols}, 50, 0.8, seed)
         np.testing.assert_allclose(python, browser, rtol=0, atol=1e-6)
