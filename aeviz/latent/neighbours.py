@@ -4,7 +4,8 @@ and click, the nearest real image, retrieval and the density score, and a map's 
 scikit-learn's NearestNeighbors picks the search by the data: a k-d tree for map
 coordinates, blocks of matrix products (computed in float64) for codes and pixels. On
 60,000 16-d codes, their 15 nearest each took 18 s at 0.7 GB peak where aeviz.latent.umap's own
-torch blocks took 51 s at 2.4 GB (2-core CPU, shared), and it found the truly nearer of
+torch blocks took 51 s at 2.4 GB (one run each on a 2-core AMD EPYC busy with other work:
+the ratio is the point, not the seconds), and it found the truly nearer of
 two neighbours the float32 blocks had tied. It is imported when first used: its import
 costs 1.4 s of CPU that a page without neighbours need not pay."""
 from __future__ import annotations
