@@ -43,7 +43,10 @@ TEST_SHARE = (0.15, 0.20)  # the held-out groups hold between these shares of th
 # unseen subjects stops falling after two epochs while its training loss goes on falling; the
 # closer views give 11x the squares, and that error ends 12% lower (benchmarks/colorizer_validation.py).
 TRAIN_ZOOMS = (1, 1.5, 2)
-SPLIT_SEED = 1           # its draw holds out two whole packages (Palapeli's, scikit-image's) and four series
+# The groups of the dashboard's example photos (datasets.EXAMPLE_PHOTOS: chelsea, flower),
+# which the Colorize and Denoise pages call never seen in training: always in the test split.
+ALWAYS_HELD_OUT = ("scikit-image/data", "scikit-learn/images")
+SPLIT_SEED = 1           # its draw then holds out Palapeli's whole package and four series
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,18 @@ def held_out_photo(key: str) -> torch.Tensor:
                        "see aeviz.datasets.debian_photos.photos('test').")
 
 
-def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED) -> set[str]:
-    """Whole groups for the test split: the sorted group names in a seeded random order, each
-    taken while the test split stays under share[1] of the photos, until it holds share[0]."""
-    total, held, chosen = sum(sizes.values()), 0, set()
+def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED,
+                    always=ALWAYS_HELD_OUT) -> set[str]:
+    """Whole groups for the test split: the `always` groups present, then the sorted group
+    names in a seeded random order, each taken while the test split stays under share[1] of
+    the photos, until it holds share[0]."""
+    total = sum(sizes.values())
+    chosen = {g for g in always if g in sizes}
+    held = sum(sizes[g] for g in chosen)
     for group in np.random.default_rng(seed).permutation(sorted(sizes)):
         if held >= share[0] * total:
             break
-        if held + sizes[group] <= share[1] * total:
+        if group not in chosen and held + sizes[group] <= share[1] * total:
             chosen.add(str(group))
             held += sizes[group]
     return chosen
