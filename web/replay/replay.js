@@ -48,7 +48,7 @@ function play(root, st) {
   if (st.f >= st.frames - 1) st.f = 0;  // played to the end: from the start again
   st.playing = true;
   const from = st.f, began = performance.now();
-  part(root, '.replay-play').textContent = '⏸ Pause';
+  part(root, '.replay-play').textContent = 'Pause';
   const step = (/** @type {number} */ now) => {
     if (!st.playing) return;
     st.f = frameAt(from, (now - began) / 1000, RATE, st.frames);

@@ -18,7 +18,7 @@ def payload(record: Learning, key: str) -> dict:
     """What web/replay takes: the frames' places, labels, epochs, errors and image strips."""
     def strip(images: np.ndarray) -> str:
         x = torch.from_numpy(images).float() / 255
-        return ui.data_url(ui.tile(x, len(x)), ui.scale_for(x.shape[-2], 48))
+        return ui.data_url(ui.tile(x, len(x)), ui.scale_for(x.shape[-2], 56))
 
     labels = record.labels if (record.labels >= 0).all() else None
     return {"id": key, "n": int(record.positions.shape[1]), "positions": floats(record.positions),
