@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "else ~/.cache/aeviz/checkpoints)")
     t.add_argument("--device", type=_device, help="cpu or cuda (default: cuda when present)")
     t.add_argument("--force", action="store_true", help="train again even if the checkpoint is cached")
+    t.add_argument("--record-learning", action="store_true",
+                   help="record the map as it learns (1,000 test codes at log-spaced epochs) beside the checkpoint, "
+                        "for the Latent map page's replay")
     _add_stream_options(t, "the training images")
     t.add_argument("--compile", action="store_true", help="torch.compile the training step (pays off on long CUDA runs)")
     t.add_argument("--nproc", type=int, default=1, metavar="N",
@@ -253,6 +256,9 @@ def cmd_train(args) -> int:
     if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
         print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
         _print_test(read_meta(hit)["test"])
+        if args.record_learning and not _has_learning(hit):
+            print("It was trained without --record-learning: add --force to train it again and record the map "
+                  "as it learns.", file=sys.stderr)
         print(hit)
         return 0
     if args.nproc > 1:
@@ -275,17 +281,47 @@ def cmd_train(args) -> int:
                    file=sys.stderr)
 
     device = distributed.device_for(args.device)
+    recorder = _recorder(cfg, out_dir, args) if main and args.record_learning else None
     try:
         with distributed.process_group(device):  # joined only when torchrun started this process
             path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
-                         data_dir=args.data_dir, device=device, force=args.force, runtime=runtime)
+                         data_dir=args.data_dir, device=device, force=args.force, runtime=runtime, watch=recorder)
     finally:
         if bar is not None:
             bar.close()
+    if recorder is not None:
+        _keep_learning(recorder, path)
     if main:
         _print_test(read_meta(path)["test"])
         print(path)
     return 0
+
+
+def _recorder(cfg, out_dir: Path, args):
+    from .latent.learning import Recorder
+
+    recorder = Recorder(cfg.epochs, out_dir / f".{cfg.id}.learning.npz")
+    if args.force:  # a run started over records from its start
+        recorder.discard()
+        recorder = Recorder(cfg.epochs, recorder.partial)
+    return recorder
+
+
+def _has_learning(path: Path) -> bool:
+    from .checkpoints import load
+    from .latent import learning
+
+    return learning.find(load(path)) is not None
+
+
+def _keep_learning(recorder, path: Path) -> None:
+    from .checkpoints import load
+    from .latent import learning
+
+    print("Laying out the map as it learned...", file=sys.stderr)
+    kept = learning.keep(recorder.finish(), load(path))
+    recorder.discard()
+    print(f"The map as it learned: {kept}", file=sys.stderr)
 
 
 def runtime_from_args(args):

@@ -544,3 +544,42 @@ def test_a_trained_model_opens_in_the_sidebar_and_its_map_is_under_way(page, ser
     settle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "latent-map-of-a-trained-model")
+
+
+def wait_until(condition, timeout: float = SLOW / 1000) -> None:
+    """Polls condition() (a check through Playwright's locators, which see into components'
+    shadow roots) until it holds."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
+
+
+def open_shipped(page, server, page_name: str, label_part: str) -> None:
+    """The page, with the sidebar's checkpoint the shipped one whose label holds label_part."""
+    visit(page, server, page_name)
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").click()
+    page.get_by_role("option").filter(has_text=label_part).first.click()
+    settle(page)
+
+
+def test_the_map_as_it_learned_plays_and_scrubs_in_the_page(page, server):
+    open_shipped(page, server, "latent-map", "VAE · mnist5k · 2-d code")
+    root = page.locator(".replay")
+    root.wait_for()
+    assert root.get_attribute("data-frame") == str(int(root.evaluate("r => r.__replay.frames")) - 1), \
+        "it opens on the trained model's map"
+    before = root.evaluate("r => Array.from(r.__replay.places.slice(0, 4))")
+    page.locator(".replay-input").fill("0")
+    wait_until(lambda: root.get_attribute("data-frame") == "0")
+    assert "epoch 0 of" in page.locator(".replay-epoch").inner_text()
+    assert root.evaluate("r => Array.from(r.__replay.places.slice(0, 4))") != before, "the untrained map differs"
+    drawn = int(root.get_attribute("data-drawn"))
+    page.get_by_role("button", name="play").click()
+    wait_until(lambda: int(root.get_attribute("data-drawn")) > drawn + 20)
+    assert int(root.get_attribute("data-frame")) > 0, "playing moves through the epochs"
+    settle(page)
+    shot(page, "latent-map-as-it-learned")
+    assert page.locator("[data-testid=stException]").count() == 0

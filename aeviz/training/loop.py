@@ -49,13 +49,16 @@ def autocast_for(device: torch.device):
 def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = None,
           on_batch_end: Callable[[int, int, int, dict], None] | None = None, *,
           ckpt_dir: str | Path | None = None, data_dir: str | Path | None = None,
-          device: str | torch.device | None = None, force: bool = False, runtime: Runtime | None = None) -> Path:
+          device: str | torch.device | None = None, force: bool = False, runtime: Runtime | None = None,
+          watch: Callable[[int, object, ImageDataset], None] | None = None) -> Path:
     """Train cfg (or find it in the cache) and return the checkpoint's path.
 
     on_epoch_end(epoch, logs) gets the epoch's train and test figures;
     on_batch_end(epoch, step, steps_per_epoch, terms) gets each step's loss terms.
     A run killed before it finished continues from its last finished epoch (not with force).
     runtime: how to run it (streaming, loader workers, torch.compile), never what it learns.
+    watch(epoch, model, test_ds), for observers that need the model itself (the map as it
+    learns, latent/learning.py): called before the first epoch (0) and after each epoch.
     Under torchrun (aeviz.distributed) every process calls it: rank 0 alone takes the lock and
     writes the resume state and the checkpoint, and every rank starts from the state it read.
     """
@@ -71,7 +74,7 @@ def train(cfg: TrainConfig, on_epoch_end: Callable[[int, dict], None] | None = N
         try:
             save_state = (lambda state: resume.save(state, cfg, state_path)) if main else None
             model, meta = fit(cfg, on_epoch_end, on_batch_end, data_dir=data_dir, device=device, state=state,
-                              save_state=save_state, runtime=runtime)
+                              save_state=save_state, runtime=runtime, watch=watch if main else None)
         except TrainingDiverged:
             if main:
                 resume.discard(out_dir, cfg.id)  # resuming it would only diverge again
@@ -102,12 +105,13 @@ def cached(cfg: TrainConfig, out_dir: Path) -> Path | None:
 
 
 def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None, device=None,
-        state: dict | None = None, save_state: Callable[[dict], None] | None = None, runtime: Runtime | None = None):
+        state: dict | None = None, save_state: Callable[[dict], None] | None = None, runtime: Runtime | None = None,
+        watch=None):
     """The training loop proper; returns the trained model and the checkpoint metadata.
 
     state: one that save_state was given, to continue from its epoch with the same result
     as a run never stopped; save_state(state) gets one after each epoch (its tensors are the
-    live ones: write or copy them before returning).
+    live ones: write or copy them before returning). watch: as train()'s.
     """
     device = torch.device(device) if device else default_device()
     runtime = runtime or Runtime()
@@ -125,6 +129,8 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     state = state or {"epoch": 0, "history": [], "first_loss": None, "seconds": 0.0, "train_seconds": 0.0}
     done, history, first_loss = state["epoch"], list(state["history"]), state["first_loss"]
     started, stepping = time.perf_counter() - state["seconds"], state["train_seconds"]
+    if watch and done == 0:
+        watch(0, model, test_ds)
     for epoch in range(done + 1, cfg.epochs + 1):
         model.train()
         _seed_rank(cfg, epoch)
@@ -156,6 +162,8 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
             save_state(resume.capture(model, opts, gen, device, {
                 "epoch": epoch, "history": list(history), "first_loss": first_loss,
                 "seconds": logs["seconds"], "train_seconds": stepping}))
+        if watch:  # after the state is saved: a frame recorded is of an epoch kept
+            watch(epoch, model, test_ds)
         if on_epoch_end:
             on_epoch_end(epoch, logs)
     model = model.to(memory_format=torch.contiguous_format).eval()

@@ -52,7 +52,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
             "labels": byte_labels(proj.labels), "classes": list(classes) if classes else None,
             "errors": floats(np.clip((errs - lo) / ((hi - lo) or 1.0), 0, 1)),
             "error_range": f"MSE {lo:.4f} to {hi:.4f}",
-            "palette": [_hex(c) for c in map_plot.PALETTE], "ramp": RAMP,
+            "palette": [hex_colour(c) for c in map_plot.PALETTE], "ramp": RAMP,
             "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
             "inverse": {"id": f"{decoder['id']}.{shown_as}.inverse", "onnx": base64.b64encode(inverse).decode(),
                         "width": 2}}
@@ -62,7 +62,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
 RAMP = ["#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878", "#440154"]
 
 
-def _hex(colour: str) -> str:
+def hex_colour(colour: str) -> str:
     """plotly's "rgb(102, 197, 204)" as "#66c5cc": regl-scatterplot reads hex colours."""
     if colour.startswith("#"):
         return colour

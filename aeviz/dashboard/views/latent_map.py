@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 from aeviz import latent
-from aeviz.dashboard.components import browser_decoder, events, scatter
+from aeviz.latent import learning
+from aeviz.dashboard.components import browser_decoder, events, replay, scatter
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import map_plot
 
@@ -156,3 +157,23 @@ def explore(proj, shown_as):
 
 
 explore(proj, shown_as)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)  # _model: not hashed; its id and checksum name it
+def replay_payload(checkpoint_id: str, checksum: str, _model) -> dict | None:
+    record = learning.find(_model)
+    return None if record is None else replay.payload(record, f"{checkpoint_id}.{checksum[:12]}")
+
+
+st.subheader("The map as it learned")
+data = replay_payload(model.checkpoint_id, model.meta.get("checksum", ""), model)
+if data is None:
+    st.caption("This checkpoint was trained without a record of its map. Tick \"Record the map as it learns\" on "
+               "the Train page, or add `--record-learning` to `aeviz train`, to watch the codes of 1,000 test "
+               "images find their places, epoch by epoch.")
+else:
+    how = ("the 2-d codes themselves" if cfg.latent_dim <= 2
+           else "each frame's UMAP map started from the next one's and aligned to it (Procrustes)")
+    st.caption(f"The codes of {data['n']} test images at {len(data['epochs'])} epochs from 0 (untrained) to "
+               f"{data['epochs'][-1]}: {how}. Play it, or pick an epoch.")
+    replay.replay(f"replay-{model.checkpoint_id}", data)
