@@ -29,6 +29,11 @@ class CheckpointError(ValueError):
     """A checkpoint that cannot be used; the message says which file and why."""
 
 
+class CheckpointNotFound(CheckpointError):
+    """No checkpoint by that path or id: the user's mistake (the CLI's exit code 2), where a
+    file that is there but unreadable is a failure (1)."""
+
+
 # A checkout (a clone, or `pip install -e .`) keeps what it trains in its own top-level
 # checkpoints/ folder, beside its committed link checkpoints/shipped -> aeviz/shipped, which
 # marks it: an installed wheel has no such link, so it uses the user's cache instead.
@@ -165,11 +170,11 @@ def resolve(path_or_id: str | Path) -> Path:
     p = Path(path_or_id)
     if p.suffix == SUFFIX or p.exists():
         if not p.is_file():
-            raise CheckpointError(f"No checkpoint file at {p}.")
+            raise CheckpointNotFound(f"No checkpoint file at {p}.")
         return p
     found = find(str(path_or_id))
     if found is None:
-        raise CheckpointError(f"No checkpoint with id '{path_or_id}'; `aeviz list` shows the ones there are.")
+        raise CheckpointNotFound(f"No checkpoint with id '{path_or_id}'; `aeviz list` shows the ones there are.")
     return found
 
 

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra, args.argv = extra, argv
     from .training import distributed
-    from .checkpoints import CheckpointError
+    from .checkpoints import CheckpointError, CheckpointNotFound
     from .datasets import DatasetError
     from .images import ImageError
     from .export.onnx_graphs import ExportError
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
     try:
         return args.run(args) or 0
-    except (ConfigError, DatasetError, ImageError, ExportError) as exc:
+    except (ConfigError, DatasetError, ImageError, ExportError, CheckpointNotFound) as exc:
         say(exc)
         return EXIT_USAGE
     except (CheckpointError, TrainingDiverged, WriteError) as exc:

@@ -162,10 +162,13 @@ def test_eval_of_a_corrupt_file_exits_1_with_one_line(capsys, trained, tmp_path)
     assert_one_line_error(err, "garbage.safetensors")
 
 
-def test_eval_of_an_unknown_id_exits_1(capsys):
+def test_eval_of_an_unknown_id_or_a_missing_file_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "eval", "no-such-checkpoint")
-    assert code == 1
+    assert code == 2
     assert_one_line_error(err, "no-such-checkpoint")
+    code, _, err = run(capsys, "eval", str(tmp_path / "gone.safetensors"))
+    assert code == 2
+    assert_one_line_error(err, "gone.safetensors")
 
 
 def test_embed_to_an_unsupported_suffix_exits_2(capsys, trained, tmp_path):

@@ -112,7 +112,7 @@ def test_a_model_without_a_code_vector_is_refused_in_one_sentence(capsys):
 
 
 def test_an_unknown_checkpoint_is_one_sentence_as_for_eval(capsys):
-    assert main(["directions", "no-such-checkpoint"]) == 1
+    assert main(["directions", "no-such-checkpoint"]) == 2
     assert_one_line_error(capsys.readouterr()[1], "no-such-checkpoint")
 
 

@@ -132,8 +132,8 @@ def test_locate_with_a_model_without_a_code_vector_exits_2(capsys, digit_png):
     assert "code vector" in err
 
 
-def test_locate_with_an_unknown_checkpoint_exits_1_as_eval_does(capsys, digit_png):
+def test_locate_with_an_unknown_checkpoint_exits_2_as_eval_does(capsys, digit_png):
     code, _, err = run(capsys, "locate", "no-such-checkpoint", str(digit_png[0]))
-    assert code == 1
+    assert code == 2
     assert_one_line_error(err)
     assert "no-such-checkpoint" in err
