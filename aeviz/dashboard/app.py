@@ -25,6 +25,7 @@ def main() -> None:
         st.Page(VIEWS / "interpolation.py", title="Interpolation", icon=":material/linear_scale:",
                 url_path="interpolation"),
         st.Page(VIEWS / "latent_walk.py", title="Latent walk", icon=":material/tune:", url_path="latent-walk"),
+        st.Page(VIEWS / "attributes.py", title="Attributes", icon=":material/swap_horiz:", url_path="attributes"),
         st.Page(VIEWS / "sampling.py", title="Sampling", icon=":material/casino:", url_path="sampling"),
         st.Page(VIEWS / "denoise.py", title="Denoise", icon=":material/auto_fix_high:", url_path="denoise"),
         st.Page(VIEWS / "colorize.py", title="Colorize", icon=":material/palette:", url_path="colorize"),

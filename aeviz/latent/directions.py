@@ -172,6 +172,40 @@ def find_directions(model, images, codes, labels=None, train_codes=None, train_l
     return found
 
 
+# --- directions a user picks: two groups, and analogies ---------------------------------------
+
+def group_direction(codes: np.ndarray, a, b) -> tuple[np.ndarray, float]:
+    """From group a's mean code to group b's (index arrays or boolean masks into codes): the
+    unit vector, and the distance between the two means (White 2016, "Sampling Generative
+    Networks": attribute vectors as differences of means)."""
+    a_codes, b_codes = np.asarray(codes)[a], np.asarray(codes)[b]
+    if len(a_codes) == 0 or len(b_codes) == 0:
+        raise ValueError("Each group needs at least one image.")
+    diff = b_codes.mean(0).astype(np.float64) - a_codes.mean(0)
+    length = float(np.linalg.norm(diff))
+    if length < EPS:
+        raise ValueError("The two groups have the same mean code, so there is no direction between them.")
+    return (diff / length).astype(np.float32), length
+
+
+def spread(codes: np.ndarray, vector: np.ndarray) -> float:
+    """How far a slider along vector goes each way: WALK_SPAN standard deviations of the codes'
+    projection on it, as the automatic sliders are scored."""
+    return WALK_SPAN * float((np.asarray(codes) @ vector).std())
+
+
+def walk(code: np.ndarray, vector: np.ndarray, span: float, steps: int) -> np.ndarray:
+    """steps codes from code - span * vector to code + span * vector."""
+    offsets = np.linspace(-span, span, steps)[:, None]
+    return (np.asarray(code, np.float32)[None] + offsets * np.asarray(vector, np.float32)[None]).astype(np.float32)
+
+
+def analogy(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """A is to B as C is to what? The code c + (b - a) (Mikolov et al.'s word-vector arithmetic,
+    as White 2016 does for images)."""
+    return (np.asarray(c, np.float32) + np.asarray(b, np.float32) - np.asarray(a, np.float32)).astype(np.float32)
+
+
 def read(path: Path) -> dict[str, Direction]:
     rows = json.loads(path.read_text())
     if not isinstance(rows, dict):

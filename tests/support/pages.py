@@ -19,10 +19,10 @@ APP = str(ROOT / "aeviz" / "dashboard" / "app.py")
 TIMEOUT = 300  # seconds per run: the CI machines and this one have two slow cores
 
 PAGES = {"reconstructions": "", "latent-map": "latent-map", "interpolation": "interpolation",
-         "latent-walk": "latent-walk", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
+         "latent-walk": "latent-walk", "attributes": "attributes", "sampling": "sampling", "denoise": "denoise", "colorize": "colorize",
          "applications": "applications", "compare": "compare", "train": "train"}
 TITLES = {"reconstructions": "Reconstructions", "latent-map": "Latent map", "interpolation": "Interpolation",
-          "latent-walk": "Latent walk", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
+          "latent-walk": "Latent walk", "attributes": "Attributes", "sampling": "Sampling", "denoise": "Denoise", "colorize": "Colorize",
           "applications": "Applications", "compare": "Compare", "train": "Train"}
 VIEWS = [f"views/{name.replace('-', '_')}.py" for name in PAGES]
 

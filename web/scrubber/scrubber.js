@@ -30,6 +30,10 @@ export default function (host) {
     input.addEventListener('change', () => { if (!st.browser) st.send('index', Number(input.value)); });
   }
   input.max = String(data.n - 1);
+  // What the ends are called: A and B on an interpolation, "-2σ" and "+2σ" on an attribute slider.
+  const [a, b] = data.ends ?? ['A', 'B'];
+  part(root, '.scrub-a').textContent = a; part(root, '.scrub-b').textContent = b;
+  input.setAttribute('aria-label', `position from ${a} to ${b}`);
   st.send = setStateValue; st.data = data;
   st.codes = floatsOf(data.codes);
   if (st.browser === undefined) st.browser = !!data.decoder;

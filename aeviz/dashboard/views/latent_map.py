@@ -150,6 +150,15 @@ def explore(proj, shown_as):
                 f"{ds.classes[k] if ds.classes else k}: {c}" for k, c in enumerate(counts) if c))
         ui.pictures(st, [ds.x[j] for j in chosen[:MAX_SELECTED]], [f"#{j}" for j in chosen[:MAX_SELECTED]],
                     max(1, scale // 2))
+        use = st.columns(4)
+        for col, group in zip(use, "AB"):
+            if col.button(f"Use as group {group}", key=f"attr-group-{group}",
+                          help="The Attributes page's slider moves an image from group A's mean code towards B's."):
+                saved = st.session_state.get("attr_groups") or {}
+                if (saved.get("checkpoint"), saved.get("split")) != (model.checkpoint_id, split):
+                    saved = {"checkpoint": model.checkpoint_id, "split": split}
+                st.session_state["attr_groups"] = {**saved, group: [int(j) for j in chosen]}
+                st.toast(f"Group {group}: {len(chosen)} images. Open the Attributes page to slide between the groups.")
     st.subheader("Nearest neighbours in latent space")
     default = click[1] if click and click[0] == "point" else 0
     i = st.columns(4)[0].number_input("Image number", 0, len(proj.codes) - 1, default, key=f"nn-{default}")
