@@ -16,6 +16,19 @@ from . import browser_decoder
 POINTS = 101  # codes along the path: the scrubber moves 1% of the way per step
 
 
+def payload(model, path, index: int, shape, caption: str, decoder: dict | None, ends=("A", "B"), on_map=None) -> dict:
+    """What the scrubber takes for a path of codes: them as base64 floats, the position shown,
+    the image size it is drawn at, and that position's exact image (shown until the browser's
+    decoder is ready, and always without one)."""
+    from aeviz.dashboard import cache, ui
+
+    h, w = shape[-2:]
+    return {"codes": browser_decoder.floats(path), "n": len(path), "width": int(path.shape[1]), "index": index,
+            "decoder": decoder, "shape": list(shape), "px": max(160, min(256, w * ui.scale_for(h, 192))),
+            "aspect": h / w, "caption": caption, "ends": list(ends),
+            "image": ui.data_url(cache.decode_codes(model, path[index:index + 1])[0]), "map": on_map}
+
+
 def path_scrubber(key: str, payload: dict) -> None:
     """Mount the scrubber. The page reads the position it reports ("index", when the server
     decodes) from the session state before mounting, through events.py."""

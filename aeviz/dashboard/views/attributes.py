@@ -86,18 +86,14 @@ def slider():
     decoder = browser_decoder.graph(model) if browser_decoder.browser_decodes(reported) else None
     index = events.index(reported.get("index"), scrubber.POINTS)  # from the browser: a forged one is ignored
     index = scrubber.POINTS // 2 if index is None else index
-    h, w = ds.x.shape[-2:]
     left, right = st.columns([1, 4])
     ui.picture(left, ds.x[i], f"image #{i}", scale)
     with right:
         if decoder is None:
             st.caption("This browser cannot run the decoder (WebAssembly), so the server decodes: the image follows "
                        "the slider when you release it.")
-        scrubber.path_scrubber(key, {
-            "codes": browser_decoder.floats(path), "n": scrubber.POINTS, "width": int(path.shape[1]), "index": index,
-            "decoder": decoder, "shape": list(ds.x.shape[1:]), "px": max(160, min(256, w * ui.scale_for(h, 192))),
-            "aspect": h / w, "caption": f"#{i} along {what}", "ends": [f"{ends[0]}", f"{ends[1]}"],
-            "image": ui.data_url(cache.decode_codes(model, path[index:index + 1])[0]), "map": None})
+        scrubber.path_scrubber(key, scrubber.payload(model, path, index, ds.x.shape[1:], f"#{i} along {what}",
+                                                     decoder, ends))
     strip = cache.decode_codes(model, directions.walk(codes[i], vector, span, 9))
     st.image(ui.png(ui.tile(strip, 9, pad=1), scale), width="stretch",
              caption=f"#{i}: nine steps from {ends[0]} (left) to {ends[1]} (right); the middle one is its own code")

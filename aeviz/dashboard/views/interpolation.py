@@ -108,18 +108,13 @@ def scrub(a: dict, b: dict, mode: str, proj, shown_as: str) -> None:
     path = latent.interpolate(a["code"], b["code"], scrubber.POINTS, mode)
     index = events.index(reported.get("index"), scrubber.POINTS)  # from the browser: a forged one is ignored
     index = scrubber.POINTS // 2 if index is None else index
-    h, w = ds.x.shape[-2:]
     st.markdown("**Scrub along the path**")
     if decoder is None:
         st.caption("This browser cannot run the decoder (WebAssembly), so the server decodes: the image follows "
                    "the scrubber when you release it.")
-    scrubber.path_scrubber(key, {
-        "codes": browser_decoder.floats(path), "n": scrubber.POINTS, "width": int(path.shape[1]), "index": index,
-        "decoder": decoder, "shape": list(ds.x.shape[1:]), "px": max(160, min(256, w * ui.scale_for(h, 192))),
-        "aspect": h / w, "caption": f"{a['what']} → {b['what']}, {mode}",
-        # the exact image of the reported position: shown until the browser's decoder is ready, and without one
-        "image": ui.data_url(cache.decode_codes(model, path[index:index + 1])[0]),
-        "map": None if proj is None else map_payload(proj, shown_as, path, a, b)})
+    scrubber.path_scrubber(key, scrubber.payload(
+        model, path, index, ds.x.shape[1:], f"{a['what']} → {b['what']}, {mode}", decoder,
+        on_map=None if proj is None else map_payload(proj, shown_as, path, a, b)))
 
 @st.fragment
 def body():
