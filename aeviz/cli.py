@@ -282,7 +282,7 @@ def cmd_train(args) -> int:
     from .training import distributed
     from .checkpoints import read_meta, user_dir
     from .training.loop import cached, train
-    from .training.progress import ProgressLog, reported
+    from .training.progress import open_log, reported
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
@@ -290,7 +290,7 @@ def cmd_train(args) -> int:
     distributed.check_nproc(args.nproc, args.device)
     runtime = runtime_from_args(args)  # before launching: a bad --memory-budget is said once
     # The launched processes write it (rank 0), not the one that launches them.
-    log = ProgressLog(args.log_jsonl) if args.log_jsonl and main and args.nproc == 1 else None
+    log = open_log(args.log_jsonl) if args.log_jsonl is not None and main and args.nproc == 1 else None
     with reported(log, cfg, said_errors()) as done, _sigterm_interrupts():
         # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
         if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):

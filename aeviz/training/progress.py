@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENDS = ("done", "failed", "stopped")
+from ..config import ConfigError, shown
 
 
 class ProgressLog:
@@ -41,6 +41,32 @@ class ProgressLog:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+def open_log(path: str | Path) -> ProgressLog:
+    """The log at path, for `--log-jsonl`: a new file, or one a run wrote (it is appended to);
+    anything else, one sentence (ConfigError) and nothing written."""
+    path = Path(path)
+    named = f"--log-jsonl {shown(str(path))}"
+    if not str(path).strip():
+        raise ConfigError("--log-jsonl needs a file name.")
+    if path.exists() and not path.is_file():  # a folder; a FIFO would hold the run until someone read it
+        raise ConfigError(f"{named} is not a regular file; name a new file.")
+    if path.is_file() and path.stat().st_size and not _written_by_a_run(path):
+        raise ConfigError(f"{named} is a file aeviz did not write, and a log is appended to; name a new file.")
+    try:
+        return ProgressLog(path)
+    except OSError as exc:
+        raise ConfigError(f"Could not open {named}: {exc.strerror or exc}.") from None
+
+
+def _written_by_a_run(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            first = json.loads(f.readline(1 << 16))
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and first.get("event") == "start"
 
 
 @contextlib.contextmanager

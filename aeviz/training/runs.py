@@ -76,13 +76,15 @@ class Run:
         return self.pid is not None and _runs(self.pid, self.log)
 
     def cancel(self, grace: float = GRACE) -> None:
-        """SIGTERM (it stops at once, keeping its last finished epoch), then SIGKILL after grace
-        seconds; returns once it has ended."""
+        """SIGTERM: it stops at its next Python instruction, keeping its last finished epoch,
+        and logs "stopped". Then SIGKILL, once it has logged that or after grace seconds: what
+        is left of its exit is the interpreter's garbage collection, seconds on a busy machine,
+        that nothing needs. Returns once it has ended."""
         (self.folder / CANCELLED).write_text(str(time.time()))
         self._signal(os.kill, signal.SIGTERM)
-        if not _ended(self, grace):
-            self._signal(os.killpg, signal.SIGKILL)  # the group: its data loaders too
-            _ended(self, 5.0)
+        _until(lambda: not self.alive() or self.refresh().end is not None, grace)
+        self._signal(os.killpg, signal.SIGKILL)  # the group: its data loaders too
+        _until(lambda: not self.alive(), 5.0)
 
     def _signal(self, send, sig) -> None:
         if self.alive():
@@ -106,6 +108,13 @@ class Run:
             return "cancelled"
         return "failed" if end.get("event") == "failed" else "ended"
 
+    def continuable(self) -> bool:
+        """It ended before its end, by a cancel, a kill or a bug: running it again continues it.
+        Not after a failure it said (a dataset not there, a diverged loss), which would only
+        fail again."""
+        state = self.state()
+        return state in ("cancelled", "ended") or (state == "failed" and not (self.progress.end or {}).get("said"))
+
     def path(self) -> Path | None:
         """The checkpoint, once the run is done."""
         end = self.progress.end or {}
@@ -116,13 +125,15 @@ def outcome(run: Run) -> str:
     """What became of a run that has ended, in one sentence."""
     state, p, n = run.state(), run.progress, run.cfg.epochs
     k = p.finished
-    kept = (f"Continue trains on from epoch {k + 1}, the {k} finished epoch{'s' * (k != 1)} kept" if k
-            else "no epoch had finished, so Continue starts it again")
+    when = f"during epoch {k + 1} of {n}" if k < n else "after its last epoch, before its checkpoint was saved"
+    kept = ("no epoch had finished, so Continue starts it again" if not k else
+            f"Continue trains on from epoch {k + 1}, the {k} finished epoch{'s' * (k != 1)} kept" if k < n else
+            f"Continue saves it from the {n} finished epochs")
     end = p.end or {}
     if state == "done":
         return f"Done: {run.cfg.id}."
     if state == "cancelled":
-        return f"Cancelled during epoch {k + 1} of {n}; {kept}."
+        return f"Cancelled {when}; {kept}."
     if state == "failed" and end.get("said"):
         return end["message"]
     if state == "failed":
@@ -132,7 +143,7 @@ def outcome(run: Run) -> str:
         how = ("ended without a word (killed, perhaps out of memory)" if code is None else
                f"was killed by {_signal_name(-code)}" + " (out of memory, perhaps)" * (code == -signal.SIGKILL)
                if code < 0 else f"exited with code {code}{_last_words(run.folder)}")
-    return f"The training process {how} during epoch {k + 1} of {n}, its last log line {last_line(p)}; {kept}."
+    return f"The training process {how} {when}, its last log line {last_line(p)}; {kept}."
 
 
 def last_line(p: Progress) -> str:
@@ -235,11 +246,8 @@ def _runs(pid: int, log: Path) -> bool:
     return "train" in args and str(log) in args and any(a == "aeviz" or a.endswith("/aeviz") for a in args)
 
 
-def _ended(run: Run, seconds: float) -> bool:
-    """Wait until the run's process has ended; True if it did within seconds."""
+def _until(condition, seconds: float) -> None:
+    """Wait until condition() holds, for at most seconds."""
     deadline = time.monotonic() + seconds
-    while run.alive():
-        if time.monotonic() > deadline:
-            return False
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.02)
-    return True

@@ -126,7 +126,7 @@ def ended(run: runs.Run, elapsed: float) -> None:
         return
     (st.warning if state == "cancelled" else st.error)(runs.outcome(run))
     # Not a callback either: the page's polling starts with a whole-app rerun.
-    if state in ("cancelled", "ended") and find(cfg.id) is None and st.button(
+    if run.continuable() and find(cfg.id) is None and st.button(
             "Continue" if run.progress.finished else "Start again", key="tr_continue"):
         if (other := trainer.start(cfg)) is None:
             st.rerun()
