@@ -16,6 +16,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 from support.files import encode
 from support.pages import VIEWS, open_page, rerun, shipped
+from support.server import stop_training
 
 import aeviz
 
@@ -419,6 +420,13 @@ def test_train_takes_widths_and_refuses_bad_ones_in_one_sentence():
     assert at.text_input(key="tr_hidden").value == ",".join(map(str, aeviz.defaults_for("deep").hidden))
 
 
+@pytest.fixture
+def no_run_left(aeviz_dirs):
+    """A training run is a process of its own: one a failed test left going is stopped."""
+    yield
+    stop_training(aeviz_dirs.checkpoints)
+
+
 def ask_to_train(at: AppTest, model: str, dataset: str, **boxes) -> AppTest:
     """Fill the Train form (boxes: keyed number inputs) and press Train."""
     at.selectbox(key="tr_model").set_value(model)
@@ -431,7 +439,7 @@ def ask_to_train(at: AppTest, model: str, dataset: str, **boxes) -> AppTest:
 
 
 @pytest.mark.slow
-def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(aeviz_dirs):
+def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(aeviz_dirs, no_run_left):
     # A tiny code on the small digits: a configuration never trained before, trained by an
     # `aeviz train` child process in a few seconds.
     at = ask_to_train(open_page("views/train.py"), "vanilla", "digits", tr_latent=4, tr_epochs=1)
@@ -471,7 +479,7 @@ def poll(at: AppTest, seen, timeout=120) -> AppTest:
 
 
 @pytest.mark.slow
-def test_train_cancels_a_run_says_what_it_kept_and_continues_it(aeviz_dirs):
+def test_train_cancels_a_run_says_what_it_kept_and_continues_it(no_run_left):
     from aeviz.dashboard import jobs
 
     at = ask_to_train(open_page("views/train.py"), "vanilla", "digits", tr_latent=3, tr_epochs=3)
@@ -488,7 +496,7 @@ def test_train_cancels_a_run_says_what_it_kept_and_continues_it(aeviz_dirs):
 
 
 @pytest.mark.slow  # the child process's start: seconds
-def test_train_says_when_a_dataset_is_not_available():
+def test_train_says_when_a_dataset_is_not_available(no_run_left):
     at = ask_to_train(open_page("views/train.py"), "vanilla", "svhn", tr_epochs=1)
     deadline = time.time() + 120
     while time.time() < deadline and not rerun(at).error:

@@ -23,6 +23,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ class Run:
     progress: Progress = field(default_factory=Progress)
 
     def __post_init__(self):
-        self._tail = Tail(self.folder / LOG)
+        self._tail, self._reading = Tail(self.folder / LOG), threading.Lock()  # the watch and a page both read
         self.refresh()
 
     @property
@@ -62,7 +63,8 @@ class Run:
 
     def refresh(self) -> Progress:
         """Read what the child logged since the last look."""
-        return self.progress.feed(self._tail.read())
+        with self._reading:
+            return self.progress.feed(self._tail.read())
 
     def alive(self) -> bool:
         """The child still runs. One this process started is reaped here, and its exit status
@@ -187,7 +189,9 @@ def start(cfg: TrainConfig, out_dir: str | Path | None = None) -> Run:
     write_atomic(folder / COMMAND, json.dumps({"argv": argv, "config": cfg.to_dict()}, indent=1).encode(), "the run")
     # The child imports the aeviz this process runs, wherever that is (a checkout, a wheel).
     package_root = str(Path(aeviz.__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+           # its progress bar, into stderr.log: once in 10 s, not 10 times a second (the log has every step)
+           "TQDM_MININTERVAL": "10"}
     with open(folder / "stdout.log", "wb") as out, open(folder / "stderr.log", "wb") as err:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
