@@ -193,7 +193,8 @@ def test_well_formed_arguments_of_any_value_exit_0_1_or_2_with_one_sentence(chec
     (["export", "no-such-id", "--onnx", ""], ["--onnx needs a file name"]),
     (["export", "no-such-id", "--html", " "], ["--html needs a folder name"]),
     (["train", "--model", "vanilla", "--log-jsonl", "/"], ["--log-jsonl '/'", "not a regular file"]),
-    (["train", "--model", "vanilla", "--log-jsonl", " "], ["--log-jsonl needs a file name"]),
+    (["train", "--model", "vanilla", "--log-jsonl", ""], ["--log-jsonl needs a file name"]),
+    (["train", "--model", "vanilla", "--log-jsonl", "x" * 5000], ["Could not open --log-jsonl", "too long"]),
 ])
 def test_arguments_the_fuzzing_found_exit_2_with_one_sentence(args, words):
     code, err = run(args)

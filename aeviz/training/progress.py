@@ -46,17 +46,17 @@ class ProgressLog:
 def open_log(path: str | Path) -> ProgressLog:
     """The log at path, for `--log-jsonl`: a new file, or one a run wrote (it is appended to);
     anything else, one sentence (ConfigError) and nothing written."""
-    path = Path(path)
     named = f"--log-jsonl {shown(str(path))}"
     if not str(path).strip():
         raise ConfigError("--log-jsonl needs a file name.")
-    if path.exists() and not path.is_file():  # a folder; a FIFO would hold the run until someone read it
-        raise ConfigError(f"{named} is not a regular file; name a new file.")
-    if path.is_file() and path.stat().st_size and not _written_by_a_run(path):
-        raise ConfigError(f"{named} is a file aeviz did not write, and a log is appended to; name a new file.")
+    path = Path(path)
     try:
+        if path.exists() and not path.is_file():  # a folder; a FIFO would hold the run until someone read it
+            raise ConfigError(f"{named} is not a regular file; name a new file.")
+        if path.is_file() and path.stat().st_size and not _written_by_a_run(path):
+            raise ConfigError(f"{named} is a file aeviz did not write, and a log is appended to; name a new file.")
         return ProgressLog(path)
-    except OSError as exc:
+    except OSError as exc:  # a name too long, a folder that cannot be made or written to
         raise ConfigError(f"Could not open {named}: {exc.strerror or exc}.") from None
 
 
