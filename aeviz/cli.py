@@ -6,9 +6,12 @@ one sentence and exit code 1."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .config import LOSSES, NOISES, SPARSITY, ConfigError, TrainConfig
@@ -26,21 +29,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra, args.argv = extra, argv
     from .training import distributed
-    from .checkpoints import CheckpointError, CheckpointNotFound
-    from .datasets import DatasetError
-    from .images import ImageError
-    from .export.onnx_graphs import ExportError
-    from .safefile import WriteError
-    from .training.loop import TrainingDiverged
 
+    usage, failed = said_errors()
     # Under torchrun every process meets the same error: rank 0 alone says it.
     say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
     try:
         return args.run(args) or 0
-    except (ConfigError, DatasetError, ImageError, ExportError, CheckpointNotFound) as exc:
+    except usage as exc:
         say(exc)
         return EXIT_USAGE
-    except (CheckpointError, TrainingDiverged, WriteError) as exc:
+    except failed as exc:
         say(exc)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -54,6 +52,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"aeviz: {job} process rank {distributed.env_rank()} stopped because another process of "
                   f"this run died or was stopped; {after}.", file=sys.stderr)
         return distributed.EXIT_PEER_LOST
+
+
+def said_errors() -> tuple[tuple, tuple]:
+    """The errors that end in one sentence: (a user's mistake, exit 2), (a failed run, exit 1).
+    Imported on use: `aeviz --help` never needs torch."""
+    from .checkpoints import CheckpointError, CheckpointNotFound
+    from .datasets import DatasetError
+    from .export.onnx_graphs import ExportError
+    from .images import ImageError
+    from .safefile import WriteError
+    from .training.loop import TrainingDiverged
+
+    # CheckpointNotFound before CheckpointError, its base: no such checkpoint is the user's mistake.
+    return ((ConfigError, DatasetError, ImageError, ExportError, CheckpointNotFound),
+            (CheckpointError, TrainingDiverged, WriteError))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,14 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--sparsity-weight", type=float)
     t.add_argument("--sparsity-target", type=float)
     t.add_argument("--contractive-weight", type=float)
-    t.add_argument("--fully-conv", action="store_true", default=None, help="conv family: no dense layer, any image size")
+    t.add_argument("--fully-conv", action=argparse.BooleanOptionalAction, default=None,
+                   help="conv family: no dense layer, any image size")
     t.add_argument("--stage-convs", type=int, help="conv family: 3x3 convs per stage, the strided one included "
                                                   "(2, or 1 for about half the cost)")
     t.add_argument("--log-error", action=argparse.BooleanOptionalAction, default=None,
                    help="colorizer: each image's error counts through its log, so a nearly gray photo counts as "
                         "much as a colorful one: paler guesses, fewer wrong tints on gray photos")
     t.add_argument("--image-size", type=int)
-    t.add_argument("--grayscale", action="store_true", default=None)
+    t.add_argument("--grayscale", action=argparse.BooleanOptionalAction, default=None)
     t.add_argument("--seed", type=int)
     t.add_argument("--exclude-classes", type=_class_numbers, metavar="CLASSES",
                    help="comma-separated class numbers left out of training, e.g. 7: the test split's images "
@@ -105,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--nproc", type=int, default=1, metavar="N",
                    help="train in N processes on this machine with DistributedDataParallel (gloo on CPU, NCCL on "
                         "CUDA with a GPU each), at the same global batch size; torchrun runs several machines")
+    t.add_argument("--log-jsonl", metavar="PATH",
+                   help="append the run's progress to PATH as JSON lines, one event a line (start, each step's loss "
+                        "terms, each epoch's figures, then done, failed or stopped), for a program to follow")
     t.set_defaults(run=cmd_train)
 
     a = sub.add_parser("app", help="open the dashboard in the browser (Streamlit options may follow, "
@@ -234,6 +251,30 @@ def config_from_args(args) -> TrainConfig:
     return defaults_for(args.model, **overrides)
 
 
+def train_command(cfg: TrainConfig) -> list[str]:
+    """The `aeviz train` arguments that config_from_args turns back into cfg: the model, and
+    each field where cfg differs from the model's recipe (so a setting of another model is
+    never passed). Raises ValueError if they would not give cfg back (a field without a flag)."""
+    from .config import defaults_for
+
+    recipe, argv = defaults_for(cfg.model), ["train", "--model", cfg.model]
+    for f in dataclasses.fields(TrainConfig):
+        value = getattr(cfg, f.name)
+        if f.name == "model" or value == getattr(recipe, f.name):
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(value, bool):
+            argv.append(flag if value else "--no-" + flag[2:])
+        elif isinstance(value, tuple):
+            argv.append(f"{flag}={','.join(map(str, value))}")
+        else:  # repr: a float's shortest exact form, so the config hashes to the same id
+            argv.append(f"{flag}={value!r}" if isinstance(value, float) else f"{flag}={value}")
+    args = build_parser().parse_args(argv)
+    if config_from_args(args) != cfg:
+        raise ValueError(f"`aeviz {' '.join(argv)}` does not give the configuration {cfg.id} back.")
+    return argv
+
+
 def cmd_app(args) -> int:
     from .dashboard.serve import serve
 
@@ -246,55 +287,87 @@ def cmd_train(args) -> int:
     from .training import distributed
     from .checkpoints import read_meta, user_dir
     from .training.loop import cached, train
+    from .training.progress import open_log, reported
 
     cfg = config_from_args(args)
     out_dir = Path(args.out) if args.out else user_dir()
     main = distributed.env_rank() == 0
     distributed.check_nproc(args.nproc, args.device)
     runtime = runtime_from_args(args)  # before launching: a bad --memory-budget is said once
-    # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
-    if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
-        print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
-        _print_test(read_meta(hit)["test"])
-        if args.record_learning and not _has_learning(hit):
-            print("It was trained without --record-learning: add --force to train it again and record the map "
-                  "as it learns.", file=sys.stderr)
-        print(hit)
-        return 0
-    if args.nproc > 1:
-        return distributed.launch(args.argv, args.nproc)
-    bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
+    # The launched processes write it (rank 0), not the one that launches them.
+    log = open_log(args.log_jsonl) if args.log_jsonl is not None and main and args.nproc == 1 else None
+    with reported(log, cfg, said_errors()) as done, _sigterm_interrupts():
+        # Under torchrun, train() asks rank 0's folder: another machine's may not hold the file.
+        if not args.force and not distributed.launched() and (hit := cached(cfg, out_dir)):
+            print(f"Cached: {cfg.id} was trained before with this exact configuration; not training again.")
+            _print_test(read_meta(hit)["test"])
+            if args.record_learning and not _has_learning(hit):
+                print("It was trained without --record-learning: add --force to train it again and record the map "
+                      "as it learns.", file=sys.stderr)
+            print(hit)
+            done(hit, cached=True)
+            return 0
+        if args.nproc > 1:
+            return distributed.launch(args.argv, args.nproc)
+        bar = None  # made at the first step, so a dataset that fails to load shows no empty bar
 
-    def on_batch_end(epoch, step, steps, terms):
-        nonlocal bar
-        if bar is None:
-            if epoch > 1:  # a run killed before continues where it stopped
-                tqdm.write(f"Resuming {cfg.id} after epoch {epoch - 1} of {cfg.epochs}.", file=sys.stderr)
-            bar = tqdm(total=steps * cfg.epochs, initial=(epoch - 1) * steps, unit="step",
-                       dynamic_ncols=True, file=sys.stderr)
-        bar.set_description(f"epoch {epoch}/{cfg.epochs}")
-        bar.set_postfix(loss=f"{terms['loss']:.4g}")
-        bar.update(1)
+        def on_batch_end(epoch, step, steps, terms):
+            nonlocal bar
+            if bar is None:
+                if epoch > 1:  # a run killed before continues where it stopped
+                    tqdm.write(f"Resuming {cfg.id} after epoch {epoch - 1} of {cfg.epochs}.", file=sys.stderr)
+                bar = tqdm(total=steps * cfg.epochs, initial=(epoch - 1) * steps, unit="step",
+                           dynamic_ncols=True, file=sys.stderr)
+            bar.set_description(f"epoch {epoch}/{cfg.epochs}")
+            bar.set_postfix(loss=f"{terms['loss']:.4g}")
+            bar.update(1)
+            if log:
+                log.on_batch_end(epoch, step, steps, terms)
 
-    def on_epoch_end(epoch, logs):
-        tqdm.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}",
-                   file=sys.stderr)
+        def on_epoch_end(epoch, logs):
+            tqdm.write(f"epoch {epoch}: train loss {logs['train_loss']:.4g}, test mse {logs['test_mse']:.5f}",
+                       file=sys.stderr)
+            if log:
+                log.on_epoch_end(epoch, logs)
 
-    device = distributed.device_for(args.device)
-    recorder = _recorder(cfg, out_dir, args) if main and args.record_learning else None
-    try:
-        with distributed.process_group(device):  # joined only when torchrun started this process
-            path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
-                         data_dir=args.data_dir, device=device, force=args.force, runtime=runtime, watch=recorder)
-    finally:
-        if bar is not None:
-            bar.close()
-    if recorder is not None:
-        _keep_learning(recorder, path)
-    if main:
-        _print_test(read_meta(path)["test"])
-        print(path)
+        device = distributed.device_for(args.device)
+        recorder = _recorder(cfg, out_dir, args) if main and args.record_learning else None
+        try:
+            with distributed.process_group(device):  # joined only when torchrun started this process
+                path = train(cfg, on_epoch_end if main else None, on_batch_end if main else None, ckpt_dir=out_dir,
+                             data_dir=args.data_dir, device=device, force=args.force, runtime=runtime,
+                             watch=recorder)
+        finally:
+            if bar is not None:
+                bar.close()
+        if recorder is not None:
+            _keep_learning(recorder, path)
+        if main:
+            _print_test(read_meta(path)["test"])
+            print(path)
+            done(path)
     return 0
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (the dashboard's Cancel, `kill`) stops a run as Ctrl+C does: the last finished
+    epoch is kept and said to be. Not under torchrun, whose own handling stays as it is, and
+    only on the main thread, where Python runs signal handlers."""
+    from .training import distributed
+
+    if threading.current_thread() is not threading.main_thread() or distributed.launched():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _recorder(cfg, out_dir: Path, args):

@@ -5,10 +5,10 @@
 
 One `streamlit run app.py` on loopback (shipped checkpoints only, empty temp caches) and
 one headless Chromium with a page per user, each in its own browser context (its own
-Streamlit session). The training run is the Train page's own background job, started from
-one more page (in a Chromium of its own, as another user's), so it shares the server (its
-threads, memory and caches) with the users, as it would in use; a separate `aeviz train`
-process would only share the cores.
+Streamlit session). The training run is the Train page's own, started from one more page
+(in a Chromium of its own, as another user's): an `aeviz train` child process of the server
+(aeviz issue 27), below the pages' priority, counted in the server's RSS, and cancelled when
+the server stops (it would outlive it otherwise, as it is made to).
 
 Phases (all users at once within each): open the latent walk (with --stagger, one user after
 another, each once the one before can decode); --presses timed key presses
@@ -24,8 +24,8 @@ user's own point, whose image must be the one shown. Any traceback or st.error o
 A user whose page gets stuck is reported with a screenshot (artifacts/load/) and drops out.
 Server memory is read two ways: RSS of the server and its children, sampled throughout, and
 Streamlit's own accounting of session state, served images and caches (/_stcore/metrics)
-before and after the load. With --pin, the server (and so its training run) and this script
-run on the first core and Chromium alone on the others, as a server and its users' browsers
+before and after the load. With --pin, the server (and so its training process, started
+from its threads) and this script run on the first core and Chromium alone on the others, as a server and its users' browsers
 would on separate machines; on one machine's cores, twenty browsers' own decoding otherwise
 queues with the server's work and with one another's. With --minutes, the users keep
 pressing (one press per --think seconds, the map every 10th) for that long, RSS sampled
@@ -227,7 +227,8 @@ async def start_training(pg, url: str, epochs: int) -> None:
     await pg.get_by_role("spinbutton", name="Epochs").fill(str(epochs))
     await pg.get_by_role("spinbutton", name="Seed").fill("7")
     await pg.get_by_role("button", name="Train", exact=True).click()
-    await pg.locator("[data-testid=stProgress]").wait_for()
+    # its first steps: the child process has started, loaded the data and built the model
+    await pg.get_by_text(re.compile(r"epoch \d+/\d+, step [1-9]")).wait_for()
 
 
 async def training_state(pg) -> str:

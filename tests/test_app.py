@@ -16,6 +16,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 from support.files import encode
 from support.pages import VIEWS, open_page, rerun, shipped
+from support.server import stop_training
 
 import aeviz
 
@@ -419,22 +420,31 @@ def test_train_takes_widths_and_refuses_bad_ones_in_one_sentence():
     assert at.text_input(key="tr_hidden").value == ",".join(map(str, aeviz.defaults_for("deep").hidden))
 
 
-@pytest.mark.slow
-def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, aeviz_dirs):
-    at = open_page("views/train.py")
-    at.selectbox(key="tr_model").set_value("vanilla")
+@pytest.fixture
+def no_run_left(aeviz_dirs):
+    """A training run is a process of its own: one a failed test left going is stopped."""
+    yield
+    stop_training(aeviz_dirs.checkpoints)
+
+
+def ask_to_train(at: AppTest, model: str, dataset: str, **boxes) -> AppTest:
+    """Fill the Train form (boxes: keyed number inputs) and press Train."""
+    at.selectbox(key="tr_model").set_value(model)
     rerun(at)
-    at.number_input(key="tr_latent").set_value(4)  # a tiny code: a configuration never trained before
-    at.number_input(key="tr_epochs").set_value(1)
+    at.selectbox(key="tr_dataset").set_value(dataset)
+    for key, value in boxes.items():
+        at.number_input(key=key).set_value(value)
     at.button(key="tr_submit").click()
-    rerun(at)
-    other = open_page("views/train.py")  # a second session asks for the same while the first trains
-    other.selectbox(key="tr_model").set_value("vanilla")
-    rerun(other)
-    other.number_input(key="tr_latent").set_value(4)
-    other.number_input(key="tr_epochs").set_value(1)
-    other.button(key="tr_submit").click()
-    rerun(other)
+    return rerun(at)
+
+
+@pytest.mark.slow
+def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(aeviz_dirs, no_run_left):
+    # A tiny code on the small digits: a configuration never trained before, trained by an
+    # `aeviz train` child process in a few seconds.
+    at = ask_to_train(open_page("views/train.py"), "vanilla", "digits", tr_latent=4, tr_epochs=1)
+    # a second session asks for the same while the first trains
+    other = ask_to_train(open_page("views/train.py"), "vanilla", "digits", tr_latent=4, tr_epochs=1)
     busy = [w.value for w in other.warning]
     deadline = time.time() + 120
     while time.time() < deadline and not rerun(at).success:
@@ -449,7 +459,7 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, a
     # Its maps were queued the moment it was saved, before anyone opened the Latent map
     # page, under the keys that page looks for: both end up on disk.
     from aeviz.dashboard import jobs
-    path = jobs.trainer().run.path
+    path = str(jobs.trainer().run.path())
     queued = [jobs.projection_jobs().job((path, os.path.getmtime(path), "test", method, 2)) for method in ("pca", "umap")]
     assert all(queued), queued
     for job in queued:
@@ -460,14 +470,34 @@ def test_train_runs_one_job_shows_progress_and_adds_the_checkpoint(small_data, a
     assert sorted(maps) == ["pca2", "umap2"]
 
 
-def test_train_says_when_a_dataset_is_not_available():
-    at = open_page("views/train.py")
-    at.selectbox(key="tr_model").set_value("vanilla")
+def poll(at: AppTest, seen, timeout=120) -> AppTest:
+    deadline = time.time() + timeout
+    while not seen(rerun(at)):
+        assert time.time() < deadline, [e.value for e in [*at.error, *at.warning, *at.success]]
+        time.sleep(0.5)
+    return at
+
+
+@pytest.mark.slow
+def test_train_cancels_a_run_says_what_it_kept_and_continues_it(no_run_left):
+    from aeviz.dashboard import jobs
+
+    at = ask_to_train(open_page("views/train.py"), "vanilla", "digits", tr_latent=3, tr_epochs=3)
+    poll(at, lambda at: jobs.trainer().run.progress.step >= 1)
+    at.button(key="tr_cancel").click()
+    t0 = time.monotonic()
     rerun(at)
-    at.selectbox(key="tr_dataset").set_value("svhn")
-    at.number_input(key="tr_epochs").set_value(1)
-    at.button(key="tr_submit").click()
-    rerun(at)
+    assert time.monotonic() - t0 < 2.5, "the page answered Cancel late"  # the page's own run included
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and said[0].startswith("Cancelled during epoch ") and "Continue" in said[0], said
+    at.button(key="tr_continue").click()
+    poll(rerun(at), lambda at: at.success)
+    assert "Done in" in at.success[0].value and not at.warning
+
+
+@pytest.mark.slow  # the child process's start: seconds
+def test_train_says_when_a_dataset_is_not_available(no_run_left):
+    at = ask_to_train(open_page("views/train.py"), "vanilla", "svhn", tr_epochs=1)
     deadline = time.time() + 120
     while time.time() < deadline and not rerun(at).error:
         time.sleep(1)

@@ -35,6 +35,15 @@ def checkpoint(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", autouse=True)
+def own_folder(tmp_path_factory):
+    """A generated relative path (`--log-jsonl x.csv`, which train writes before its run)
+    lands in a folder of this file's own, not in the checkout the tests run from."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
 def stand_ins(checkpoint):
     """The heavy work behind each command, replaced for this file's generated cases only."""
     import aeviz.applications
@@ -183,6 +192,9 @@ def test_well_formed_arguments_of_any_value_exit_0_1_or_2_with_one_sentence(chec
     (["train", "--model", "vanilla", "--memory-budget", "infG"], ["'infG'", "memory size"]),
     (["export", "no-such-id", "--onnx", ""], ["--onnx needs a file name"]),
     (["export", "no-such-id", "--html", " "], ["--html needs a folder name"]),
+    (["train", "--model", "vanilla", "--log-jsonl", "/"], ["--log-jsonl '/'", "not a regular file"]),
+    (["train", "--model", "vanilla", "--log-jsonl", ""], ["--log-jsonl needs a file name"]),
+    (["train", "--model", "vanilla", "--log-jsonl", "x" * 5000], ["Could not open --log-jsonl", "too long"]),
 ])
 def test_arguments_the_fuzzing_found_exit_2_with_one_sentence(args, words):
     code, err = run(args)

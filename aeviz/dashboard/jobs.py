@@ -1,5 +1,5 @@
 """Work that outlives a script run: the one job queue (maps here, applications reports in
-reports.py), and the one training run a server allows at a time.
+reports.py), and the one training run a server allows at a time (a child process).
 
 Both live in st.cache_resource, so every session of the server sees the same jobs: two
 users asking for the same UMAP share one computation, and a second user asking to train
@@ -21,6 +21,7 @@ from aeviz import artifacts, latent
 from aeviz.checkpoints import CheckpointError
 from aeviz.config import ConfigError, TrainConfig
 from aeviz.datasets import DatasetError
+from aeviz.training import runs
 from aeviz.training.loop import TrainingDiverged
 
 from . import cache, workers
@@ -171,73 +172,72 @@ def projection_or_fallback(model, split: str, method: str, dim: int):
 
 # --- training -----------------------------------------------------------------------------
 
-@dataclass
-class TrainingRun:
-    cfg: TrainConfig
-    started: float = field(default_factory=time.time)
-    step: int = 0
-    total: int = 0
-    epoch: int = 0
-    losses: list = field(default_factory=list)   # (global step, loss) of every batch
-    epochs: list = field(default_factory=list)   # the per-epoch logs from aeviz.train
-    status: str = "running"                      # running, done, failed
-    message: str = ""
-    path: str | None = None
-    finished: float | None = None
-
-
 class Trainer:
-    """One training run per server, on its own thread; the page polls its progress."""
+    """The one training run a server shows, and allows at a time: an `aeviz train` child
+    process (training/runs.py), started here or found in the runs folder when the server
+    started. A thread watches it; when it ends, on_done(checkpoint path or None) runs, and
+    only then does the run stop counting as busy, so a page that sees it done finds the new
+    checkpoint listed."""
 
-    def __init__(self):
+    def __init__(self, on_done: Callable[[str | None], None] | None = None):
         self._lock = threading.Lock()
-        self.run: TrainingRun | None = None
+        self._on_done = on_done
+        self._settled = threading.Event()
+        self.run: runs.Run | None = runs.latest()
+        if self.run is not None and self.run.alive():
+            workers.start(self._watch, "aeviz-training-watch", self.run, self._settled)
+        else:
+            self._settled.set()
 
     def busy(self) -> bool:
-        return self.run is not None and self.run.status == "running"
+        return not self._settled.is_set()
 
-    def start(self, cfg: TrainConfig, on_done=None) -> bool:
-        """False when another run is in progress (nothing is started then). on_done(path)
-        is called when the run ends, with the checkpoint's path, or None if it failed."""
+    def start(self, cfg: TrainConfig, record_learning: bool = False) -> runs.Run | None:
+        """Start cfg's run (or continue it); returns the run in the way when one is going on
+        (nothing is started then), here or in another server sharing the checkpoint folder.
+        record_learning: record the map as it learns (aeviz train --record-learning)."""
         with self._lock:
             if self.busy():
-                return False
-            run = self.run = TrainingRun(cfg)
-        workers.start(self._work, "aeviz-training", run, on_done)
-        return True
+                return self.run
+            if going := runs.running():
+                return going[0]
+            settled = self._settled = threading.Event()
+            self.run = runs.start(cfg, record_learning=record_learning)
+        workers.start(self._watch, "aeviz-training-watch", self.run, settled)
+        return None
 
-    def _work(self, run: TrainingRun, on_done) -> None:
-        def on_batch_end(epoch, step, steps, terms):
-            workers.check()  # the server is exiting: stop here; the last finished epoch is kept
-            run.total = steps * run.cfg.epochs
-            run.step = (epoch - 1) * steps + step
-            run.epoch = epoch
-            run.losses.append((run.step, float(terms["loss"])))
+    def cancel(self) -> None:
+        """Stop the run (it keeps its last finished epoch); returns once it has ended, and
+        what it trained is listed."""
+        run = self.run
+        if run is not None and self.busy():
+            run.cancel()
+            self._settled.wait(2.0)
 
-        def on_epoch_end(epoch, logs):
-            run.epochs.append(dict(logs))
-
-        status, message, path = "failed", "Training was interrupted; nothing was saved.", None
+    def _watch(self, run: runs.Run, settled: threading.Event) -> None:
+        # Polled, not waited for: the server's exit (workers.STOPPING) ends the watch at once,
+        # and the run goes on, for the next server to find.
+        while run.alive():
+            run.refresh()
+            if workers.STOPPING.wait(0.25):
+                return
         try:
-            path = str(aeviz.train(run.cfg, on_epoch_end=on_epoch_end, on_batch_end=on_batch_end))
-            status, message = "done", ""
-        except USER_ERRORS as exc:
-            status, message = "failed", str(exc)
-        except workers.Stopping:
-            message = "The server stopped; the same run continues from its last finished epoch."
-        except Exception as exc:  # a bug, not the user's doing: keep the server up and say so
-            log.exception("training failed")
-            status, message = "failed", f"Training failed unexpectedly ({type(exc).__name__}); see the server log."
+            if self._on_done:
+                path = run.path() if run.state() == "done" else None
+                self._on_done(str(path) if path else None)
+        except Exception:  # the run itself is saved; the page must still see it end
+            log.exception("after training")
         finally:
-            if on_done:
-                try:  # first (the checkpoint list is refreshed), so a page that sees "done" lists it
-                    on_done(path)
-                except Exception:  # the run itself is saved; the page must still see it end
-                    log.exception("after training")
-            run.path, run.message, run.finished = path, message, time.time()
-            run.status = status
+            settled.set()
+
+
+def _trained(path: str | None) -> None:
+    """When a run ends: list its checkpoint, and queue its maps."""
+    cache.checkpoint_table.clear()
+    if path:
+        map_ahead(projection_jobs(), path)
 
 
 @st.cache_resource(show_spinner=False)
 def trainer() -> Trainer:
-    return Trainer()
+    return Trainer(on_done=_trained)

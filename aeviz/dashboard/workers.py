@@ -1,12 +1,13 @@
-"""The dashboard's background threads (the job queues' pools of jobs.py, the training run),
-their priority, and their end when the server process exits.
+"""The dashboard's background threads (the job queues' pools of jobs.py, the thread that
+watches the training run's child process), their priority, and their end when the server
+process exits.
 
-The training thread is a daemon, so it never holds the server open; but a daemon killed
-inside torch's kernels while the interpreter shuts down aborted the process ("terminate
-called without an active exception"). At exit every worker is therefore told to stop and
-waited for: a map in hand finishes (seconds), a report or a training run stops at its next
-progress report (a training run keeps its last finished epoch, and the same run continues
-from it next time), and queued jobs are dropped (the next server does them)."""
+The threads are daemons, so they never hold the server open; but a daemon killed inside
+torch's kernels while the interpreter shuts down aborted the process ("terminate called
+without an active exception"). At exit every worker is therefore told to stop and waited
+for: a map in hand finishes (seconds), a report stops at its next progress report, the
+training watch stops looking (the run itself, a process of its own, goes on, and the next
+server finds it), and queued jobs are dropped (the next server does them)."""
 from __future__ import annotations
 
 import contextlib

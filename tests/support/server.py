@@ -94,7 +94,8 @@ def stop(server: Server) -> None:
 
 @contextmanager
 def running(script: str | Path, workdir: Path, env: dict | None = None):
-    """A healthy server for the with-block, stopped after it."""
+    """A healthy server for the with-block, stopped after it, and the training run it started
+    with it (a run is a process of its own, made to outlive its server)."""
     server = start(script, workdir, env)
     try:
         wait_healthy(server)
@@ -104,6 +105,15 @@ def running(script: str | Path, workdir: Path, env: dict | None = None):
         raise
     finally:
         stop(server)
+        stop_training((env or isolated_env(workdir))["AEVIZ_CHECKPOINTS"])
+
+
+def stop_training(checkpoints: str | Path) -> None:
+    """Cancel the training runs still going in that checkpoint folder."""
+    from aeviz.training import runs
+
+    for run in runs.running(checkpoints):
+        run.cancel()
 
 
 def tree(pid: int) -> list[int]:

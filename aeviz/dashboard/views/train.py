@@ -1,8 +1,8 @@
 """Train: a form for the model, dataset, code size and main hyperparameters. Training runs
-on a background thread (one run per server), with a progress bar and a live loss chart;
-the checkpoint then joins the sidebar's list. A configuration trained before is served
-from the cache at once."""
-import functools
+as an `aeviz train` child process (one run per server), with a progress bar, a live loss
+chart and a Cancel button; the checkpoint then joins the sidebar's list. A run cancelled,
+killed or crashed keeps its finished epochs, and Continue trains on from them. A
+configuration trained before is served from the cache at once."""
 import time
 
 import pandas as pd
@@ -14,19 +14,13 @@ from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes, p
 from aeviz.dashboard import cache, jobs, ui
 from aeviz.dashboard.charts import training_curves
 from aeviz.datasets import DATASETS
+from aeviz.training import runs
 from aeviz.training.schedule import SCHEDULES
 
 NAMED = [name for name, spec in DATASETS.items() if not spec.argument]  # folder:PATH goes by the CLI
 
 st.title("Train")
 trainer = jobs.trainer()
-
-
-def _trained(projections: jobs.Jobs, path: str | None) -> None:
-    """When the run ends (on its own thread): list the new checkpoint, and start its maps."""
-    cache.checkpoint_table.clear()
-    if path:
-        jobs.map_ahead(projections, path)
 
 
 def _open(checkpoint_id: str) -> None:
@@ -100,6 +94,9 @@ with st.form("train_form"):
     exclude = c10.text_input("Leave classes out (anomaly detection)", "", key="tr_exclude", placeholder="e.g. 7",
                              help="Class numbers kept out of training, comma-separated. The test split still holds "
                                   "them: the Applications page then measures how well the model finds them.")
+    record = st.checkbox("Record the map as it learns", key="tr_record",
+                         help="The codes of 1,000 test images at log-spaced epochs, laid out as one moving map when "
+                              "training ends: the Latent map page plays it. The weights are the same either way.")
     submitted = st.form_submit_button("Train", type="primary", key="tr_submit")
 
 if submitted:
@@ -113,26 +110,15 @@ if submitted:
     if cfg is not None and find(cfg.id) is not None:  # the same id: the same configuration
         st.success(f"This configuration was trained before: {cfg.id}, served from the cache.")
         st.button("Open it in the sidebar", on_click=_open, args=(cfg.id,), key="tr_open_cached")
-    elif cfg is not None and not trainer.start(cfg, on_done=functools.partial(_trained, jobs.projection_jobs())):
-        st.warning(f"A training run is in progress (model {trainer.run.cfg.model}); try again when it finishes.")
+    elif cfg is not None and (other := trainer.start(cfg, record_learning=record)) is not None:
+        st.warning(f"A training run is in progress (model {other.cfg.model}); try again when it finishes.")
 
 
-def progress(was_running: bool):
-    run = trainer.run
-    if run is None:
-        st.caption("No training run yet on this server.")
-        return
+def ended(run: runs.Run, elapsed: float) -> None:
+    """What became of the run, and what can be done next."""
+    state = run.state()
     cfg = run.cfg
-    without = f" without class {', '.join(map(str, cfg.exclude_classes))}" if cfg.exclude_classes else ""
-    st.subheader(f"{cfg.model} on {cfg.dataset}{without}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
-    elapsed = (run.finished or time.time()) - run.started
-    if run.status == "running":
-        frac = run.step / run.total if run.total else 0.0
-        st.progress(frac, text=f"epoch {max(run.epoch, 1)}/{cfg.epochs}, step {run.step}/{run.total or '?'}, "
-                               f"{elapsed:.0f} s" + ("" if run.total else " (loading the data)"))
-    elif was_running:
-        st.rerun()  # the run just ended: a full rerun shows it in the sidebar and stops the polling
-    elif run.status == "done":
+    if state == "done":
         st.success(f"Done in {elapsed:.0f} s: {cfg.id}. It is in the sidebar's checkpoint list.")
         # Not a callback: this button is in the fragment, whose rerun leaves the sidebar's picker
         # as the browser shows it, and the browser would send its old value back on the next
@@ -140,16 +126,43 @@ def progress(was_running: bool):
         if st.button("Open it in the sidebar", key="tr_open_done"):
             _open(cfg.id)
             st.rerun()
+        return
+    (st.warning if state == "cancelled" else st.error)(runs.outcome(run))
+    # Not a callback either: the page's polling starts with a whole-app rerun.
+    if run.continuable() and find(cfg.id) is None and st.button(
+            "Continue" if run.progress.finished else "Start again", key="tr_continue"):
+        if (other := trainer.start(cfg, record_learning=run.records_learning())) is None:
+            st.rerun()
+        st.warning(f"A training run is in progress (model {other.cfg.model}); try again when it finishes.")
+
+
+def progress(was_running: bool):
+    run = trainer.run
+    if run is None:
+        st.caption("No training run yet on this server.")
+        return
+    cfg, p = run.cfg, run.progress
+    without = f" without class {', '.join(map(str, cfg.exclude_classes))}" if cfg.exclude_classes else ""
+    st.subheader(f"{cfg.model} on {cfg.dataset}{without}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
+    if trainer.busy():
+        elapsed = time.time() - run.started
+        frac = min(p.step / p.total, 1.0) if p.total else 0.0
+        st.progress(frac, text=f"epoch {max(p.epoch, 1)}/{cfg.epochs}, step {p.step}/{p.total or '?'}, "
+                               f"{elapsed:.0f} s" + ("" if p.total else " (loading the data)"))
+        st.button("Cancel", key="tr_cancel", on_click=trainer.cancel,
+                  help="Stops the run; its finished epochs are kept, and Continue trains on from them.")
+    elif was_running:
+        st.rerun()  # the run just ended: a full rerun shows it in the sidebar and stops the polling
     else:
-        st.error(run.message)
-    if run.losses:
+        ended(run, p.history[-1]["seconds"] if p.history else 0.0)
+    if p.losses:
         left, right = st.columns(2)
         left.caption("Training loss per step" + (" (averaged over groups of steps)" if
-                                                  len(run.losses) > training_curves.MAX_POINTS else ""))
-        training_curves.line_chart(left, pd.DataFrame(list(run.losses), columns=["step", "loss"]), "step", ["loss"], 240)
-        if run.epochs:
+                                                  len(p.losses) > training_curves.MAX_POINTS else ""))
+        training_curves.line_chart(left, pd.DataFrame(list(p.losses), columns=["step", "loss"]), "step", ["loss"], 240)
+        if p.history:
             right.caption("Test MSE per epoch")
-            training_curves.line_chart(right, pd.DataFrame(list(run.epochs)), "epoch", ["test_mse"], 240)
+            training_curves.line_chart(right, pd.DataFrame(list(p.history)), "epoch", ["test_mse"], 240)
 
 
 # Polls the shared run once a second while it trains; only this part of the page reruns.
