@@ -46,7 +46,7 @@ def test_a_registered_model_appears_on_the_train_page_with_its_own_settings(tiny
     labels = {w.label for w in at.number_input}
     assert any(label.startswith("β") for label in labels)
     assert not any("Sparsity" in label or "Contractive" in label for label in labels)
-    assert not at.checkbox, "fully_conv is not among tiny's settings"
+    assert [c.key for c in at.checkbox] == ["tr_record"], "fully_conv is not among tiny's settings"
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
