@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..color import PALETTE_SIZE, gray_lightness, lab_to_rgb, palette, palettes, rgb_to_lab
+from ..color import PALETTE_BINS, PALETTE_SIZE, gray_lightness, lab_to_rgb, palette, palettes, rgb_to_lab
 from ..datasets import to_gray
 from .base import Autoencoder
 from .conv import DEFAULT_CHANNELS, conv_bn_relu, down_stack
@@ -45,6 +45,10 @@ STEERED_STRENGTH = 1.0
 # is the mean true color of a square of one of HINT_SIDES pixels around a uniformly drawn pixel.
 HINT_P, MAX_HINTS, HINT_SIDES = 1 / 6, 40, (1, 3)
 REFERENCE_SHARE = 0.25  # the share of training images given their own palette as the global hint
+SPREAD = 0.25       # a hint's correction fades as a Gaussian of this many training sizes (guess())
+REFERENCE_PULL = 1.0  # how much of the way to the reference's mean color the guess is moved
+PALETTE_CENTERS = torch.stack(torch.meshgrid(*[(torch.arange(PALETTE_BINS) + 0.5) / PALETTE_BINS * 2 - 1] * 2,
+                                             indexing="ij"), -1).reshape(-1, 2)  # (PALETTE_SIZE, 2): (a, b) / 110
 # log_error: the floor under an image's mean error (in (a, b) / 110 units, where a colorful
 # photo's is about 1e-2), and a weight that puts the loss in the range of the plain sum's.
 LOG_FLOOR, LOG_WEIGHT = 1e-4, 100.0
@@ -123,10 +127,38 @@ class Colorizer(Autoencoder):
         The photo and its mirror image are guessed in one batch and averaged: colors do not
         depend on left and right, and where the two disagree the average is the safer, paler one."""
         n, (h, w) = gray.shape[0], gray.shape[-2:]
-        x = torch.cat([gray, hints.to(gray.dtype)], 1)
+        hints = hints.to(gray.dtype)
+        x = torch.cat([gray, hints], 1)
         both = torch.cat([x, x.flip(-1)])
         ab = self.decode(self.encode(both, torch.cat([palette, palette])))[..., :h, :w].float()
-        return (ab[:n] + ab[n:].flip(-1)) / 2
+        ab = (ab[:n] + ab[n:].flip(-1)) / 2
+        # Steered, the network's own guess counts at the automatic strength (SATURATION), and what
+        # the user gave is added at full strength: painted whole (STEERED_STRENGTH), an unsure
+        # guess far from every hint would otherwise cost more than the hints gain.
+        steered = ((hints[:, 2].flatten(1).sum(1) + palette.float().sum(1)) > 0).to(ab.dtype).view(-1, 1, 1, 1)
+        ab = ab * (1 - steered * (1 - SATURATION))
+        return (ab + self._toward_reference(ab, palette) + self._toward_hints(ab, hints.float())).clamp(-1, 1)
+
+    def _toward_reference(self, ab, palette):
+        """The shift that gives the guess the reference's mean color (none without one)."""
+        given = palette.float().sum(1).view(-1, 1, 1, 1)
+        mean = (palette.float() @ PALETTE_CENTERS.to(ab.device)).view(-1, 2, 1, 1)
+        return REFERENCE_PULL * given * (mean - ab.mean((-2, -1), keepdim=True))
+
+    def _toward_hints(self, ab, hints):
+        """Each hint's difference from the guess at its pixel, spread around it by a Gaussian of
+        SPREAD times the training size: the hinted pixel gets its color, and the correction fades
+        with the distance (a normalized convolution, weights peaking at 1)."""
+        sigma = SPREAD * self.image_shape[-1]
+        radius = int(3 * sigma)
+        t = torch.arange(-radius, radius + 1, dtype=ab.dtype, device=ab.device)
+        g = torch.exp(-t ** 2 / (2 * sigma ** 2))
+        mask = hints[:, 2:]
+        stacked = torch.cat([(hints[:, :2] - ab) * mask, mask], 1)  # (N, 3, h, w)
+        c = stacked.shape[1]
+        blurred = F.conv2d(stacked, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), padding=(radius, 0), groups=c)
+        blurred = F.conv2d(blurred, g.view(1, 1, 1, -1).expand(c, 1, 1, -1), padding=(0, radius), groups=c)
+        return blurred[:, :2] / blurred[:, 2:].clamp(min=1.0)
 
     # --- whole photos ----------------------------------------------------------------------------
     def working_size(self, h: int, w: int) -> tuple[int, int]:
