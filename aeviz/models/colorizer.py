@@ -86,6 +86,12 @@ class Colorizer(Autoencoder):
             m for _ in range(cfg.stage_convs - 1) for m in conv_bn_relu(o, o)]) for o, i in zip(outs, ins))
         self.to_ab = nn.Conv2d(outs[0], 2, 3, padding=1)
         self.multiple = 2 ** len(chans)
+        # The Gaussian that spreads each hint (guess()): a constant, kept out of the checkpoint,
+        # and a fixed tensor so the ONNX graph of guess() has a kernel of known shape.
+        sigma = SPREAD * self.image_shape[-1]
+        t = torch.arange(-int(3 * sigma), int(3 * sigma) + 1, dtype=torch.float32)
+        kernel = torch.exp(-t ** 2 / (2 * sigma ** 2)).view(1, 1, -1, 1).repeat(3, 1, 1, 1)
+        self.register_buffer("spread", kernel, persistent=False)
 
     def prepare(self, x):
         return to_gray(x)
@@ -125,7 +131,10 @@ class Colorizer(Autoencoder):
         hints (N, 3, h, w) (a / 110, b / 110, mask), palette (N, PALETTE_SIZE) (zeros: none) ->
         (N, 2, h, w) predicted (a, b) / 110, the whole guess, at the size given.
         The photo and its mirror image are guessed in one batch and averaged: colors do not
-        depend on left and right, and where the two disagree the average is the safer, paler one."""
+        depend on left and right, and where the two disagree the average is the safer, paler one.
+        Steered, the guess is then moved toward each hint around it (_toward_hints) and to the
+        reference's mean color (_toward_reference): a network trained this briefly does not yet
+        spread a hint far by itself (BENCHMARKS.md, the colorizer)."""
         n, (h, w) = gray.shape[0], gray.shape[-2:]
         hints = hints.to(gray.dtype)
         x = torch.cat([gray, hints], 1)
@@ -149,15 +158,12 @@ class Colorizer(Autoencoder):
         """Each hint's difference from the guess at its pixel, spread around it by a Gaussian of
         SPREAD times the training size: the hinted pixel gets its color, and the correction fades
         with the distance (a normalized convolution, weights peaking at 1)."""
-        sigma = SPREAD * self.image_shape[-1]
-        radius = int(3 * sigma)
-        t = torch.arange(-radius, radius + 1, dtype=ab.dtype, device=ab.device)
-        g = torch.exp(-t ** 2 / (2 * sigma ** 2))
+        g = self.spread.to(ab.dtype)  # (3, 1, K, 1): a, b and the mask, each blurred down, then across
+        radius = g.shape[2] // 2
         mask = hints[:, 2:]
         stacked = torch.cat([(hints[:, :2] - ab) * mask, mask], 1)  # (N, 3, h, w)
-        c = stacked.shape[1]
-        blurred = F.conv2d(stacked, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), padding=(radius, 0), groups=c)
-        blurred = F.conv2d(blurred, g.view(1, 1, 1, -1).expand(c, 1, 1, -1), padding=(0, radius), groups=c)
+        blurred = F.conv2d(stacked, g, padding=(radius, 0), groups=3)
+        blurred = F.conv2d(blurred, g.transpose(2, 3), padding=(0, radius), groups=3)
         return blurred[:, :2] / blurred[:, 2:].clamp(min=1.0)
 
     # --- whole photos ----------------------------------------------------------------------------
