@@ -54,10 +54,14 @@ MODELS: dict[str, ModelSpec] = {
                      {"hidden": (512, 256), "latent_dim": 8, "epochs": 60, "lr": 2e-3},
                      Abilities(prior=True, settings=("beta",)),
                      title="AAE"),
-    "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
-                           {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64, 128),
-                            "epochs": 6},
-                           Abilities(vector_code=False, colorizes=True, settings=("stage_convs", "log_error"))),
+    "colorizer": ModelSpec(Colorizer, "gray in, color out, steered by color hints and a reference photo: "
+                                      "predicts Lab's a and b, any image size",
+                           # Half the old automatic colorizer's widths, scenes of 32 px (its working size), batches
+                           # of 32 and a one-cycle rate: the U-Net with its hint branch costs more a pixel, and
+                           # this trains within 25 minutes on a shared 2-core CPU (BENCHMARKS.md, the colorizer).
+                           {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (16, 32, 64),
+                            "image_size": 32, "batch_size": 32, "lr": 2e-3, "schedule": "onecycle", "epochs": 2},
+                           Abilities(vector_code=False, colorizes=True, hints=True, settings=("stage_convs", "log_error"))),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
                              config_problem=config_problem),
