@@ -1,5 +1,5 @@
 """`aeviz` on the command line: train, list, models, datasets, eval (--applications), embed,
-directions, locate, export.
+directions, locate, colorize, export.
 
 Every user mistake ends in one sentence on stderr and exit code 2; a failed run ends in
 one sentence and exit code 1."""
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra, args.argv = extra, argv
     from .training import distributed
+    from .apply import HintError
     from .checkpoints import CheckpointError
     from .datasets import DatasetError
     from .images import ImageError
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     say = (lambda text: print(f"aeviz: {text}", file=sys.stderr)) if distributed.env_rank() == 0 else (lambda text: None)
     try:
         return args.run(args) or 0
-    except (ConfigError, DatasetError, ImageError, ExportError) as exc:
+    except (ConfigError, DatasetError, ImageError, ExportError, HintError) as exc:
         say(exc)
         return EXIT_USAGE
     except (CheckpointError, TrainingDiverged, WriteError) as exc:
@@ -158,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
                         '"nearest": [{"index", "label"}, ...]}')
     o.add_argument("--data-dir")
     o.set_defaults(run=cmd_locate)
+
+    c = sub.add_parser("colorize", help="color a photo (a gray one, or a color one from its lightness), steered by "
+                                        "color hints and a reference photo")
+    c.add_argument("input", help="the photo (PNG, JPEG, WebP, BMP, GIF or TIFF)")
+    c.add_argument("output", help="where to write the colorized photo: .png, .jpg, .webp, .bmp or .tif")
+    c.add_argument("--hint", action="append", default=[], metavar="X,Y,#RRGGBB",
+                   help="this color at pixel X,Y (from the top left); the colorizer spreads it over the region "
+                        "around it (repeat for more hints)")
+    c.add_argument("--reference", metavar="REF", help="a photo whose colors the result should take")
+    c.add_argument("--checkpoint", help="a colorizer's id or path (default: the shipped one)")
+    c.set_defaults(run=cmd_colorize)
 
     x = sub.add_parser("export", help="the decoder as ONNX, or a static latent explorer any web server can serve")
     x.add_argument("checkpoint")
@@ -475,6 +487,33 @@ def cmd_locate(args) -> int:
         near = " ".join(f"{n['index']}:{'-' if n['label'] is None else n['label']}" for n in row["nearest"])
         rows.append((row["image"], f"{row['position'][0]:.3f}", f"{row['position'][1]:.3f}", near))
     _table(rows)
+    return 0
+
+
+def cmd_colorize(args) -> int:
+    from PIL import Image
+
+    from .apply import colorize_tensor, parse_hint
+    from .checkpoints import load
+    from .images import decode_image, to_uint8
+    from .safefile import write_atomic
+
+    formats = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".bmp": "BMP", ".tif": "TIFF",
+               ".tiff": "TIFF"}
+    kind = formats.get(Path(args.output).suffix.lower())
+    if kind is None:
+        raise ConfigError(f"{args.output} has no image suffix aeviz writes; end it in {', '.join(formats)}.")
+    hints = [parse_hint(h) for h in args.hint]
+
+    def read(path):
+        try:
+            return decode_image(Path(path).read_bytes(), channels=3)
+        except OSError as exc:
+            raise ConfigError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    image = read(args.input)
+    reference = read(args.reference) if args.reference else None
+    out = colorize_tensor(image, hints, reference, load(args.checkpoint) if args.checkpoint else None)
+    print(write_atomic(Path(args.output), lambda f: Image.fromarray(to_uint8(out)).save(f, kind), "the photo"))
     return 0
 
 

@@ -252,7 +252,7 @@ def test_colorizer_returns_color_for_a_gray_image_with_its_lightness():
     assert run_on_image(model, torch.rand(3, 20, 30)).shape == (3, 20, 30)  # a color input is made gray
 
 
-def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(monkeypatch):
+def test_colorizer_sees_a_big_photo_at_its_working_size_and_paints_it_whole(monkeypatch):
     """A photo larger than the training size is shrunk (short side = training size) for the
     network; a and b come back bilinearly upsampled, composed in bands of rows without seams."""
     from aeviz.color import lab_to_rgb
@@ -261,10 +261,11 @@ def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(mon
     model = aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8)), (3, 24, 24)).eval()
     gray = torch.rand(1, 1, 70, 100, generator=torch.Generator().manual_seed(3))
     seen = []
-    monkeypatch.setattr(model, "encode", lambda x, f=model.encode: seen.append(x.shape) or f(x))
+    monkeypatch.setattr(model, "encode", lambda x, *a, f=model.encode: seen.append(x.shape) or f(x, *a))
     monkeypatch.setattr(colorizer, "BAND", 16)  # five bands, and a short last one
     out = model.reconstruct(gray)
-    assert seen == [(2, 1, 24, 34)]  # the photo and its mirror image, in one batch
+    assert model.working_size(70, 100) == (24, 34) and model.working_size(20, 30) == (20, 30)  # never upsampled
+    assert seen == [(2, 4, 24, 34)]  # the photo and its mirror image, in one batch, with their (empty) hints
     ab = torch.nn.functional.interpolate(model.predict_ab(gray), size=(70, 100), mode="bilinear", align_corners=False)
     whole = lab_to_rgb(torch.cat([gray_lightness(gray), ab * colorizer.SATURATION], 1))
     assert out.shape == (1, 3, 70, 100) and float((out - whole).abs().max()) < 1e-4
@@ -274,23 +275,6 @@ def test_colorizer_sees_a_big_photo_at_its_training_size_and_paints_it_whole(mon
     assert float((model.reconstruct(gray, saturation=0) - gray.expand(-1, 3, -1, -1)).abs().max()) < 2e-3
     # colors do not depend on left and right: a mirrored photo is painted as the mirror image
     assert torch.allclose(model.predict_ab(gray.flip(-1)), model.predict_ab(gray).flip(-1), atol=1e-5)
-
-
-def test_colorizer_averages_its_guesses_at_the_sizes_it_is_asked_to_see_a_photo_at(monkeypatch):
-    """scales: the photo seen at several multiples of the training size (from the photo itself,
-    not from its shrunk copy), each guess brought back to the training size, then averaged."""
-    model = aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8)), (3, 24, 24)).eval()
-    gray = torch.rand(1, 1, 70, 100, generator=torch.Generator().manual_seed(4))
-    seen = []
-    monkeypatch.setattr(model, "encode", lambda x, f=model.encode: seen.append(x.shape) or f(x))
-    with torch.no_grad():
-        both = model.predict_ab(gray, scales=(1.0, 1.5))
-        assert seen == [(2, 1, 24, 34), (2, 1, 36, 51)]  # each size with its mirror image
-        alone = [model.predict_ab(gray, scales=(s,)) for s in (1.0, 1.5)]
-    assert both.shape == alone[1].shape == (1, 2, 24, 34)
-    assert torch.allclose(both, (alone[0] + alone[1]) / 2, atol=1e-5)
-    assert not torch.allclose(alone[0], alone[1], atol=1e-3)  # the larger view is a guess of its own
-    assert torch.allclose(model.predict_ab(gray.flip(-1), scales=(1.0, 1.5)), both.flip(-1), atol=1e-5)
 
 
 def test_colorizer_log_error_counts_a_nearly_gray_photo_as_much_as_a_colorful_one(monkeypatch):

@@ -54,10 +54,11 @@ MODELS: dict[str, ModelSpec] = {
                      {"hidden": (512, 256), "latent_dim": 8, "epochs": 60, "lr": 2e-3},
                      Abilities(prior=True, settings=("beta",)),
                      title="AAE"),
-    "colorizer": ModelSpec(Colorizer, "gray in, color out: predicts Lab's a and b, any image size",
+    "colorizer": ModelSpec(Colorizer, "gray in, color out, steered by color hints and a reference photo: "
+                                      "predicts Lab's a and b, any image size",
                            {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (32, 64, 128),
                             "epochs": 6},
-                           Abilities(vector_code=False, colorizes=True, settings=("stage_convs", "log_error"))),
+                           Abilities(vector_code=False, colorizes=True, hints=True, settings=("stage_convs", "log_error"))),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
                              config_problem=config_problem),

@@ -1,90 +1,174 @@
-"""Colorizer: gray in, color out. The network predicts only Lab's a and b channels from
-the lightness; the output keeps the input's own lightness, so the detail is never blurred
-by the code (the usual choice since Zhang et al., 2016, "Colorful Image Colorization").
+"""Colorizer: gray in, color out, steered by the user's hints (Zhang et al. 2017, "Real-Time
+User-Guided Image Colorization with Learned Deep Priors"). The network predicts only Lab's
+a and b from the lightness; the output keeps the input's own lightness, so the detail is never
+blurred by the network (the usual choice since Zhang et al. 2016, "Colorful Image Colorization").
 
-Color needs the whole scene: in gray, a patch of sky and a patch of sunlit wall look alike.
-So the colorizer looks at a photo of any size as it was trained, shrunk until its short side
-is the training size, and paints the result back at full size: a and b are smooth, so they
-are upsampled, and the full-size lightness keeps every detail."""
+Beside the lightness it takes local hints (a and b at the pixels a user clicked, and a mask of
+where they are) and a global hint (a reference photo's color distribution, aeviz.color.palette,
+fed through a small branch into the bottleneck, as Zhang's global histogram network is). With
+neither it is an automatic colorizer. It learns to use them from hints simulated from the true
+colors (simulated_hints); spreading a given color along a region's edges needs far less data
+than guessing the color, which is what lets a few hundred photos teach it.
+
+Color needs the whole scene: in gray, a patch of sky and a patch of sunlit wall look alike. So
+the colorizer sees a photo of any size at its working size (short side = the training size) and
+paints the result back at full size: a and b are smooth, so they are upsampled, and the
+full-size lightness keeps every detail. Skip connections (a small U-Net) carry the lightness's
+edges to the output, so a hinted color stops where its region does."""
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
-from ..color import gray_lightness, lab_to_rgb, rgb_to_lab
+from ..color import PALETTE_SIZE, gray_lightness, lab_to_rgb, palette, palettes, rgb_to_lab
 from ..datasets import to_gray
-from .conv import FullyConvAE
+from .base import Autoencoder
+from .conv import DEFAULT_CHANNELS, conv_bn_relu, down_stack
 
 AB_SCALE = 110.0  # a and b stay within about +-110 for sRGB colors
+IN_CHANNELS = 4   # lightness, then the hints: a / 110, b / 110, mask
 # How much of its guess the colorizer paints by default (the Colorize page's "color strength").
-# Trained on squared error, its guess is the mean color of what it saw, right for photos like
-# its training ones; on other photos the full guess loses more where it is wrong than it gains
-# where it is right. Chosen on validation photos of unseen subjects (the best median gain over
-# the gray image among 0.2 to 1), never on the test ones
-# (benchmarks/colorizer_validation.py, in BENCHMARKS.md); 1 paints the whole guess.
+# Unsteered, trained on squared error, its guess is the mean color of what it saw, right for
+# photos like its training ones; on other photos the full guess loses more where it is wrong
+# than it gains where it is right. Chosen on validation photos of unseen subjects, never on the
+# test ones (benchmarks/colorizer_validation.py, in BENCHMARKS.md); 1 paints the whole guess.
 SATURATION = 0.4
-# The sizes a photo is seen at, as multiples of the training size; the guesses are averaged at
-# the training size. More sizes (1 and 1.5; 1, 1.5 and 2; 0.75, 1 and 1.5) were within 0.1 dB
-# of one on the validation photos, for 3.3 to 7.3 times the pixels read (BENCHMARKS.md).
-SCALES = (1.0,)
+# Steered by a hint or a reference, the guess is the user's colors spread: paint all of it.
+STEERED_STRENGTH = 1.0
+# Simulated hints (Zhang et al. 2017, section 3.3): the number per image is geometric, P(k) =
+# p (1 - p)^k, so p of the images get none and the automatic colorizer is trained too; each hint
+# is the mean true color of a square of one of HINT_SIDES pixels around a uniformly drawn pixel.
+HINT_P, MAX_HINTS, HINT_SIDES = 1 / 8, 40, (1, 3)
+REFERENCE_SHARE = 0.25  # the share of training images given their own palette as the global hint
 # log_error: the floor under an image's mean error (in (a, b) / 110 units, where a colorful
 # photo's is about 1e-2), and a weight that puts the loss in the range of the plain sum's.
 LOG_FLOOR, LOG_WEIGHT = 1e-4, 100.0
 BAND = 512        # rows composed at a time at full size: bounds the memory a 12 MP photo takes
 
+__all__ = ["PALETTE_SIZE", "Colorizer", "hint_tensor", "palette", "simulated_hints"]
 
-class Colorizer(FullyConvAE):
+
+class Code(NamedTuple):
+    """What the encoder hands the decoder: the bottleneck map (global hint added) and the
+    feature maps of each size on the way down, the input first (the U-Net's skips)."""
+    code: torch.Tensor
+    skips: list[torch.Tensor]
+
+
+class Colorizer(Autoencoder):
+    channels_last = True
+
     def __init__(self, cfg, image_shape):
-        super().__init__(cfg, image_shape, in_channels=1, out_channels=2)
+        super().__init__(cfg, image_shape)
+        chans = tuple(cfg.hidden) or DEFAULT_CHANNELS
+        ins = (IN_CHANNELS, *chans[:-1])  # each stage's input: the skip its mirror stage gets
+        self.down = nn.ModuleList(down_stack(i, (c,), cfg.stage_convs) for i, c in zip(ins, chans))
+        self.to_code = nn.Conv2d(chans[-1], cfg.latent_dim, 1)
+        self.global_hint = nn.Sequential(nn.Linear(PALETTE_SIZE, cfg.latent_dim), nn.ReLU(),
+                                         nn.Linear(cfg.latent_dim, cfg.latent_dim))
+        self.from_code = nn.Sequential(nn.Conv2d(cfg.latent_dim, chans[-1], 1), nn.ReLU())
+        # Each up stage's width: the next one up's input; the full-size one half the first stage's,
+        # as the full-size convolutions are most of the cost (a and b are smooth, edges come from L).
+        outs = (max(1, chans[0] // 2), *chans[:-1])
+        self.up = nn.ModuleList(nn.Sequential(nn.ConvTranspose2d(c, o, 4, stride=2, padding=1), nn.BatchNorm2d(o),
+                                              nn.ReLU()) for c, o in zip(chans, outs))
+        self.merge = nn.ModuleList(nn.Sequential(*conv_bn_relu(o + i, o), *[
+            m for _ in range(cfg.stage_convs - 1) for m in conv_bn_relu(o, o)]) for o, i in zip(outs, ins))
+        self.to_ab = nn.Conv2d(outs[0], 2, 3, padding=1)
+        self.multiple = 2 ** len(chans)
 
     def prepare(self, x):
         return to_gray(x)
 
-    def decode(self, z):
+    # --- the network ---------------------------------------------------------------------------
+    def encode(self, x, palette=None) -> Code:
+        """x: (N, 1, h, w) lightness, or (N, 4, h, w) with the hint channels (none given: no
+        hints); palette: (N, PALETTE_SIZE) global hints (None: no reference)."""
+        if x.shape[1] == 1:
+            x = torch.cat([x, x.new_zeros(x.shape[0], IN_CHANNELS - 1, *x.shape[-2:])], 1)
+        h, w = x.shape[-2:]
+        pad_h, pad_w = (-h) % self.multiple, (-w) % self.multiple
+        if pad_h or pad_w:  # pad to a whole number of stages; guess() and loss() crop it away
+            mode = "reflect" if min(h, w) > max(pad_h, pad_w) else "replicate"
+            x = F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
+        skips = []
+        for stage in self.down:
+            skips.append(x)
+            x = stage(x)
+        code = self.to_code(x)
+        if palette is not None:
+            code = code + self.global_hint(palette.to(code.dtype))[..., None, None]
+        return Code(code, skips)
+
+    def decode_logits(self, z: Code):
+        x = self.from_code(z.code)
+        for up, merge, skip in zip(self.up[::-1], self.merge[::-1], z.skips[::-1]):
+            x = merge(torch.cat([up(x), skip], 1))
+        return self.to_ab(x)
+
+    def decode(self, z: Code):
         """Predicted (a, b) / 110 in [-1, 1]; reconstruct() adds the lightness back."""
         return torch.tanh(self.decode_logits(z))
 
-    @torch.no_grad()
-    def predict_ab(self, gray, scales=None):
-        """(N, 2, h, w) a and b, at the size the model sees the photo (short side at most the
-        training size); scales: the sizes it is also seen at (default SCALES)."""
-        h, w = gray.shape[-2:]
-        base = min(1.0, self.image_shape[-1] / min(h, w))
-        size = (max(1, round(h * base)), max(1, round(w * base)))
-        scales = SCALES if scales is None else scales
-        ab = 0
-        for s in scales:
-            seen = (max(1, round(h * base * s)), max(1, round(w * base * s)))
-            ab = ab + _resized(self._mirrored(_resized(gray, seen)), size)
-        return ab / len(scales)
+    def guess(self, gray, hints, palette):
+        """The contract's one function (the ONNX export wraps it): gray (N, 1, h, w) in [0, 1],
+        hints (N, 3, h, w) (a / 110, b / 110, mask), palette (N, PALETTE_SIZE) (zeros: none) ->
+        (N, 2, h, w) predicted (a, b) / 110, the whole guess, at the size given.
+        The photo and its mirror image are guessed in one batch and averaged: colors do not
+        depend on left and right, and where the two disagree the average is the safer, paler one."""
+        n, (h, w) = gray.shape[0], gray.shape[-2:]
+        x = torch.cat([gray, hints.to(gray.dtype)], 1)
+        both = torch.cat([x, x.flip(-1)])
+        ab = self.decode(self.encode(both, torch.cat([palette, palette])))[..., :h, :w].float()
+        return (ab[:n] + ab[n:].flip(-1)) / 2
 
-    def _mirrored(self, gray):
-        # The photo and its mirror image, averaged: colors do not depend on left and right, and
-        # where the two guesses disagree the average is paler, the safer guess against gray.
-        both = torch.cat([gray, gray.flip(-1)])
-        ab = self.decode(self.encode(both))[..., : gray.shape[-2], : gray.shape[-1]].float() * AB_SCALE
-        return (ab[: len(gray)] + ab[len(gray):].flip(-1)) / 2
+    # --- whole photos ----------------------------------------------------------------------------
+    def working_size(self, h: int, w: int) -> tuple[int, int]:
+        """The size an h x w photo is seen at: short side the training size, never upsampled."""
+        f = min(1.0, self.image_shape[-1] / min(h, w))
+        return max(1, round(h * f)), max(1, round(w * f))
 
     @torch.no_grad()
-    def reconstruct(self, gray, saturation: float | None = None):
-        """The color image: the input's lightness, and saturation (default SATURATION) times
-        the predicted a and b."""
-        saturation = SATURATION if saturation is None else saturation
+    def predict_ab(self, gray, hints=None, palette=None):
+        """(N, 2, hw, ww) a and b (Lab units) at the working size of the (N, 1, H, W) photo;
+        hints at the working size (hint_tensor), palette (N, PALETTE_SIZE); None: none."""
+        n, size = gray.shape[0], self.working_size(*gray.shape[-2:])
+        hints = gray.new_zeros(n, 3, *size) if hints is None else hints
+        palette = gray.new_zeros(n, PALETTE_SIZE) if palette is None else palette
+        return self.guess(_resized(gray, size), hints, palette) * AB_SCALE
+
+    @torch.no_grad()
+    def reconstruct(self, gray, saturation: float | None = None, hints=None, palette=None):
+        """The color image: the input's full-size lightness, and saturation times the predicted
+        a and b upsampled to it (None: default_strength, which depends on whether it was steered)."""
+        saturation = default_strength(hints, palette) if saturation is None else saturation
         gray = to_gray(gray)
         h, w = gray.shape[-2:]
         # a and b at full size (2 channels), then the Lab to RGB conversion by bands of rows:
         # its intermediates, not the a and b, are what a 12 MP photo would fill memory with.
-        ab = F.interpolate(self.predict_ab(gray) * saturation, size=(h, w), mode="bilinear", align_corners=False)
+        ab = F.interpolate(self.predict_ab(gray, hints, palette) * saturation, size=(h, w), mode="bilinear",
+                           align_corners=False)
         out = torch.empty(gray.shape[0], 3, h, w, device=gray.device)
         for top in range(0, h, BAND):
             rows = slice(top, top + BAND)
             out[..., rows, :] = lab_to_rgb(torch.cat([gray_lightness(gray[..., rows, :]), ab[..., rows, :]], 1))
         return out
 
+    # --- training ------------------------------------------------------------------------------
     def loss(self, gray, target):
-        ab = torch.tanh(self.decode_logits(self.encode(gray)).float())[..., : target.shape[-2], : target.shape[-1]]
+        """Squared (or L1) error of a and b, with hints and a palette simulated from the true
+        colors of each image, so the training loop need know nothing of them."""
         ab_target = rgb_to_lab(target)[:, 1:] / AB_SCALE
         n = target.shape[0]
+        hints = simulated_hints(ab_target)
+        given = (torch.rand(n, 1, device=target.device) < REFERENCE_SHARE).float()
+        x = torch.cat([gray, hints.to(gray.dtype)], 1)
+        ab = torch.tanh(self.decode_logits(self.encode(x, palettes(target) * given)).float())
+        ab = ab[..., : target.shape[-2], : target.shape[-1]]
         if self.cfg.log_error:
             # The mean over images of log(their mean error): a photo's PSNR, up to scale and sign.
             # LOG_FLOOR keeps a perfectly gray photo's gradient finite.
@@ -94,6 +178,52 @@ class Colorizer(FullyConvAE):
             err = F.l1_loss if self.cfg.loss == "l1" else F.mse_loss  # bce has no meaning for signed ab
             recon = err(ab, ab_target, reduction="sum") / n
         return {"recon": recon, "loss": recon}
+
+
+def default_strength(hints, palette) -> float:
+    """SATURATION for the automatic guess; STEERED_STRENGTH once a hint or a reference is given."""
+    steered = (hints is not None and bool(hints[:, 2].any())) or (palette is not None and bool(palette.any()))
+    return STEERED_STRENGTH if steered else SATURATION
+
+
+def simulated_hints(ab: torch.Tensor) -> torch.Tensor:
+    """(N, 2, H, W) true (a, b) / 110 -> (N, 3, H, W) hints as a user might give them (Zhang et
+    al. 2017): a geometric number per image (HINT_P), each at a uniformly drawn pixel, its color
+    the mean of a square of a random side from HINT_SIDES around it. Torch's generator draws them."""
+    n, _, h, w = ab.shape
+    dev = ab.device
+    counts = (torch.log(torch.rand(n, device=dev)) / math.log(1 - HINT_P)).floor().clamp(max=MAX_HINTS).long()
+    hints = ab.new_zeros(n, 3, h * w)
+    most = int(counts.max())
+    if most == 0:
+        return hints.view(n, 3, h, w)
+    where = torch.randint(0, h * w, (n, most), device=dev)
+    side = torch.randint(0, len(HINT_SIDES), (n, most), device=dev)
+    means = torch.stack([F.avg_pool2d(ab, s, stride=1, padding=s // 2, count_include_pad=False)
+                         for s in HINT_SIDES]).flatten(3)  # (sides, N, 2, H * W)
+    image, k = (torch.arange(most, device=dev) < counts[:, None]).nonzero(as_tuple=True)
+    pixel = where[image, k]
+    hints[image, :2, pixel] = means[side[image, k], image, :, pixel]
+    hints[image, 2, pixel] = 1.0
+    return hints.view(n, 3, h, w)
+
+
+def hint_tensor(hints, size: tuple[int, int], full_size: tuple[int, int]) -> torch.Tensor:
+    """[(x, y, (r, g, b)), ...] in full-image pixels (x right, y down; r, g, b 0..255) -> the
+    (3, hh, ww) hint channels at the working size `size` of a `full_size` (H, W) photo. Each hint
+    marks one pixel: column min(ww - 1, floor(x * ww / W)), row min(hh - 1, floor(y * hh / H));
+    a later hint on the same pixel wins. The browser places hints by the same rule."""
+    (hh, ww), (full_h, full_w) = size, full_size
+    out = torch.zeros(3, hh, ww)
+    if not hints:
+        return out
+    rgb = torch.tensor([c for _, _, c in hints], dtype=torch.float32).T[None, :, None, :] / 255.0
+    ab = rgb_to_lab(rgb)[0, 1:, 0] / AB_SCALE  # (2, K)
+    for (x, y, _), color in zip(hints, ab.T):
+        row, col = min(hh - 1, math.floor(y * hh / full_h)), min(ww - 1, math.floor(x * ww / full_w))
+        out[:2, row, col] = color
+        out[2, row, col] = 1.0
+    return out
 
 
 def _resized(x, size):

@@ -22,6 +22,9 @@ class Abilities:
     """What a model can do, so that a page asks `abilities(cfg).prior`, not `name == "vae"`."""
     vector_code: bool = True      # encode() gives (N, latent_dim): maps, sliders, sampling, PCA
     colorizes: bool = False       # takes the gray image and gives colour back
+    # a colorizer the user steers: guess(gray, hints, palette) takes color hints at pixels and a
+    # reference photo's palette (models/colorizer.py); aeviz.apply.colorize passes them
+    hints: bool = False
     prior: bool = False           # trained towards N(0, I), so sample() draws from that prior
     elbo: bool = False            # neg_elbo() gives the model's -ELBO (a likelihood bound)
     # encode_dist() gives q(z|x) as a diagonal Gaussian (mean, log-variance): a KL per dimension

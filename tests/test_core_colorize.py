@@ -1,0 +1,197 @@
+"""The colorizer the user steers: hint channels by the contract's rule, the global hint (a
+reference's palette), hints simulated for training, aeviz.apply.colorize and `aeviz colorize`."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import aeviz
+from aeviz.apply import HintError, check_hints, colorize, colorize_tensor, parse_hint
+from aeviz.cli import main
+from aeviz.color import PALETTE_SIZE, palette, palettes, rgb_to_lab
+from aeviz.models import colorizer
+from aeviz.models.colorizer import AB_SCALE, hint_tensor, simulated_hints
+
+
+@pytest.fixture(scope="module")
+def small():
+    torch.manual_seed(0)
+    return aeviz.build(aeviz.defaults_for("colorizer", hidden=(8, 8)), (3, 24, 24)).eval()
+
+
+@pytest.mark.parametrize("full, size, x, y, cell", [
+    ((3000, 4000), (64, 85), 0, 0, (0, 0)),
+    ((3000, 4000), (64, 85), 3999, 2999, (63, 84)),         # the far corner is the last pixel
+    ((3000, 4000), (64, 85), 2000.5, 1500.2, (32, 42)),     # floor(y * 64 / 3000), floor(x * 85 / 4000)
+    ((40, 30), (40, 30), 29, 39, (39, 29)),                 # a small photo is seen at its own size
+])
+def test_a_hint_marks_the_one_working_size_pixel_the_contract_names(full, size, x, y, cell):
+    t = hint_tensor([(x, y, (0, 0, 255))], size, full)
+    assert t.shape == (3, *size) and t[2].nonzero().tolist() == [list(cell)]
+    blue = rgb_to_lab(torch.tensor([0.0, 0.0, 1.0]).view(1, 3, 1, 1))[0, 1:, 0, 0] / AB_SCALE
+    assert torch.allclose(t[:2, cell[0], cell[1]], blue, atol=1e-5) and float(t[:2].abs().sum()) > 0
+
+
+def test_a_later_hint_on_the_same_pixel_wins():
+    t = hint_tensor([(5, 5, (255, 0, 0)), (5.4, 5.4, (0, 255, 0))], (10, 10), (10, 10))
+    green = rgb_to_lab(torch.tensor([0.0, 1.0, 0.0]).view(1, 3, 1, 1))[0, 1:, 0, 0] / AB_SCALE
+    assert int(t[2].sum()) == 1 and torch.allclose(t[:2, 5, 5], green, atol=1e-5)
+
+
+def test_a_palette_is_the_share_of_each_color_cell_and_a_gray_photo_fills_the_middle_ones():
+    half = torch.zeros(3, 40, 60)
+    half[0, :, :30] = 1.0           # half red, half black
+    p = palette(half)
+    assert p.shape == (PALETTE_SIZE,) and p.dtype == torch.float32 and math.isclose(float(p.sum()), 1, rel_tol=1e-5)
+    assert sorted(p[p > 0].tolist()) == pytest.approx([0.5, 0.5])
+    gray = palette(torch.rand(1, 30, 30).expand(3, -1, -1))
+    middle = colorizer_cells(gray)
+    assert middle <= {(7, 7), (7, 8), (8, 7), (8, 8)}
+    big = torch.rand(3, 1, 1) * torch.ones(3, 900, 1200)  # one color: shrinking it first changes nothing
+    assert torch.equal(palette(big), palettes(big[None, :, :8, :8])[0])
+
+
+def colorizer_cells(p):
+    from aeviz.color import PALETTE_BINS
+
+    return {(int(i) // PALETTE_BINS, int(i) % PALETTE_BINS) for i in p.nonzero()[:, 0]}
+
+
+def test_simulated_hints_are_often_none_and_each_is_a_true_mean_color_of_its_patch(monkeypatch):
+    torch.manual_seed(1)
+    ab = torch.rand(4000, 2, 12, 12) * 2 - 1
+    hints = simulated_hints(ab)
+    counts = hints[:, 2].sum((1, 2))
+    share_none = float((counts == 0).float().mean())
+    assert abs(share_none - colorizer.HINT_P) < 0.03  # geometric: P(0) = p, hints often absent
+    assert float(counts.float().mean()) > 3  # and many at times: mean (1 - p) / p, less repeats
+    monkeypatch.setattr(colorizer, "HINT_SIDES", (1,))  # one-pixel patches: the hint is the pixel's color
+    hints = simulated_hints(ab[:50])
+    marked = hints[:, 2] > 0
+    assert torch.equal(hints[:, :2][marked[:, None].expand(-1, 2, -1, -1)], ab[:50][marked[:, None].expand(-1, 2, -1, -1)])
+    assert float(hints[:, :2][~marked[:, None].expand(-1, 2, -1, -1)].abs().max()) == 0
+
+
+@pytest.mark.parametrize("h, w", [(24, 24), (17, 31), (64, 9)])
+def test_guess_takes_any_size_and_hints_and_a_palette(small, h, w):
+    gray = torch.rand(2, 1, h, w)
+    hints = torch.zeros(2, 3, h, w)
+    hints[:, :, h // 2, w // 3] = torch.tensor([0.5, -0.3, 1.0])
+    pal = torch.stack([palette(torch.rand(3, 8, 8)), torch.zeros(PALETTE_SIZE)])
+    with torch.no_grad():
+        ab = small.guess(gray, hints, pal)
+        plain = small.guess(gray, torch.zeros_like(hints), torch.zeros_like(pal))
+    assert ab.shape == (2, 2, h, w) and float(ab.abs().max()) <= 1
+    assert not torch.allclose(ab, plain)  # the hints and the palette reach the output
+
+
+def test_steered_colors_are_painted_whole_and_unsteered_ones_at_the_automatic_strength():
+    hints = torch.zeros(1, 3, 4, 4)
+    assert colorizer.default_strength(None, None) == colorizer.default_strength(hints, torch.zeros(1, 9)) \
+        == colorizer.SATURATION
+    hints[0, 2, 1, 1] = 1
+    assert colorizer.default_strength(hints, None) == colorizer.default_strength(None, torch.ones(1, 9)) \
+        == colorizer.STEERED_STRENGTH
+
+
+@pytest.mark.parametrize("hint, says", [
+    ((30, 5, (0, 0, 0)), "The hint at (30, 5) is outside the 30x20 image: x runs from 0 to 29 and y from 0 to 19."),
+    ((-1, 5, (0, 0, 0)), "The hint at (-1, 5) is outside the 30x20 image"),
+    ((3, 20, (0, 0, 0)), "The hint at (3, 20) is outside"),
+    ((3, 4, (256, 0, 0)), "The hint at (3, 4) has the color (256, 0, 0); a color is three whole numbers"),
+    ((3, 4, (0, -1, 0)), "has the color (0, -1, 0)"),
+    ((3, 4, (0.5, 0, 0)), "has the color (0.5, 0, 0)"),
+    ((3, 4, "red"), "has the color 'red'"),
+    ((3, 4), "A hint is (x, y, (r, g, b)), not (3, 4)."),
+    ((float("nan"), 4, (0, 0, 0)), "A hint's x and y are numbers"),
+])
+def test_a_bad_hint_is_refused_in_one_sentence(hint, says):
+    with pytest.raises(HintError, match=re.escape(says)) as err:
+        check_hints([(1, 1, (9, 9, 9)), hint], 30, 20)
+    assert str(err.value).count(". ") == 0 and str(err.value).endswith(".")
+
+
+@pytest.mark.parametrize("text, hint", [("12,7,#3366cc", (12.0, 7.0, (0x33, 0x66, 0xCC))),
+                                        (" 0.5, 3 ,FF0000", (0.5, 3.0, (255, 0, 0)))])
+def test_a_cli_hint_reads_x_y_and_a_hex_color(text, hint):
+    assert parse_hint(text) == hint
+
+
+@pytest.mark.parametrize("text, says", [("12,7", "--hint takes X,Y,#RRGGBB"), ("a,7,#ffffff", "--hint takes"),
+                                        ("1,2,#ggg000", "has the color '#ggg000'; write a color as # and six hex"),
+                                        ("1,2,#fff", "has the color '#fff'")])
+def test_a_malformed_cli_hint_is_refused_in_one_sentence(text, says):
+    with pytest.raises(HintError, match=re.escape(says)):
+        parse_hint(text)
+
+
+def test_colorize_returns_an_rgb_photo_of_the_inputs_size_with_its_lightness(small):
+    gray = Image.fromarray((np.random.default_rng(0).random((37, 53)) * 255).astype(np.uint8), "L")
+    out = colorize_tensor(torch.from_numpy(np.asarray(gray, dtype=np.float32) / 255)[None], [(52, 36, (200, 30, 30))],
+                          torch.rand(3, 20, 20), model=small)
+    assert out.shape == (3, 37, 53)
+    with pytest.raises(HintError, match="outside the 53x37 image"):
+        colorize(gray, [(53, 0, (0, 0, 0))])  # refused before any model is loaded
+
+
+@pytest.fixture(scope="module")
+def colorizer_checkpoint(tmp_path_factory):
+    """A real (one-epoch, tiny) colorizer checkpoint, trained on a few photo patches."""
+    import dataclasses
+
+    import aeviz.training.loop as loop
+
+    real = loop.load_dataset
+
+    def few(name, split="train", *a, **k):
+        ds = real(name, split, *a, **k)
+        return dataclasses.replace(ds, x=ds.x[:32], y=None if ds.y is None else ds.y[:32])
+    out = tmp_path_factory.mktemp("ckpt")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(loop, "load_dataset", few)
+        import aeviz.datasets.streaming as streaming
+        mp.setattr(streaming, "load_dataset", few)
+        return aeviz.train(aeviz.defaults_for("colorizer", dataset="photos", hidden=(8, 8), epochs=1), ckpt_dir=out)
+
+
+def test_aeviz_colorize_writes_the_photo_at_its_size(colorizer_checkpoint, tmp_path, capsys):
+    src = tmp_path / "in.jpg"
+    Image.fromarray((np.random.default_rng(1).random((45, 60, 3)) * 255).astype(np.uint8)).save(src)
+    ref = tmp_path / "ref.png"
+    Image.new("RGB", (20, 10), (20, 90, 200)).save(ref)
+    out = tmp_path / "out.png"
+    assert main(["colorize", str(src), str(out), "--hint", "10,20,#ff0000", "--hint", "59,44,#00ff00",
+                 "--reference", str(ref), "--checkpoint", str(colorizer_checkpoint)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    with Image.open(out) as im:
+        assert im.mode == "RGB" and im.size == (60, 45)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--hint", "60,3,#ff0000"], "aeviz: The hint at (60, 3) is outside the 60x45 image: x runs from 0 to 59 and "
+                                 "y from 0 to 44."),
+    (["--hint", "3,3,#ff00"], "aeviz: The hint '3,3,#ff00' has the color '#ff00'; write a color as # and six hex "
+                              "digits, e.g. #3366cc."),
+    (["--hint", "3;3;red"], "aeviz: --hint takes X,Y,#RRGGBB"),
+    (["--reference", "missing.png"], "aeviz: Could not read missing.png: No such file or directory."),
+])
+def test_aeviz_colorize_refuses_a_bad_hint_in_one_sentence_with_exit_code_2(colorizer_checkpoint, tmp_path, capsys,
+                                                                            args, says):
+    src = tmp_path / "in.png"
+    Image.new("L", (60, 45), 128).save(src)
+    out = tmp_path / "out.png"
+    assert main(["colorize", str(src), str(out), *args, "--checkpoint", str(colorizer_checkpoint)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(says) and err.count("\n") == 1 and not out.exists()
+
+
+def test_aeviz_colorize_refuses_an_output_it_cannot_write_as_an_image(tmp_path, capsys):
+    src = tmp_path / "in.png"
+    Image.new("L", (6, 4), 128).save(src)
+    assert main(["colorize", str(src), str(tmp_path / "out.txt")]) == 2
+    assert "has no image suffix aeviz writes; end it in .png" in capsys.readouterr().err
