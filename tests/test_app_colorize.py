@@ -11,7 +11,6 @@ import re
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from PIL import Image
 from support.colorizer import ID, save_colorizer
@@ -142,3 +141,36 @@ def test_forged_events_are_ignored_or_clamped_and_the_page_still_colors(page):
         assert page.get("download_button")
     # the browser said it cannot run the model: the server's picture is shown instead
     assert any("server" in c for img in page.image for c in img.captions)
+
+
+def _odd_upload(kind: str) -> bytes:
+    rgb = Image.fromarray((np.arange(24 * 32 * 3).reshape(24, 32, 3) % 251).astype(np.uint8))
+    if kind == "palette":
+        return encode(rgb.convert("P"), "PNG")
+    if kind == "rgba":
+        return encode(rgb.convert("RGBA"), "PNG")
+    if kind == "16-bit":
+        return encode(Image.fromarray((np.arange(24 * 32).reshape(24, 32) * 80).astype(np.uint16)), "PNG")
+    if kind == "animated gif":
+        return encode(rgb, "GIF", save_all=True, append_images=[rgb.rotate(90)], duration=100, loop=0)
+    if kind == "tiff":
+        return encode(rgb, "TIFF")
+    if kind == "truncated":
+        return encode(rgb, "PNG")[:200]
+    if kind == "bomb":  # 20 megapixels of one gray: a small file, refused from its header
+        return encode(Image.new("L", (5000, 4000), 128), "PNG")
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind, refused", [("palette", None), ("rgba", None), ("16-bit", None),
+                                           ("animated gif", None), ("tiff", None),
+                                           ("truncated", "truncated or corrupt"), ("bomb", "megapixel")])
+def test_odd_and_bad_uploads_give_a_result_or_one_clear_message(page, kind, refused):
+    at = page
+    name = {"animated gif": "upload.gif", "tiff": "upload.tiff"}.get(kind, "upload.png")
+    at.file_uploader(key="cz_upload").set_value((name, _odd_upload(kind), "application/octet-stream"))
+    rerun(at)
+    if refused:
+        assert len(at.error) == 1 and refused in at.error[0].value
+    else:
+        assert not at.error and at.get("download_button"), [e.value for e in at.error]
