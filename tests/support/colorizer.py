@@ -14,12 +14,12 @@ ID = "colorizer-plumbing-hints"
 SIZE = 32  # the working size's short side: small, so the tests run it quickly
 
 
-def stepped_colorizer():
+def stepped_colorizer(size: int = SIZE):
     cfg = aeviz.defaults_for("colorizer")
     torch.manual_seed(0)
-    model = aeviz.build(cfg, (3, SIZE, SIZE)).train()
+    model = aeviz.build(cfg, (3, size, size)).train()
     opt = torch.optim.Adam(model.parameters(), 1e-2)
-    photos = torch.rand(8, 3, SIZE, SIZE)
+    photos = torch.rand(8, 3, size, size)
     for _ in range(3):
         opt.zero_grad()
         model.loss(model.prepare(photos), photos)["loss"].backward()
@@ -27,9 +27,10 @@ def stepped_colorizer():
     return model.eval()
 
 
-def save_colorizer(folder: Path) -> Path:
-    """stepped_colorizer() saved in folder as a checkpoint; its path."""
-    model = stepped_colorizer()
-    meta = {"id": ID, "config": model.cfg.to_dict(), "image_shape": [3, SIZE, SIZE]}
+def save_colorizer(folder: Path, size: int = SIZE) -> Path:
+    """stepped_colorizer(size) saved in folder as a checkpoint; its path. size: the working
+    size's short side (the benchmarks give the registry's own, 64)."""
+    model = stepped_colorizer(size)
+    meta = {"id": ID, "config": model.cfg.to_dict(), "image_shape": [3, size, size]}
     Path(folder).mkdir(parents=True, exist_ok=True)
     return save(model, meta, Path(folder) / f"{ID}.safetensors")

@@ -62,7 +62,7 @@ function build(root, data) {
                canvas: /** @type {HTMLCanvasElement} */ (part(root, '.cz-canvas')) };
   st.gray = floatsOf(data.gray);
   st.redraw = latest(() => draw(st));
-  st.changed = () => { syncMarks(st); setStatus(st); st.redraw(); };
+  st.changed = (redraw = true) => { syncMarks(st); setStatus(st); if (redraw) st.redraw(); };
   part(root, '.cz-marks').replaceChildren();
   st.canvas.width = 0; st.canvas.height = 0;
   wire(st);

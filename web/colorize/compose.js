@@ -3,7 +3,7 @@
 // server composes the download at full size (aeviz.models.colorizer.Colorizer.reconstruct):
 // the same bilinear rule (align_corners=False), the same Lab conversion (lab.js), rounded
 // as aeviz.images.to_uint8 rounds, to within one level of 255 (the sRGB curve is a table).
-import { finv, srgb, TO_RGB, WHITE } from './lab.js';
+import { finv, srgb, TO_RGB, WHITE } from './lab.js';  // compose() inlines finv: it runs per pixel
 
 const GAMMA_STEPS = 65535;
 /** Linear light in [0, 1], in GAMMA_STEPS steps -> the sRGB byte. */
@@ -44,18 +44,26 @@ export function lightness(L) {
  */
 export function compose(light, width, height, ab, ww, hh, strength, rgba) {
   const cols = bilinearTaps(width, ww), rows = bilinearTaps(height, hh), plane = ww * hh;
-  const ka = 110 * strength / 500, kb = 110 * strength / 200, { fy, Y } = light;
+  // Separable: each source row is interpolated along x once (hh rows of width), then each
+  // pixel needs only the two rows above and below it.
+  const across = new Float32Array(2 * hh * width);
+  for (let c = 0; c < 2; c++) for (let r = 0; r < hh; r++) {
+    const src = c * plane + r * ww, dst = (c * hh + r) * width;
+    for (let x = 0; x < width; x++) {
+      const wc = cols.w[x];
+      across[dst + x] = (1 - wc) * ab[src + cols.lo[x]] + wc * ab[src + cols.hi[x]];
+    }
+  }
+  const ka = 110 * strength / 500, kb = 110 * strength / 200, { fy, Y } = light, bPlane = hh * width;
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = TO_RGB, wx = WHITE[0], wz = WHITE[2];
   const byte = (/** @type {number} */ v) => GAMMA[v <= 0 ? 0 : v >= 1 ? GAMMA_STEPS : (v * GAMMA_STEPS + 0.5) | 0];
   for (let y = 0; y < height; y++) {
-    const r0 = rows.lo[y] * ww, r1 = rows.hi[y] * ww, wy = rows.w[y];
-    for (let x = 0; x < width; x++) {
-      const c0 = cols.lo[x], c1 = cols.hi[x], wc = cols.w[x];
-      const a = (1 - wy) * ((1 - wc) * ab[r0 + c0] + wc * ab[r0 + c1]) + wy * ((1 - wc) * ab[r1 + c0] + wc * ab[r1 + c1]);
-      const b = (1 - wy) * ((1 - wc) * ab[plane + r0 + c0] + wc * ab[plane + r0 + c1])
-        + wy * ((1 - wc) * ab[plane + r1 + c0] + wc * ab[plane + r1 + c1]);
-      const i = y * width + x, f = fy[i];
-      const X = finv(a * ka + f) * wx, Yi = Y[i], fz = f - b * kb, Z = finv(fz > 0 ? fz : 0) * wz;
+    const r0 = rows.lo[y] * width, r1 = rows.hi[y] * width, wy = rows.w[y], vy = 1 - wy;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const a = vy * across[r0 + x] + wy * across[r1 + x], b = vy * across[bPlane + r0 + x] + wy * across[bPlane + r1 + x];
+      const f = fy[i], fx = a * ka + f, fz = f - b * kb;
+      const X = (fx > 0.2068966 ? fx * fx * fx : (fx - 4 / 29) / 7.787) * wx, Yi = Y[i];
+      const Z = fz > 0.2068966 ? fz * fz * fz * wz : fz > 0 ? (fz - 4 / 29) / 7.787 * wz : (-4 / 29) / 7.787 * wz;
       const o = 4 * i;
       rgba[o] = byte(m0 * X + m1 * Yi + m2 * Z);
       rgba[o + 1] = byte(m3 * X + m4 * Yi + m5 * Z);

@@ -17,6 +17,7 @@ export function wire(st) {
     if (e.button !== 0 || !s.light) return;
     e.preventDefault();
     let hint = mark ? s.hints[Number(/** @type {HTMLElement} */ (mark).dataset.index)] : null;
+    const placed = !hint;
     if (!hint) {
       const [x, y] = pixelAt(s, e);
       // the picker starts at the color the picture shows there: the model's current guess
@@ -26,7 +27,7 @@ export function wire(st) {
     select(s, hint);
     s.dragging = hint;
     stage.setPointerCapture(e.pointerId);
-    s.changed();
+    s.changed(placed);  // a hint selected to be dragged changes nothing yet
   });
   stage.addEventListener('pointermove', e => {
     const s = now(), hint = s.dragging;
