@@ -18,7 +18,7 @@ from support.files import encode
 from support.pages import open_page, rerun
 
 from aeviz.color import gray_lightness
-from aeviz.dashboard.components import hint_editor
+from aeviz.dashboard.components import events, hint_editor
 from aeviz.datasets import to_gray
 from aeviz.images import decode_image
 
@@ -44,7 +44,18 @@ def page(aeviz_dirs):
     at = open_page("views/colorize.py")
     at.selectbox(key="cz_model").set_value(ID)
     rerun(at).file_uploader(key="cz_upload").set_value(("color.png", png_bytes(two_colors()), "image/png"))
+    return report(rerun(at), view=[40, 30])  # as the component does at once, asking for its lightness
+
+
+def report(at, **state):
+    """The component's state as a browser reports it: the view it asked for and what is given."""
+    at.session_state[component(at)[0]] = {"view": [40, 30], **state}
     return rerun(at)
+
+
+def shown(at):
+    """A rerun, and another once a new photo's component asked for its view, as a browser does at once."""
+    return report(rerun(at)) if rerun(at).get("bidi_component") else at
 
 
 def component(at):
@@ -67,22 +78,19 @@ def test_the_component_gets_the_photo_as_the_model_sees_it_and_the_lightness_at_
     want = _resized(to_gray(image[None]), (data["hh"], data["ww"]))  # what predict_ab feeds the model
     np.testing.assert_allclose(np.frombuffer(base64.b64decode(data["gray"]), np.float32),
                                want.numpy().ravel(), atol=1e-6)
-    assert data["light"] is None and data["palette"] is None and data["graph"]["onnx"]
-    page.session_state[key] = {"view": [20, 15]}
-    _, data = component(rerun(page))
+    assert data["palette"] is None and data["graph"]["onnx"]
+    _, data = component(report(page, view=[20, 15]))
     words = np.frombuffer(base64.b64decode(data["light"]["data"]), "<u2").reshape(15, 20)
     want = F.interpolate(gray_lightness(to_gray(image[None])), size=(15, 20), mode="area")[0, 0].numpy()
     np.testing.assert_allclose(words / 65535 * 100, want, atol=2e-3)
-    page.session_state[key] = {"view": [4000, 3000]}  # larger than the photo: its own size
-    assert (component(rerun(page))[1]["light"]["width"], component(page)[1]["light"]["height"]) == (40, 30)
+    light = component(report(page, view=[4000, 3000]))[1]["light"]  # larger than the photo: its own size
+    assert (light["width"], light["height"]) == (40, 30)
 
 
 def test_hints_the_browser_reports_steer_the_exact_result_and_its_psnr(page):
-    key, _ = component(page)
     before = psnr_caption(page)
     assert "0 hints" in before
-    page.session_state[key] = {"hints": [[5, 5, "#c82828"], [35, 20, "#28a03c"]]}
-    after = psnr_caption(rerun(page))
+    after = psnr_caption(report(page, hints=[[5, 5, "#c82828"], [35, 20, "#28a03c"]]))
     assert "2 hints" in after and after != before
     gained = [float(v) for v in re.findall(r"(-?[\d.]+) dB", after)[:2]]
     assert gained[0] != gained[1]
@@ -119,10 +127,10 @@ def test_a_reference_gives_the_component_its_palette_and_the_caption_says_so(pag
 
 def test_a_gray_upload_says_there_is_nothing_to_compare_and_a_cmyk_one_is_read(page):
     page.file_uploader(key="cz_upload").set_value(("gray.png", png_bytes(two_colors()[..., 0]), "image/png"))
-    assert any("no true colors" in c.value for c in rerun(page).caption)
+    assert any("no true colors" in c.value for c in shown(page).caption)
     page.file_uploader(key="cz_upload").set_value(("cmyk.jpg", encode(Image.new("CMYK", (24, 16), (0, 128, 255, 0)),
                                                                         "JPEG"), "image/jpeg"))
-    assert not rerun(page).error and page.get("download_button")
+    assert not shown(page).error and page.get("download_button")
 
 
 FORGED = [{"hints": [[1e9, 0, "#000000"]]}, {"hints": [[-1, 0, "#000000"]]}, {"hints": [[0, 0, "red"]]},
@@ -134,11 +142,15 @@ FORGED = [{"hints": [[1e9, 0, "#000000"]]}, {"hints": [[-1, 0, "#000000"]]}, {"h
 
 def test_forged_events_are_ignored_or_clamped_and_the_page_still_colors(page):
     key, _ = component(page)
-    for event in FORGED:
+    server_colors = False  # from the moment the browser said it cannot run the model
+    for forged in FORGED:
+        event = {"view": [40, 30], **forged} if isinstance(forged, dict) else forged  # beside a real view
         page.session_state[key] = event
         rerun(page)
         assert not page.exception and not page.error, (event, [e.value for e in page.error])
-        assert page.get("download_button")
+        view = events.view(event.get("view"), 40, 30) if isinstance(event, dict) else None
+        server_colors = server_colors or (isinstance(event, dict) and "runtime" in event)
+        assert bool(page.get("download_button")) == (view is not None or server_colors), event
     # the browser said it cannot run the model: the server's picture is shown instead
     assert any("server" in c for img in page.image for c in img.captions)
 
@@ -169,7 +181,7 @@ def test_odd_and_bad_uploads_give_a_result_or_one_clear_message(page, kind, refu
     at = page
     name = {"animated gif": "upload.gif", "tiff": "upload.tiff"}.get(kind, "upload.png")
     at.file_uploader(key="cz_upload").set_value((name, _odd_upload(kind), "application/octet-stream"))
-    rerun(at)
+    shown(at)
     if refused:
         assert len(at.error) == 1 and refused in at.error[0].value
     else:

@@ -71,8 +71,10 @@ def steer(row: dict, name: str, photo_id: str, image, reference, reference_id: s
     model = cache.model_for(row)
     graph = browser_decoder.graph(model, "colorizer") if in_browser else None
     palette = None if reference is None else editor.reference_palette(reference_id, reference)
-    editor.hint_editor(key, editor.payload(key, row, photo_id, image, events.view(state.get("view"), w, h),
-                                           palette, graph))
+    view = events.view(state.get("view"), w, h)
+    editor.hint_editor(key, editor.payload(key, row, photo_id, image, view, palette, graph))
+    if graph is not None and view is None:
+        return  # the component asks for its lightness at once: the picture first, the full-size result next run
     result = editor.exact(row["path"], row["mtime"], photo_id, tuple(hints), reference_id, image, reference)
     if graph is None:
         st.caption(NO_RUNTIME if not in_browser else "This colorizer could not be exported for the browser, so the "
