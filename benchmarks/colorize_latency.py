@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -110,14 +108,9 @@ def main() -> None:
     ap.add_argument("--checkpoint", type=Path, help="a colorizer checkpoint to use instead of the shipped one")
     ap.add_argument("--pin", action="store_true", help="the server and this script on the first core, Chromium on the rest")
     args = ap.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
-    if srv.CHROMIUM is None:
-        sys.exit("chromium is not on PATH (apt-get install chromium).")
+    cores = srv.browser_benchmark(args.pin)
     from playwright.sync_api import sync_playwright
 
-    cores = sorted(os.sched_getaffinity(0))
-    if args.pin and len(cores) < 2:
-        sys.exit("--pin needs at least two cores: one for the server, the rest for the browser.")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         tmp = Path(tmp)
         photo = tmp / "photo-12mp.jpg"
