@@ -4,10 +4,10 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
 
     python benchmarks/colorizer_validation.py                        # the registry's recipe
     python benchmarks/colorizer_validation.py --zooms 1 --epochs 30  # whole-photo squares only, as before
-    python benchmarks/colorizer_validation.py --scales "1;1,1.5"     # the photo also seen 1.5x as large
     python benchmarks/colorizer_validation.py --log-error            # each photo's error through its log
     python benchmarks/colorizer_validation.py --set schedule=onecycle lr=2e-3   # any recipe setting
     python benchmarks/colorizer_validation.py --best-strength        # and each photo at its own best strength
+    python benchmarks/colorizer_validation.py --hints 0,1,10 --steered-strength 1,0.8   # steered, as the test
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.datasets.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -20,10 +20,13 @@ import statistics
 import time
 
 import numpy as np
+import torch
 from colorize_photos import (  # beside this script: scored as the test photos are
     STRENGTHS,
     colorized,
+    print_steered,
     shrunk,
+    steered_gains,
 )
 from report import setting
 
@@ -60,11 +63,6 @@ def gains(model, photos, saturation: float) -> list[tuple[float, str]]:
     return out
 
 
-def scale_sets(text: str) -> list[tuple[float, ...]]:
-    """"1;1,1.5" -> [(1.0,), (1.0, 1.5)]"""
-    return [tuple(float(v) for v in part.split(",")) for part in text.split(";")]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--zooms", default=",".join(map(str, debian_photos.TRAIN_ZOOMS)),
@@ -73,9 +71,9 @@ def main() -> None:
     ap.add_argument("--saturation", default="1,0.75,0.5", help="scales of the predicted a and b to report")
     ap.add_argument("--log-error", action="store_true", help="train with each photo's error through its log "
                     "(TrainConfig.log_error)")
-    ap.add_argument("--scales", default=",".join(map(str, colorizer.SCALES)),
-                    help="the sizes the photo is seen at, multiples of the training size, averaged; "
-                         "sets to compare separated by ';'")
+    ap.add_argument("--hints", help="also the gains with that many simulated hints and with the photo as its own "
+                                    "reference, on the validation photos at full size (colorize_photos.py's protocol)")
+    ap.add_argument("--steered-strength", default="1", help="--hints: the color strengths to report")
     ap.add_argument("--set", nargs="*", type=setting, default=[],
                     help="recipe settings changed from the registry's, e.g. schedule=onecycle lr=2e-3")
     ap.add_argument("--best-strength", action="store_true",
@@ -93,20 +91,23 @@ def main() -> None:
     model.eval()
     print(f"\nzooms {args.zooms}, {cfg.epochs} epochs{''.join(f', {k}={v}' for k, v in args.set)}; "
           f"{len(val)} validation photos\n")
-    print("| scales | saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n"
-          "|---|---|---|---|---|---|")
-    for scales in scale_sets(args.scales):
-        colorizer.SCALES = scales
-        for s in (float(v) for v in args.saturation.split(",")):
-            g = gains(model, val, s)
-            worst = min(g)
-            print(f"| {','.join(f'{v:g}' for v in scales)} | {s:g} | {statistics.median(v for v, _ in g):+.2f} | "
-                  f"{np.mean([v for v, _ in g]):+.2f} | {worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | "
-                  f"{sum(v > 0 for v, _ in g)} of {len(g)} |", flush=True)
-        if args.best_strength:  # the ceiling of any rule that picks a strength per photo
-            best = [max(gains(model, [p], s)[0][0] for s in STRENGTHS) for p in val]
-            print(f"\neach photo at its own best strength: median gain {statistics.median(best):+.2f} dB, "
-                  f"mean {np.mean(best):+.2f}", flush=True)
+    print("| saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n"
+          "|---|---|---|---|---|")
+    for s in (float(v) for v in args.saturation.split(",")):
+        g = gains(model, val, s)
+        worst = min(g)
+        print(f"| {s:g} | {statistics.median(v for v, _ in g):+.2f} | "
+              f"{np.mean([v for v, _ in g]):+.2f} | {worst[0]:+.2f} ({worst[1].rsplit('/', 1)[-1]}) | "
+              f"{sum(v > 0 for v, _ in g)} of {len(g)} |", flush=True)
+    if args.best_strength:  # the ceiling of any rule that picks a strength per photo
+        best = [max(gains(model, [p], s)[0][0] for s in STRENGTHS) for p in val]
+        print(f"\neach photo at its own best strength: median gain {statistics.median(best):+.2f} dB, "
+              f"mean {np.mean(best):+.2f}", flush=True)
+    if args.hints:
+        photos = [(p.key, torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0) for p in val]
+        for s in (float(v) for v in args.steered_strength.split(",")):
+            print(f"\nsteered, at strength {s:g}, the validation photos at full size:\n")
+            print_steered(steered_gains(model, photos, [int(k) for k in args.hints.split(",")], s)[0])
 
 
 if __name__ == "__main__":

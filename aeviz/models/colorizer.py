@@ -40,9 +40,10 @@ SATURATION = 0.4
 # Steered by a hint or a reference, the guess is the user's colors spread: paint all of it.
 STEERED_STRENGTH = 1.0
 # Simulated hints (Zhang et al. 2017, section 3.3): the number per image is geometric, P(k) =
-# p (1 - p)^k, so p of the images get none and the automatic colorizer is trained too; each hint
+# p (1 - p)^k, so p of the images get none and the automatic colorizer is trained too (Zhang: p = 1/8;
+# 1/6 here, as the automatic guess must stay as good as the shipped one's); each hint
 # is the mean true color of a square of one of HINT_SIDES pixels around a uniformly drawn pixel.
-HINT_P, MAX_HINTS, HINT_SIDES = 1 / 8, 40, (1, 3)
+HINT_P, MAX_HINTS, HINT_SIDES = 1 / 6, 40, (1, 3)
 REFERENCE_SHARE = 0.25  # the share of training images given their own palette as the global hint
 # log_error: the floor under an image's mean error (in (a, b) / 110 units, where a colorful
 # photo's is about 1e-2), and a weight that puts the loss in the range of the plain sum's.
@@ -71,9 +72,10 @@ class Colorizer(Autoencoder):
         self.global_hint = nn.Sequential(nn.Linear(PALETTE_SIZE, cfg.latent_dim), nn.ReLU(),
                                          nn.Linear(cfg.latent_dim, cfg.latent_dim))
         self.from_code = nn.Sequential(nn.Conv2d(cfg.latent_dim, chans[-1], 1), nn.ReLU())
-        # Each up stage's width: the next one up's input; the full-size one half the first stage's,
-        # as the full-size convolutions are most of the cost (a and b are smooth, edges come from L).
-        outs = (max(1, chans[0] // 2), *chans[:-1])
+        # Each up stage's width: the next one up's input; the full-size one a quarter of the first
+        # stage's: at 32 channels the full-size convolutions were 40% of the cost, and a and b are
+        # smooth (the edges come from the lightness, which the full-size stage is given).
+        outs = (max(1, chans[0] // 4), *chans[:-1])
         self.up = nn.ModuleList(nn.Sequential(nn.ConvTranspose2d(c, o, 4, stride=2, padding=1), nn.BatchNorm2d(o),
                                               nn.ReLU()) for c, o in zip(chans, outs))
         self.merge = nn.ModuleList(nn.Sequential(*conv_bn_relu(o + i, o), *[
