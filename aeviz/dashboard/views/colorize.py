@@ -5,6 +5,7 @@ The download is the exact full-size result, made by the server with the same hin
 upload was in color, its PSNR against the original."""
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from aeviz.datasets import EXAMPLE_PHOTOS
@@ -79,8 +80,8 @@ def steer(row: dict, name: str, photo_id: str, image, reference, reference_id: s
     if graph is None:
         st.caption(NO_RUNTIME if not in_browser else "This colorizer could not be exported for the browser, so the "
                    "server colors the photo: the picture below follows your hints a moment after you place them.")
-        st.image(ui.display_png(result["output"].transpose(2, 0, 1) / 255.0), caption="colorized by the server",
-                 width="stretch")
+        shown = result["output"].transpose(2, 0, 1).astype(np.float32) / 255  # float32: a 12 MP photo is 144 MB
+        st.image(ui.display_png(shown), caption="colorized by the server", width="stretch")
     steered = f"{len(hints)} hint{'s' if len(hints) != 1 else ''}" + (" and the reference" if reference is not None
                                                                       else "")
     if result["psnr_out"] is not None:
