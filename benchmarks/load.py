@@ -36,9 +36,7 @@ import argparse
 import asyncio
 import base64
 import io
-import os
 import re
-import signal
 import sys
 import tempfile
 import time
@@ -559,12 +557,7 @@ def main() -> None:
     ap.add_argument("--soak-warmup", type=float, default=Bounds.soak_warmup_min, help="soak: minutes not counted")
     ap.add_argument("--soak-bound-mib", type=float, default=Bounds.soak_growth, help="bound: soak growth, MiB")
     args = ap.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on the way out
-    if srv.CHROMIUM is None:
-        sys.exit("chromium is not on PATH (apt-get install chromium).")
-    cores = sorted(os.sched_getaffinity(0))
-    if args.pin and len(cores) < 2:
-        sys.exit("--pin needs at least two cores: one for the server, the rest for the browsers.")
+    cores = srv.browser_benchmark(args.pin)
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
                               args.train_epochs, args.minutes, stagger=args.stagger, in_turn=args.in_turn,

@@ -5,6 +5,7 @@ opens its map, and saves a screenshot of each page to artifacts/screenshots/."""
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 
 import aeviz
+from support.colorizer import save_colorizer
 from support.dead import DEAD, save_dead_vae
 from support.files import encode
 from support.pages import PAGES, TITLES
@@ -32,11 +34,17 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def workdir(tmp_path_factory):
+    """The server's folders: its checkpoints (the user's) under checkpoints/."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def server(workdir):
     if CHROMIUM is None:
         pytest.skip("chromium is not on PATH (CI installs it; locally: apt-get install chromium)")
-    workdir = tmp_path_factory.mktemp("e2e")
     save_dead_vae(workdir / "checkpoints")  # a checkpoint of the user's, with a collapsed dimension to fold away
+    save_colorizer(workdir / "checkpoints")  # a hint colorizer of the user's (the Colorize page's plumbing)
     try:
         with running("app.py", workdir) as srv:
             yield srv.url
@@ -474,16 +482,89 @@ def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
     shot(page, "denoise-upload")
 
 
-def test_colorize_an_upload(page, server, tmp_path):
+# The Colorize page's canvas: a digest of its pixels, and the frame it last drew.
+PIXELS_JS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let s = 0; for (let i = 0; i < d.length; i++) s = (Math.imul(s, 31) + d[i]) >>> 0; return s; }"""
+
+
+def drawn(page, canvas, after: int, hints: str = "") -> tuple[int, list]:
+    """Waits for a frame after `after` drawn by the model whose hints hold `hints`; its pixels' digest and hints."""
+    page.wait_for_function("([c, f, h]) => +c.dataset.frame > f && c.dataset.guessed === 'true' "
+                           "&& c.dataset.hints.includes(h)", arg=[canvas.element_handle(), after, hints], timeout=SLOW)
+    return canvas.evaluate(PIXELS_JS), json.loads(canvas.get_attribute("data-hints"))
+
+
+def frame(canvas) -> int:
+    return int(canvas.get_attribute("data-frame") or 0)
+
+
+def on(canvas, fx: float, fy: float) -> tuple[float, float]:
+    """The page point at fractions (fx, fy) of the canvas, scrolled into view (a click elsewhere may scroll the page)."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+
+def test_colorize_hints_recolor_the_photo_in_the_browser_and_the_download_is_the_servers(page, server, workdir,
+                                                                                          tmp_path):
+    from aeviz.apply import colorize
+    from support.colorizer import ID
+
     visit(page, server, "colorize")
+    page.locator("[data-testid=stSelectbox]", has=page.get_by_text("Colorizer", exact=True)).click()
+    page.keyboard.type("yours")  # the plumbing colorizer: "... · yours"
+    page.keyboard.press("Enter")
+    settle(page)
     jpg = tmp_path / "astronaut.jpg"
     jpg.write_bytes(encode(Image.fromarray(photo()), "JPEG"))
-    page.locator("input[type=file]").set_input_files(str(jpg))
-    page.locator("[data-testid=stDownloadButton]").first.wait_for()
-    page.get_by_text("PSNR against the original").wait_for()
+    page.locator("input[type=file]").first.set_input_files(str(jpg))
+    canvas = page.locator("canvas.cz-canvas")
+    plain, hints = drawn(page, canvas, 0)
+    assert hints == []
+
+    f = frame(canvas)
+    page.mouse.click(*on(canvas, 0.3, 0.6))  # place a hint
+    placed, hints = drawn(page, canvas, f, "[[")
+    (x, y, guessed), = hints
+    assert placed != plain and page.locator("input.cz-color").input_value() == guessed
+    f = frame(canvas)
+    page.locator("input.cz-color").fill("#1040ff")  # recolor it
+    blue, hints = drawn(page, canvas, f, "#1040ff")
+    assert blue != placed
+    mark = page.locator(".cz-hint").first.bounding_box()
+    f = frame(canvas)
+    page.mouse.move(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)  # drag it
+    page.mouse.down()
+    page.mouse.move(*on(canvas, 0.7, 0.25), steps=6)
+    page.mouse.up()
+    drawn(page, canvas, f, "#1040ff")
+    shot(page, "colorize-hints")
+
+    # the server heard the hints once the pointer rested: its download is the exact full-size result
+    page.get_by_text("with 1 hint:").wait_for()
+    settle(page)
+    moved, hints = canvas.evaluate(PIXELS_JS), json.loads(canvas.get_attribute("data-hints"))
+    assert moved != blue and len(hints) == 1 and hints[0][:2] != [x, y]
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download the result")).click()
+    got = np.asarray(Image.open(download.value.path()))
+    want = colorize(Image.open(jpg), [(hx, hy, tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))) for hx, hy, c in hints],
+                    checkpoint=workdir / "checkpoints" / f"{ID}.safetensors")
+    np.testing.assert_array_equal(got, want)
+
+    f = frame(canvas)
+    page.locator(".cz-hint").first.click(button="right")  # remove it
+    back, hints = drawn(page, canvas, f)
+    assert hints == [] and back == plain, "no hints: the automatic colors again"
+    f = frame(canvas)
+    page.mouse.click(*on(canvas, 0.5, 0.5))
+    drawn(page, canvas, f, "[[")
+    f = frame(canvas)
+    page.keyboard.press("Delete")  # the new hint is selected: Delete removes it
+    assert drawn(page, canvas, f)[1] == []
     settle(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    shot(page, "colorize-upload")
+    assert "Traceback" not in page.locator("[data-testid=stMain]").inner_text()
 
 
 def away_and_back(page):

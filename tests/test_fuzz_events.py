@@ -140,3 +140,35 @@ def test_forged_scrubber_positions_are_ignored():
     for index in ("x", math.nan, math.inf, -1, 10**9, [3], None, 1.5):
         at.session_state[key] = {"runtime": "unavailable", "index": index}
         assert_shown_without_error(rerun(at))
+
+
+HEX_COLOR = st.from_regex(r"#[0-9a-fA-F]{6}", fullmatch=True)
+
+
+@st.composite
+def hint_events(draw):
+    hint = st.lists(NUMBER | SCALAR, min_size=3, max_size=3) | st.tuples(NUMBER, NUMBER, HEX_COLOR | SCALAR).map(list)
+    return draw(st.lists(hint | JSON, max_size=8) | JSON)
+
+
+@fuzz(1000)
+@given(hint_events(), st.integers(1, 5000), st.integers(1, 5000))
+def test_forged_colorize_hints_are_whole_pixels_in_the_photo_with_a_color_or_none(value, width, height):
+    got = events.hints(value, width, height)
+    assert got is None or (len(got) <= events.MAX_HINTS and all(
+        valid_index(x, width) and valid_index(y, height) and len(c) == 3 and all(valid_index(v, 256) for v in c)
+        for x, y, c in got))
+
+
+def test_real_hints_read_back_as_sent_and_too_many_are_refused():
+    assert events.hints([[0, 2, "#0a10FF"], [39.0, 29, "#000000"]], 40, 30) == [(0, 2, (10, 16, 255)),
+                                                                                (39, 29, (0, 0, 0))]
+    assert events.hints([[0, 0, "#000000"]] * (events.MAX_HINTS + 1), 40, 30) is None
+    assert events.hints([[40, 0, "#000000"]], 40, 30) is None
+
+
+@fuzz(500)
+@given(st.lists(NUMBER | SCALAR, max_size=3) | JSON, st.integers(1, 20000), st.integers(1, 20000))
+def test_a_forged_colorize_view_is_a_size_within_the_photo_or_none(value, width, height):
+    got = events.view(value, width, height)
+    assert got is None or (1 <= got[0] <= min(width, events.VIEW_MAX) and 1 <= got[1] <= min(height, events.VIEW_MAX))

@@ -29,6 +29,7 @@ from aeviz.datasets import load_dataset
 from aeviz.images import ImageError
 from aeviz.latent.locate import prepare_upload
 from aeviz.dashboard import cache, ui
+from aeviz.dashboard.components import hint_editor
 from support.files import encode, make_checkpoint, png_chunk, png_claiming
 from support.fuzz import assert_one_sentence
 from support.pages import open_page, rerun
@@ -52,8 +53,12 @@ def denoise_page(data: bytes) -> dict:
 
 
 def colorize_page(data: bytes) -> dict:
+    """views/colorize.py for an upload: the photo read once (hint_editor.photo), then the
+    server's exact result with no hints yet, on the page's default colorizer."""
     row = min([r for r in rows() if r["model"] == "colorizer"], key=lambda r: (not r["shipped"], r["id"]))
-    return cache.apply_model(row["path"], row["mtime"], data, None)
+    image = hint_editor.photo(data, None)
+    result = hint_editor.exact(row["path"], row["mtime"], hint_editor.ident(data, None), (), None, image, None)
+    return {"output": result["output"].transpose(2, 0, 1) / 255.0, "fed": image.numpy()}
 
 
 def interpolation_page(data: bytes) -> dict:
@@ -236,8 +241,8 @@ def test_any_bytes_through_any_upload_page_give_a_result_or_one_sentence(data, p
 # here (CORPUS) and in test_core_images.
 
 def test_upload_caches_and_the_upload_size_are_bounded():
-    info = cache.apply_model._info  # the one cache keyed by upload bytes
-    assert info.max_entries and info.max_size_bytes and info.max_size_bytes <= 2**30 and info.ttl
+    for info in (cache.apply_model._info, hint_editor.exact._info):  # the caches of results of uploads
+        assert info.max_entries and info.max_size_bytes and info.max_size_bytes <= 2**30 and info.ttl
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert 0 < config["server"]["maxUploadSize"] <= 32  # MB per file; MAX_PIXELS bounds what it decodes to
 

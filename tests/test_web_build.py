@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
 STATIC = ROOT / "aeviz" / "dashboard" / "static"
-COMPONENTS = ("map", "walk", "scrubber", "sampler", "explorer")
+COMPONENTS = ("map", "walk", "scrubber", "sampler", "colorize", "explorer")
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None or not (WEB / "node_modules" / "esbuild").is_dir(),
                                 reason="needs node and web/node_modules (cd web && npm ci)")
@@ -68,7 +68,7 @@ def test_a_seed_gives_the_same_codes_in_the_browser_and_in_python(seed):
         np.testing.assert_allclose(python, browser, rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["map", "walk", "scrubber", "sampler"])
+@pytest.mark.parametrize("name", ["map", "walk", "scrubber", "sampler", "colorize"])
 def test_streamlit_takes_each_built_component_for_code_not_a_path(name):
     """components v2 reads a one-line string as a file's path (and refuses it outside an
     installed package's asset_dir): minified code must keep a line break."""

@@ -1,8 +1,9 @@
-"""Decoders and map inverses as ONNX graphs, so a browser (onnxruntime-web) or any other
-runtime can decode codes without the server.
+"""Decoders, map inverses and the hint colorizer as ONNX graphs, so a browser (onnxruntime-web)
+or any other runtime can run them without the server.
 
-Each graph takes float32 codes (N, latent_dim) or map points (N, 2) and returns what the
-dashboard shows: images (N, C, H, W) in [0, 1], or codes. An export is computed once per
+A decoder or an inverse takes float32 codes (N, latent_dim) or map points (N, 2) and returns
+what the dashboard shows: images (N, C, H, W) in [0, 1], or codes. The colorizer's graph is
+Colorizer.guess: gray, hints and palette in, a and b out, at any size. An export is computed once per
 checkpoint (or map) and kept beside it in the user's cache, like the maps themselves; the
 cache key carries the checkpoint's checksum, so a retrained checkpoint never meets a stale
 graph."""
@@ -40,7 +41,8 @@ class _Decoder(torch.nn.Module):
         return self.model.decode(z)[..., : self.h, : self.w].clamp(0, 1)
 
 
-def _to_onnx(module: torch.nn.Module, example: torch.Tensor, names: tuple[str, str]) -> bytes:
+def _to_onnx(module: torch.nn.Module, examples: tuple, names: tuple[list[str], list[str]],
+             dynamic: dict[str, dict[int, str]]) -> bytes:
     buf = io.BytesIO()
     fastpath = torch.backends.mha.get_fastpath_enabled()
     # The transformer's layers take a fused inference kernel in eval mode that ONNX has no
@@ -49,14 +51,19 @@ def _to_onnx(module: torch.nn.Module, example: torch.Tensor, names: tuple[str, s
     try:
         with warnings.catch_warnings():
             # The TorchScript exporter: it needs no onnxscript and writes one self-contained file
-            # for these small feed-forward graphs; torch warns that it is no longer the default.
+            # for these small feed-forward graphs; torch warns that it is no longer the default
+            # (and, for the colorizer, that its padding reads the input's size: see colorizer_bytes).
             warnings.simplefilter("ignore")
-            torch.onnx.export(module, (example,), buf, dynamo=False, opset_version=OPSET,
-                              input_names=[names[0]], output_names=[names[1]],
-                              dynamic_axes={names[0]: {0: "n"}, names[1]: {0: "n"}})
+            torch.onnx.export(module, examples, buf, dynamo=False, opset_version=OPSET,
+                              input_names=names[0], output_names=names[1], dynamic_axes=dynamic)
     finally:
         torch.backends.mha.set_fastpath_enabled(fastpath)
     return buf.getvalue()
+
+
+def _batched(inputs: str, output: str) -> tuple:
+    """A one-input graph whose first axis (N) is free."""
+    return ([inputs], [output]), {inputs: {0: "n"}, output: {0: "n"}}
 
 
 def decoder_bytes(model) -> bytes:
@@ -70,7 +77,7 @@ def decoder_bytes(model) -> bytes:
     # The wrapper in eval mode too: the exporter puts back the mode of the module it is given,
     # and a wrapper left in training mode took the model's batch norms with it.
     with torch.no_grad():
-        return _to_onnx(_Decoder(model.eval()).eval(), example, ("z", "image"))
+        return _to_onnx(_Decoder(model.eval()).eval(), (example,), *_batched("z", "image"))
 
 
 class _Inverse(torch.nn.Module):
@@ -99,7 +106,41 @@ def inverse_bytes(proj: Projection) -> bytes:
     if proj.inverse_weights is None:
         raise ExportError("This map has no inverse to export (only 2D maps have one).")
     with torch.no_grad():
-        return _to_onnx(_Inverse(proj).eval(), torch.zeros(2, 2), ("point", "z"))
+        return _to_onnx(_Inverse(proj).eval(), (torch.zeros(2, 2),), *_batched("point", "z"))
+
+
+class _Guess(torch.nn.Module):
+    """Colorizer.guess as the module the exporter traces."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, gray, hints, palette):
+        return self.model.guess(gray, hints, palette)
+
+
+# The traced example's size: neither side a multiple of the network's stride, so the padding
+# it needs is traced (from the input's shape, as Pad and Slice operators) rather than left out,
+# and inputs that need none pad by zero rows. tests/test_core_onnx.py runs both kinds of size.
+EXAMPLE_SIZE = (67, 93)
+
+
+def colorizer_bytes(model) -> bytes:
+    """The ONNX graph of Colorizer.guess: inputs "gray" (1, 1, h, w), "hints" (1, 3, h, w) and
+    "palette" (1, PALETTE_SIZE), output "ab" (1, 2, h, w); h and w free."""
+    from ..color import PALETTE_SIZE
+
+    if not model.abilities.hints:
+        raise ExportError(f"A {model.cfg.model} model takes no hints, so it has no colorizer graph to export.")
+    if next(model.parameters()).device.type != "cpu":
+        raise ExportError("Export a model loaded on the CPU.")
+    h, w = EXAMPLE_SIZE
+    examples = (torch.rand(1, 1, h, w), torch.zeros(1, 3, h, w), torch.zeros(1, PALETTE_SIZE))
+    free = {2: "h", 3: "w"}
+    with torch.no_grad():
+        return _to_onnx(_Guess(model.eval()).eval(), examples, (["gray", "hints", "palette"], ["ab"]),
+                        {"gray": free, "hints": free, "ab": free})
 
 
 def read_graph(path: Path) -> bytes:
@@ -125,6 +166,15 @@ def cached_decoder(model) -> bytes:
     """decoder_bytes, computed once per checkpoint: beside the checkpoint when shipped with it,
     else in the user's cache."""
     return artifacts.get(model, DECODER, "all", lambda: decoder_bytes(model))
+
+
+# The colorizer's graph, per checkpoint too: `{checkpoint}.{checksum}.all.colorizer.onnx`.
+COLORIZER = artifacts.Kind("colorizer", "the colorizer's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
+
+
+def cached_colorizer(model) -> bytes:
+    """colorizer_bytes, computed once per checkpoint (beside it when shipped, else in the user's cache)."""
+    return artifacts.get(model, COLORIZER, "all", lambda: colorizer_bytes(model))
 
 
 def write_decoder(model, out: Path) -> Path:

@@ -39,6 +39,19 @@ class Server:
     log: Path
 
 
+def browser_benchmark(pin: bool) -> list[int]:
+    """What a benchmark that drives Chromium checks first: chromium on PATH, and with --pin at
+    least two cores (the server on one, the browsers on the rest). A SIGTERM ends it through
+    sys.exit, so the server is stopped on the way out. Returns the usable cores, in order."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if CHROMIUM is None:
+        sys.exit("chromium is not on PATH (apt-get install chromium).")
+    cores = sorted(os.sched_getaffinity(0))
+    if pin and len(cores) < 2:
+        sys.exit("--pin needs at least two cores: one for the server, the rest for the browsers.")
+    return cores
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -70,7 +70,32 @@ export function decoderFor(graph, staticDir = DASHBOARD_STATIC) {
  * @returns {Promise<Decode>}
  */
 export function workerDecoderFor(graph, staticDir = DASHBOARD_STATIC) {
-  const S = shared(), key = graph.id + ' in a worker';
+  return inWorker(graph, staticDir, 'decoder', call => (/** @type {Float32Array} */ codes, /** @type {number} */ n) => call({ codes, n }));
+}
+
+/** @typedef {Record<string, [Float32Array, number[]]>} Feeds the graph's inputs by name: values and shape */
+/** @typedef {(feeds: Feeds) => Promise<Float32Array>} Run a graph of several inputs, its first output */
+
+/**
+ * A graph of several named inputs (the colorizer's gray, hints and palette), run in a worker
+ * of its own: the page's thread stays free for the pointer while it runs.
+ * @param {Graph} graph
+ * @returns {Promise<Run>}
+ */
+export function workerSessionFor(graph, staticDir = DASHBOARD_STATIC) {
+  return inWorker(graph, staticDir, 'session', call => (/** @type {Feeds} */ feeds) => call({ feeds }));
+}
+
+/**
+ * One worker per graph and kind of use, kept for the page's life; `use` makes the function
+ * callers get from the worker's call(message) -> Promise of its answer.
+ * @template T
+ * @param {Graph} graph @param {string} staticDir @param {string} kind
+ * @param {(call: (msg: object) => Promise<any>) => T} use
+ * @returns {Promise<T>}
+ */
+function inWorker(graph, staticDir, kind, use) {
+  const S = shared(), key = `${graph.id} in a worker (${kind})`;
   if (!S.sessions.has(key)) S.sessions.set(key, (async () => {
     if (typeof Worker !== 'function') throw new Error('This browser has no workers.');
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
@@ -90,7 +115,7 @@ export function workerDecoderFor(graph, staticDir = DASHBOARD_STATIC) {
       waiting.clear();
     };
     await call({ graph: graphBytes(graph), base: ortBase(staticDir), width: graph.width });
-    return (/** @type {Float32Array} */ codes, /** @type {number} */ n) => call({ codes, n });
+    return use(call);
   })());
-  return /** @type {Promise<Decode>} */ (S.sessions.get(key));
+  return /** @type {Promise<T>} */ (S.sessions.get(key));
 }

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 const web = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.resolve(process.argv[2] || path.join(web, '..', 'aeviz', 'dashboard', 'static'));
-export const COMPONENTS = ['map', 'walk', 'scrubber', 'sampler', 'explorer', 'replay'];
+export const COMPONENTS = ['map', 'walk', 'scrubber', 'sampler', 'colorize', 'explorer', 'replay'];
 
 // The explorer mounts the components' BUILT modules, copied beside it into the export's
 // folder, rather than a second bundled copy of them.

@@ -31,21 +31,25 @@ def component(name: str):
     return st.components.v2.component(f"aeviz.{name}", css=css, js=js)
 
 
-def graph(model) -> dict | None:
-    """The checkpoint's decoder for a component's data: {"id", "onnx" (base64), "width"}, or
-    None when it cannot be exported (the page then decodes on the server)."""
-    return _graph(str(model.path), model.meta.get("checksum", ""), model)
+# The graphs a page can run, by kind: the decoder (codes -> images) and the hint colorizer.
+GRAPHS = {"decoder": onnx_graphs.cached_decoder, "colorizer": onnx_graphs.cached_colorizer}
+
+
+def graph(model, kind: str = "decoder") -> dict | None:
+    """The checkpoint's ONNX graph of that kind for a component's data: {"id", "onnx" (base64),
+    "width"}, or None when it cannot be exported (the page then runs the model on the server)."""
+    return _graph(str(model.path), model.meta.get("checksum", ""), kind, model)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)  # _model: not hashed; path and checksum name it
-def _graph(path: str, checksum: str, _model) -> dict | None:
+def _graph(path: str, checksum: str, kind: str, _model) -> dict | None:
     try:
-        onnx = onnx_graphs.cached_decoder(_model)
+        onnx = GRAPHS[kind](_model)
     except Exception:
-        log.exception("Could not export %s's decoder to ONNX; its pages decode on the server.", path)
+        log.exception("Could not export %s's %s to ONNX; its pages run it on the server.", path, kind)
         return None
-    return {"id": f"{_model.checkpoint_id}.{checksum[:12]}", "onnx": base64.b64encode(onnx).decode(),
-            "width": int(_model.cfg.latent_dim)}
+    name = f"{_model.checkpoint_id}.{checksum[:12]}" + ("" if kind == "decoder" else f".{kind}")
+    return {"id": name, "onnx": base64.b64encode(onnx).decode(), "width": int(_model.cfg.latent_dim)}
 
 
 NO_DECODER = "aeviz_no_browser_decoder"  # set once a browser said it cannot decode: every page then asks the server

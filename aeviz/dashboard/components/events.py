@@ -9,6 +9,7 @@ treats as no event at all (nothing clicked, nothing reported). None of them rais
 from __future__ import annotations
 
 import math
+import re
 from numbers import Real
 
 import numpy as np
@@ -77,3 +78,36 @@ def code(value, width: int, lo=None, hi=None) -> np.ndarray | None:
         z = np.clip(z, lo, hi)
     z = z.astype(np.float32)
     return z if np.isfinite(z).all() else None  # 1e300 is a finite float64, but no float32
+
+
+MAX_HINTS = 256  # color hints on one photo: a user places tens; more is a forged event
+VIEW_MAX = 4096  # the Colorize picture's pixels a side: a 4K screen's width
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def hints(value, width: int, height: int) -> list[tuple[int, int, tuple[int, int, int]]] | None:
+    """The Colorize page's hints ([[x, y, "#rrggbb"], ...]) as [(x, y, (r, g, b)), ...]: each x
+    a whole pixel from 0 to width - 1, y from 0 to height - 1, the color six hex digits; at most
+    MAX_HINTS. None when any part is anything else (the page then keeps the hints it had)."""
+    if not isinstance(value, list) or len(value) > MAX_HINTS:
+        return None
+    found = []
+    for hint in value:
+        if not isinstance(hint, list) or len(hint) != 3:
+            return None
+        x, y, color = index(hint[0], width), index(hint[1], height), hint[2]
+        if x is None or y is None or not isinstance(color, str) or not _HEX.fullmatch(color):
+            return None
+        found.append((x, y, tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))))
+    return found
+
+
+def view(value, width: int, height: int) -> tuple[int, int] | None:
+    """The pixel size the Colorize picture is shown at ([w, h]), as at most the photo's own
+    size and VIEW_MAX a side; None when it is not two whole numbers of at least 1."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    w, h = (number(v) for v in value)
+    if w is None or h is None or w != int(w) or h != int(h) or min(w, h) < 1:
+        return None
+    return int(min(w, width, VIEW_MAX)), int(min(h, height, VIEW_MAX))
