@@ -36,7 +36,8 @@ if [ "${1:-}" = "--test" ]; then
                   lomiri-wallpapers-16.04:backgrounds/Bridge_by_Sander_Klootwijk.jpg \
                   mate-backgrounds:backgrounds/mate/nature/Aqua.jpg \
                   palapeli-data:palapeli/collection/citrus-fruits.jpg \
-                  plasma-workspace-wallpapers:wallpapers/Path/contents/images/2560x1600.jpg; do
+                  plasma-workspace-wallpapers:wallpapers/Path/contents/images/2560x1600.jpg \
+                  tuxpaint-data:tuxpaint/templates/ocean_waves.jpg; do
     [ -f "/usr/share/${pkg_file#*:}" ] || photo_pkgs="$photo_pkgs ${pkg_file%%:*}"
   done
   if [ -n "$photo_pkgs" ]; then

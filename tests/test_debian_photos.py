@@ -2,9 +2,11 @@
 packages are missing, and (where they are installed) the dataset itself."""
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,23 +88,28 @@ def test_split_holds_out_whole_groups_deterministically():
 # --- the packages missing -----------------------------------------------------------------------
 
 
-def test_missing_packages_say_how_to_install_them_in_one_sentence(monkeypatch, tmp_path):
+@pytest.mark.parametrize("python_too", [False, True])
+def test_missing_packages_say_how_to_install_them_in_one_sentence(monkeypatch, tmp_path, python_too):
     monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
+    if python_too:  # scikit-image's and scikit-learn's photos missing as well
+        monkeypatch.setattr(debian_photos, "SITE", tmp_path / "site-packages")
     aeviz.datasets.forget_loaded()  # a dataset loaded earlier in the session is not the point
     with pytest.raises(DatasetError) as caught:
         aeviz.load_dataset("debian-photos", "train")
     message = str(caught.value)
     assert "apt-get install" in message and all(pkg in message for pkg in debian_photos.PACKAGES)
+    assert ("pip install scikit-image scikit-learn" in message) == python_too, message
     assert message.endswith(".") and not re.search(r"[.!?]\s+[A-Z]", message), message  # one sentence
 
 
 def test_a_damaged_install_says_to_reinstall_in_one_sentence(monkeypatch, tmp_path):
     """Every file where the packages put it, none of them readable."""
     monkeypatch.setattr(debian_photos, "SHARE", tmp_path)
-    for _, table in debian_photos.WALLPAPERS.values():
+    monkeypatch.setattr(debian_photos, "SITE", tmp_path / "site-packages")
+    for package, table in debian_photos.PHOTO_FILES.values():
         for path in table:
-            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / path).write_bytes(b"not a photo")
+            (debian_photos._root(package) / path).parent.mkdir(parents=True, exist_ok=True)
+            (debian_photos._root(package) / path).write_bytes(b"not a photo")
     (tmp_path / "gcompris-qt/rcc").mkdir(parents=True)
     for activity in debian_photos.GCOMPRIS_FOLDERS:
         (tmp_path / "gcompris-qt/rcc" / f"{activity}.rcc").write_bytes(b"qres" + bytes(30))
@@ -110,6 +117,101 @@ def test_a_damaged_install_says_to_reinstall_in_one_sentence(monkeypatch, tmp_pa
         debian_photos.photos("train")
     message = str(caught.value)
     assert "--reinstall" in message and message.endswith(".") and not re.search(r"[.!?]\s+[A-Z]", message), message
+
+
+# --- the sources, on a fake install -------------------------------------------------------------
+
+GC = "gcompris/src/activities"
+# Per bundle: the folder, then {file: content}; a README in GCompris' own layouts.
+FAKE_BUNDLES = {
+    "clickgame": (f"{GC}/clickgame/resource", {
+        "README": "Copyright: xfishtank\nLicense: Public domain\nFiles:\nf00.webp\n\n"
+                  "Copyright: Ruthven\nLicense: CC0-1.0\nSource: https://commons.wikimedia.org/x.jpg\n"
+                  "Files:\nsea1.webp\n",
+        "f00.webp": "photo", "sea1.webp": "photo"}),
+    "details": (f"{GC}/details/resource/image", {  # this README leaves "Files:" out after its first stanzas
+        "README": "Copyright: 2008 Bruno Coudoin and others\nLicense: CC-BY-SA 4.0\nNDP_0.webp\nNDP_background.webp\n"
+                  "Comment: based on a photo by Sanchezn, license CC-BY-SA 3.0, source at https://x.org/NDP.jpg\n\n"
+                  "Copyright: 2008 Bruno Coudoin and others\nLicense: Public domain\nGogh4_background.webp\n"
+                  "Comment: based on an original painting by Van Gogh, Public domain image.\n",
+        "NDP_0.webp": "photo", "NDP_background.webp": "photo", "Gogh4_background.webp": "photo"}),
+    "explore_monuments": (f"{GC}/explore_monuments/resource", {
+        "README": "Copyright: Someone\nLicense: CC0\nFiles: egypt/redPyramid.webp\n",
+        "egypt/redPyramid.webp": "photo"}),
+}
+
+
+@pytest.fixture
+def fake_install(monkeypatch, tmp_path):
+    """Every file the collection reads, under tmp_path: a small photo for each listed file, the
+    bundles above (the other activities' bundles hold no README), and an empty data folder."""
+    from PIL import Image
+
+    monkeypatch.setattr(debian_photos, "SHARE", tmp_path / "share")
+    monkeypatch.setattr(debian_photos, "SITE", tmp_path / "site-packages")
+    monkeypatch.setenv("AEVIZ_DATA_DIR", str(tmp_path / "data"))
+    rng = np.random.default_rng(0)
+
+    def photo() -> Image.Image:
+        return Image.fromarray(rng.integers(0, 256, (24, 32, 3), dtype=np.uint8))
+
+    def webp() -> bytes:
+        out = io.BytesIO()
+        photo().save(out, "WEBP")
+        return out.getvalue()
+
+    for package, table in debian_photos.PHOTO_FILES.values():
+        for rel in table:
+            path = debian_photos._root(package) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            photo().save(path)  # in the format its name says
+    rcc = tmp_path / "share/gcompris-qt/rcc"
+    rcc.mkdir(parents=True)
+    for activity in debian_photos.GCOMPRIS_FOLDERS:
+        folder, files = FAKE_BUNDLES.get(activity, (f"{GC}/{activity}", {"x.qml": "Item {}"}))
+        content = {name: ((webp() if text == "photo" else text.encode()), True) for name, text in files.items()}
+        (rcc / f"{activity}.rcc").write_bytes(make_rcc(folder, content))
+    debian_photos._collection.cache_clear()
+    yield
+    debian_photos._collection.cache_clear()
+
+
+def test_every_listed_photo_is_read_with_its_group_and_credit(fake_install):
+    photos = {p.key.split(":", 1)[1]: p for p in debian_photos.photos()}
+    listed = {rel: (group, f"{author}, {licence}") for group, (_, table) in debian_photos.PHOTO_FILES.items()
+              for rel, (author, licence) in table.items()}
+    assert {rel: (photos[rel].group, photos[rel].credit) for rel in listed} == listed
+    assert photos["tuxpaint/templates/ocean_waves.jpg"].group == "tuxpaint-data/templates"
+    assert photos["tuxpaint/starters/reef-back.png"].credit.endswith("public domain")
+    assert photos["skimage/data/chelsea.png"].key == "scikit-image:skimage/data/chelsea.png"  # read from SITE
+    assert photos["sklearn/datasets/images/flower.jpg"].group == "scikit-learn/images"
+
+
+def test_bundles_give_only_their_licensed_photos(fake_install):
+    """Not clickgame's drawn fish, not the pieces details cuts out, not its paintings; details'
+    backgrounds in the same group as explore_monuments' photos of the same monuments."""
+    gcompris = {p.key.split(":", 1)[1]: p for p in debian_photos.photos() if p.key.startswith("gcompris-qt-data:")}
+    assert set(gcompris) == {f"{GC}/clickgame/resource/sea1.webp", f"{GC}/details/resource/image/NDP_background.webp",
+                             f"{GC}/explore_monuments/resource/egypt/redPyramid.webp"}
+    ndp = gcompris[f"{GC}/details/resource/image/NDP_background.webp"]
+    pyramid = gcompris[f"{GC}/explore_monuments/resource/egypt/redPyramid.webp"]
+    assert ndp.group == pyramid.group == "gcompris-qt-data/monuments"
+    assert "Sanchezn" in ndp.credit and "CC-BY-SA 4.0" in ndp.credit and "https" not in ndp.credit
+    assert gcompris[f"{GC}/clickgame/resource/sea1.webp"].group == "gcompris-qt-data/underwater"
+
+
+def test_the_split_holds_out_whole_sources_of_the_collection(fake_install):
+    train, test = debian_photos.photos("train"), debian_photos.photos("test")
+    assert len(train) + len(test) == len(debian_photos.photos()) and train and test
+    assert not {p.group for p in train} & {p.group for p in test}
+
+
+def test_every_source_is_installed_by_the_command_the_message_gives():
+    for package, table in debian_photos.PHOTO_FILES.values():
+        assert package in debian_photos.PACKAGES or package in debian_photos.PYTHON_PACKAGES, package
+        assert all(author and debian_photos.FREE.search(licence) for author, licence in table.values()), package
+    setup = (Path(__file__).parents[1] / "scripts/setup.sh").read_text()
+    assert all(f"{pkg}:" in setup for pkg in debian_photos.PACKAGES)  # setup.sh --test installs each
 
 
 def test_debian_photos_is_a_named_dataset():
@@ -167,6 +269,10 @@ def test_real_photos_split_by_source():
     # some whole package is held out: none of its photos trains
     packages = {p.key.split(":")[0] for p in train_photos}
     assert {p.key.split(":")[0] for p in test_photos} - packages
+    # GCompris' details shows the monuments explore_monuments does: the same group, on the same side
+    everything = test_photos + train_photos
+    assert {p.group for p in everything if "/details/" in p.key} == {"gcompris-qt-data/monuments"}
+    assert {p.key.split(":")[0] for p in everything} == {*debian_photos.PACKAGES, *debian_photos.PYTHON_PACKAGES}
     scenes = {s: aeviz.load_dataset("debian-scenes", s) for s in ("train", "test")}
     assert scenes["test"].classes == test.classes and scenes["train"].classes == train.classes
     first = scenes["train"].x[scenes["train"].y == 0]

@@ -7,7 +7,8 @@ at, and how to stream it. Nothing outside this package compares dataset names. O
 per source declares its entries:
 
     embedded          mnist5k, digits, photos: inside packages aeviz depends on, offline
-    debian_photos     debian-photos, debian-scenes: photos Debian packages install (qrc reads GCompris')
+    debian_photos     debian-photos, debian-scenes: photos Debian packages install, and scikit-image's
+                      and scikit-learn's (qrc reads GCompris'; photo_sources lists them all)
     torchvision_sets  mnist, fashion-mnist, kmnist, cifar10, svhn: downloaded, or memory-mapped
     folders           folder:PATH: a user's own images
 

@@ -1,17 +1,20 @@
 """Real colour photographs from Debian packages, read where apt-get put them, never copied.
 
-About 290 free-licensed photos (GCompris' Wikimedia photos inside its Qt resource bundles,
-and the photo wallpapers of Lomiri, MATE, Palapeli and KDE Plasma) make the debian-photos
-dataset. Each photo belongs to a group, its package and series or subject folder; the test
-split holds out whole groups, so no test photo shares a package series or a subject folder
-with a training photo. Decoded photos (long side at most MAX_SIDE) are cached as one .npz in
-the data folder, rebuilt when an installed file changes.
+About 340 free-licensed photos (GCompris' Wikimedia photos inside its Qt resource bundles,
+the photo wallpapers of Lomiri, MATE, Palapeli and KDE Plasma, Tux Paint's photo templates
+and backgrounds, and the sample photos inside scikit-image and scikit-learn, which aeviz
+depends on) make the debian-photos dataset; photo_sources.py lists them with their licences.
+Each photo belongs to a group, its package and series or subject folder; the test split holds
+out whole groups, so no test photo shares a package series or a subject folder with a training
+photo. Decoded photos (long side at most MAX_SIDE) are cached as one .npz in the data folder,
+rebuilt when an installed file changes.
 """
 from __future__ import annotations
 
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import io
 import re
 from dataclasses import dataclass
@@ -23,72 +26,27 @@ import torch
 from ..safefile import write_atomic
 from .base import DatasetError, DatasetSpec, ImageDataset, default_data_dir
 from .embedded import photo_patches, photo_squares
+from .photo_sources import FREE, GCOMPRIS_FOLDERS, GCOMPRIS_ONLY, PHOTO_FILES, PYTHON_PACKAGES
 from .qrc import QrcBundle, QrcError
 
-SHARE = Path("/usr/share")  # where the packages put their files; tests point it elsewhere
+SHARE = Path("/usr/share")  # where the Debian packages put their files; tests point it elsewhere
+SITE: Path | None = None    # the folder holding the Python packages; None: where Python imports them from
 PACKAGES = ("gcompris-qt-data", "lomiri-wallpapers-16.04", "mate-backgrounds", "palapeli-data",
-            "plasma-workspace-wallpapers")
+            "plasma-workspace-wallpapers", "tuxpaint-data")
 INSTALL = f"sudo apt-get install --no-install-recommends {' '.join(PACKAGES)}"
+PIP_INSTALL = f"pip install {' '.join(PYTHON_PACKAGES)}"
 MAX_SIDE = 512           # long side of a cached photo, in pixels: bounds memory (~100 MB in all)
-CACHE_FORMAT = 1         # bump when what the cache holds changes
+CACHE_FORMAT = 2         # bump when what the cache holds changes
 TEST_SHARE = (0.15, 0.20)  # the held-out groups hold between these shares of the photos
 # The train split of debian-scenes sees each photo at these zooms (short side size * zoom).
 # On the whole-photo squares alone (~1,150 from ~240 photos) a colorizer's error on photos of
 # unseen subjects stops falling after two epochs while its training loss goes on falling; the
 # closer views give 11x the squares, and that error ends 12% lower (benchmarks/colorizer_validation.py).
 TRAIN_ZOOMS = (1, 1.5, 2)
-SPLIT_SEED = 1           # its draw holds out two whole packages and a GCompris series; seed 0's only two series
-
-# GCompris: activity bundle -> {folder inside the bundle: group}. Each folder's README (inside
-# the bundle) names every photo's author, source and licence; a photo it does not name is left out.
-GCOMPRIS_FOLDERS = {
-    "categorization": {"images/fishes": "fishes", "images/monuments": "monuments", "images/others": "household",
-                       "images/renewable": "renewable-energy", "images/tools": "tools"},
-    "erase": {"": "animals"},
-    "explore_farm_animals": {"animals": "animals"},
-    "explore_monuments": {"": "monuments"},  # the same monuments as categorization's, some the same files
-    "explore_world_animals": {"animals": "animals"},
-    "explore_world_music": {"music": "music"},
-}
-FREE = re.compile(r"public domain|cc0|cc-by(-sa)?[- ][0-9.]+$|gpl|fdl", re.IGNORECASE)
-
-# Photo wallpapers: package -> (group, {file under SHARE: (author, licence)}), as each package's
-# /usr/share/doc/<package>/copyright (and, for Palapeli and Plasma, the metadata beside each
-# photo) states them. Drawings, renders and abstract images in the same folders are not listed.
-_LOMIRI = {f"backgrounds/{name}.jpg": (author, licence) for name, author, licence in [
-    ("Bridge_by_Sander_Klootwijk", "Sander Klootwijk", "CC-BY-SA-4.0"),
-    ("Dragonfly_by_Bolly", "Bolly", "CC-BY-SA-4.0"),
-    ("Picture_0B_by_freespace", 'Trevor "Freespace"', "CC-BY-4.0"),
-    ("Picture_1A_by_freespace", 'Trevor "Freespace"', "CC-BY-4.0"),
-    ("Wine_by_Jakkub_Mede", "Jakub Mede", "CC-BY-4.0"),
-    ("aitzgorri_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
-    ("free_by_Peter_Nerlich", "Peter Nerlich", "CC-BY-SA-4.0"),
-    ("friends_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
-    ("greentock_by_Peter_Nerlich", "Peter Nerlich", "CC-BY-SA-4.0"),
-    ("life_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
-    ("picosdeeuropa_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0"),
-    ("seeding_by_Clements_Engelhardt", "Clemens Engelhardt", "CC0-1.0"),
-    ("sunset_by_Aitzol_Berasategi", "Aitzol Berasategi", "CC-BY-4.0")]}
-_MATE = {f"backgrounds/mate/nature/{name}.jpg": (author, "GPL-2+") for name, author in [
-    ("Aqua", "Charles Barbin"), ("Blinds", "Lennart Poettering"), ("Dune", "Marco Cogoni"),
-    ("FreshFlower", "Jens Ansorg"), ("GreenMeadow", "Timothy Schellhase"), ("RainDrops", "blackcombwhistler07"),
-    ("Storm", "Sergey Nazarov"), ("TwoWings", "Charles Barbin"), ("Wood", "Jean-François Fortin Tam")]}
-_PALAPELI = {f"palapeli/collection/{name}.jpg": (author, licence) for name, author, licence in [
-    ("castle-maintenon", "Eric Pouhier", "GFDL"), ("cincinnati-bridge", "Derek Jensen", "public domain"),
-    ("citrus-fruits", "US Department of Agriculture", "public domain"),
-    ("european-honey-bee", "John Severns", "public domain"),
-    ("panther-chameleon-female", "B. Navez and others", "GFDL")]}
-_PLASMA = {f"wallpapers/{name}/contents/images/2560x1600.jpg": (author, "LGPL-3 (GPL-2+ in Debian)")
-           for name, author in [
-    ("BytheWater", "Maciej Wiklo"), ("ColorfulCups", "Dmitri Popov"), ("DarkestHour", "Risto Saukonpää"),
-    ("EveningGlow", "Ian Hex"), ("FallenLeaf", "Martin Klapetek"), ("Kite", "Risto Saukonpää"),
-    ("OneStandsOut", "Risto Saukonpää"), ("Path", "Risto Saukonpää"), ("summer_1am", "Risto Saukonpää")]}
-WALLPAPERS = {
-    "lomiri-wallpapers-16.04": ("lomiri-wallpapers-16.04/16.04", _LOMIRI),
-    "mate-backgrounds": ("mate-backgrounds/nature", _MATE),
-    "palapeli-data": ("palapeli-data/collection", _PALAPELI),
-    "plasma-workspace-wallpapers": ("plasma-workspace-wallpapers/photos", _PLASMA),
-}
+# The groups of the dashboard's example photos (datasets.EXAMPLE_PHOTOS: chelsea, flower),
+# which the Colorize and Denoise pages call never seen in training: always in the test split.
+ALWAYS_HELD_OUT = ("scikit-image/data", "scikit-learn/images")
+SPLIT_SEED = 1           # its draw then holds out Palapeli's whole package and four series
 
 
 @dataclass(frozen=True)
@@ -110,7 +68,7 @@ def photos(split: str | None = None) -> list[Photo]:
 
 def patches(split: str, patch: int = 32):
     """The debian-photos dataset: patch x patch RGB tiles, side by side (no overlap, no mirrored
-    copies: ~240 train photos give enough, and ~10,000 train tiles already take 120 MB), each photo
+    copies: ~280 train photos give enough, and ~10,000 train tiles already take 120 MB), each photo
     shrunk so its long side is 8 patches; label i is the split's photo i, named in classes."""
     chosen = photos(split)
     tiles = [photo_patches(p.pixels, patch, patch) for p in chosen]
@@ -142,14 +100,18 @@ def held_out_photo(key: str) -> torch.Tensor:
                        "see aeviz.datasets.debian_photos.photos('test').")
 
 
-def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED) -> set[str]:
-    """Whole groups for the test split: the sorted group names in a seeded random order, each
-    taken while the test split stays under share[1] of the photos, until it holds share[0]."""
-    total, held, chosen = sum(sizes.values()), 0, set()
+def held_out_groups(sizes: dict[str, int], share=TEST_SHARE, seed: int = SPLIT_SEED,
+                    always=ALWAYS_HELD_OUT) -> set[str]:
+    """Whole groups for the test split: the `always` groups present, then the sorted group
+    names in a seeded random order, each taken while the test split stays under share[1] of
+    the photos, until it holds share[0]."""
+    total = sum(sizes.values())
+    chosen = {g for g in always if g in sizes}
+    held = sum(sizes[g] for g in chosen)
     for group in np.random.default_rng(seed).permutation(sorted(sizes)):
         if held >= share[0] * total:
             break
-        if held + sizes[group] <= share[1] * total:
+        if group not in chosen and held + sizes[group] <= share[1] * total:
             chosen.add(str(group))
             held += sizes[group]
     return chosen
@@ -165,12 +127,29 @@ def _group_sizes(items) -> dict[str, int]:
 def _source_files() -> dict[str, list[Path]]:
     """Every installed file the collection reads, by package; raises when a package is missing."""
     files = {"gcompris-qt-data": [SHARE / "gcompris-qt/rcc" / f"{name}.rcc" for name in GCOMPRIS_FOLDERS]}
-    files |= {pkg: [SHARE / rel for rel in table] for pkg, (_, table) in WALLPAPERS.items()}
-    missing = [pkg for pkg, paths in files.items() if not all(p.is_file() for p in paths)]
+    for package, table in PHOTO_FILES.values():
+        root = _root(package)
+        files.setdefault(package, []).extend(root / rel for rel in table if root)
+    missing = [pkg for pkg, paths in files.items() if not paths or not all(p.is_file() for p in paths)]
     if missing:
-        raise DatasetError(f"The debian-photos dataset needs Debian's {', '.join(missing)}: install them with "
-                           f"`{INSTALL}` (or run `bash scripts/setup.sh --test`).")
+        debian = [pkg for pkg in missing if pkg not in PYTHON_PACKAGES]
+        python = [pkg for pkg in missing if pkg in PYTHON_PACKAGES]
+        needs = [f"Debian's {', '.join(debian)}"] * bool(debian) + [f"Python's {', '.join(python)}"] * bool(python)
+        how = [f"`{INSTALL}`"] * bool(debian) + [f"`{PIP_INSTALL}`"] * bool(python)
+        raise DatasetError(f"The debian-photos dataset needs {' and '.join(needs)}: install them with "
+                           f"{' and '.join(how)} (or run `bash scripts/setup.sh --test`).")
     return files
+
+
+def _root(package: str) -> Path | None:
+    """The folder a package's photo files are named from: SHARE for a Debian package; for a
+    Python package, the folder holding its folder (site-packages), or None if it is not installed."""
+    if package not in PYTHON_PACKAGES:
+        return SHARE
+    if SITE is not None:
+        return SITE
+    spec = importlib.util.find_spec(PYTHON_PACKAGES[package])  # finds it without importing it
+    return Path(spec.origin).parents[1] if spec and spec.origin else None
 
 
 def _stamp(files: dict[str, list[Path]]) -> str:
@@ -196,7 +175,7 @@ def _collection(stamp: str) -> tuple[Photo, ...]:
 
 
 def _decode_all():
-    for key, group, credit, data in [*_gcompris(), *_wallpapers()]:
+    for key, group, credit, data in [*_gcompris(), *_photo_files()]:
         pixels = _decode(data)
         # A black-and-white picture (R = G = B, give or take JPEG noise) teaches a colorizer
         # nothing: one GCompris monument is one. Near-gray colour photos (swans on dark water:
@@ -220,38 +199,44 @@ def _gcompris():
     """(key, group, credit, bytes) of each photo in the listed folders that its README licenses."""
     for activity, folders in GCOMPRIS_FOLDERS.items():
         bundle = QrcBundle.open(SHARE / "gcompris-qt/rcc" / f"{activity}.rcc")
-        names = bundle.names()
+        names, taken = bundle.names(), re.compile(GCOMPRIS_ONLY.get(activity, r".+\.webp"))
         for folder, subject in folders.items():
             base = f"gcompris/src/activities/{activity}/resource" + (f"/{folder}" if folder else "")
             credits = _readme_credits(bundle, base) if f"{base}/README" in names else {}
             for name in names:
                 rel = name[len(base) + 1:]
-                if name.startswith(base + "/") and rel.endswith(".webp") and rel in credits:
+                if name.startswith(base + "/") and taken.fullmatch(rel) and rel in credits:
                     yield f"gcompris-qt-data:{name}", f"gcompris-qt-data/{subject}", credits[rel], bundle.read(name)
 
 
 def _readme_credits(bundle: QrcBundle, base: str) -> dict[str, str]:
-    """{file: "author, licence"} for the freely licensed files a GCompris README names. Its
-    stanzas are "Copyright:", "Source:", "License:" and "Files:" lines, a blank line between."""
+    """{file: "author, licence"} for the freely licensed photos a GCompris README names. Its
+    stanzas are "Copyright:", "Source:", "License:", "Comment:" and "Files:" lines and the file
+    names, a blank line between; a comment names the photo a picture was made from, or says it
+    is a painting."""
     try:
         text = bundle.read(f"{base}/README").decode("utf-8", "replace")
     except QrcError:
         return {}
     credits = {}
     for stanza in re.split(r"\n\s*\n", text):
-        fields = dict(re.findall(r"^(Copyright|License):[ \t]*(.*)$", stanza, re.MULTILINE))
-        files = re.search(r"^Files:(.*)", stanza, re.MULTILINE | re.DOTALL)
-        licence = fields.get("License", "").strip()
-        if files and FREE.search(licence):
-            for name in files.group(1).split():
-                credits[name] = f"{fields.get('Copyright', '').strip()}, {licence}"
+        fields = dict(re.findall(r"^(Copyright|License|Comment):[ \t]*(.*)$", stanza, re.MULTILINE))
+        # The files: on the "Files:" line and the lines of no field (details' README leaves "Files:" out)
+        files = [name for line in stanza.splitlines() if line.startswith("Files:") or not re.match(r"\w+:", line)
+                 for name in line.removeprefix("Files:").split()]
+        licence, comment = fields.get("License", "").strip(), fields.get("Comment", "").strip()
+        if FREE.search(licence) and "painting" not in comment.lower():
+            after = re.sub(r",? source at .*", "", comment)  # the original's author and licence, not its URL
+            for name in files:
+                credits[name] = f"{fields.get('Copyright', '').strip()}, {licence}" + (f" ({after})" if after else "")
     return credits
 
 
-def _wallpapers():
-    for package, (group, table) in WALLPAPERS.items():
+def _photo_files():
+    for group, (package, table) in PHOTO_FILES.items():
+        root = _root(package)
         for rel, (author, licence) in table.items():
-            yield f"{package}:{rel}", group, f"{author}, {licence}", (SHARE / rel).read_bytes()
+            yield f"{package}:{rel}", group, f"{author}, {licence}", (root / rel).read_bytes()
 
 
 def _pack(items) -> dict[str, np.ndarray]:
@@ -270,8 +255,9 @@ def _unpack(f) -> tuple[Photo, ...]:
 
 DATASETS = {
     "debian-photos": DatasetSpec(lambda r: patches(r.split, r.size),
-                                 "patches of ~290 real photos from Debian packages (setup.sh --test); "
-                                 "test: held-out series", (3, 32, 32), "installed", default_size=32),
+                                 "patches of ~340 real photos from Debian packages (setup.sh --test) and "
+                                 "scikit-image/-learn; test: held-out series",
+                                 (3, 32, 32), "installed", default_size=32),
     "debian-scenes": DatasetSpec(lambda r: scenes(r.split, r.size),
                                  "the same photos whole, in squares of their short side, for colorizers; "
                                  "test: held-out series", (3, 64, 64), "installed", default_size=64),
