@@ -37,7 +37,7 @@ SIGMAS = (0.05, 0.1, 0.2, 0.3)
 BM3D_SIGMAS = (0.1, 0.3)   # BM3D takes ~10 s a photo here: the two levels the targets name
 COUNT_SIGMAS = (0.1, 0.3)  # where every photo, not only the median, should beat non-local means
 TUNE_PHOTOS = 8            # training photos the classical methods are tuned on (seeded choice)
-NLM_H = (0.5, 0.65, 0.8, 1.0, 1.2)       # h / sigma
+NLM_H = (0.3, 0.4, 0.5, 0.65, 0.8, 1.0)  # h / sigma
 NLM_PATCHES = ((5, 6), (7, 9), (7, 13))  # (patch_size, patch_distance)
 TV_WEIGHTS = (0.3, 0.45, 0.6, 0.8, 1.0, 1.3)  # weight / sigma
 

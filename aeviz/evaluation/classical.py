@@ -7,9 +7,9 @@ import numpy as np
 import torch
 
 # h as a multiple of sigma, and the patch size and search distance: the settings
-# benchmarks/denoise_gains.py found best on training photos at sigma 0.1 (its tuning is per sigma;
-# these are the page's one choice).
-NLM_H = 0.8
+# benchmarks/denoise_gains.py found best on training photos at sigma 0.1 to 0.3 (its tuning is
+# per sigma; these are the page's one choice; scikit-image's docs suggest 0.8 for fast mode).
+NLM_H = 0.5
 NLM_PATCH, NLM_DISTANCE = 5, 6
 # Non-local means on a 12 MP upload takes minutes: the page runs it on a central region of at
 # most this many pixels a side, and compares the model on the same region.

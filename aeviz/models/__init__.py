@@ -64,8 +64,8 @@ MODELS: dict[str, ModelSpec] = {
                           # Every noise level from 0 to 0.5
                           # (BENCHMARKS.md, the photo denoiser: what beats non-local means).
                           {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
-                           "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 2e-3, "schedule": "onecycle",
-                           "epochs": 12},
+                           "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
+                           "epochs": 6},
                           Abilities(vector_code=False, settings=("stage_convs",)),
                           title="residual denoiser", config_problem=residual_problem),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",

