@@ -62,7 +62,7 @@ MODELS: dict[str, ModelSpec] = {
                            Abilities(vector_code=False, colorizes=True, settings=("stage_convs", "log_error"))),
     "residual": ModelSpec(ResidualDenoiser, "predicts the noise and subtracts it: a small U-Net, blind over noise levels",
                           # Every noise level from 0 to 0.5
-                          # (BENCHMARKS.md, the photo denoiser: what beats non-local means).
+                          # (BENCHMARKS.md, photo denoisers against the classical ones).
                           {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
                            "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
                            "epochs": 6},
