@@ -315,6 +315,25 @@ def test_denoise_upload_gives_a_result_and_a_bad_upload_a_message():
     assert images(rerun(at)) != before
 
 
+def test_denoise_shows_non_local_means_beside_the_model_with_both_psnrs():
+    at = open_page("views/denoise.py")
+    y, x = np.mgrid[0:48, 0:64]
+    photo = np.stack([x * 3, y * 4, 255 - x * 3], -1).astype(np.uint8)  # smooth: any denoiser gains on it
+    at.file_uploader(key="dn_upload").set_value([("smooth.png", png_bytes(photo), "image/png")])
+    at.selectbox(key="dn_noise_upload").set_value("gaussian")
+    at.slider(key="dn_level").set_value(0.2)
+    rerun(at)
+    captions = [c for image in at.image for c in image.captions]
+    nlm = next(c for c in captions if c.startswith("non-local means"))
+    assert any(c.startswith("the denoiser, same region · PSNR") for c in captions)
+    noisy = float(re.search(r"PSNR (-?[\d.]+) dB", next(c.value for c in at.caption if "vs clean original" in c.value))[1])
+    assert float(re.search(r"PSNR (-?[\d.]+) dB", nlm)[1]) > noisy + 3, (nlm, noisy)
+    assert any("the added noise level 0.200" in c.value for c in at.caption)
+    at.selectbox(key="dn_noise_upload").set_value("salt-pepper")
+    rerun(at)
+    assert any("not shown" in c.value for c in at.caption) and not at.error
+
+
 def test_denoise_dataset_images_report_psnr():
     at = open_page("views/denoise.py")
     at.radio(key="dn_source").set_value("dataset images")

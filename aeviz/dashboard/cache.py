@@ -14,7 +14,7 @@ import torch
 
 import aeviz
 from aeviz import datasets, latent, models
-from aeviz.evaluation import metrics, per_image
+from aeviz.evaluation import classical, metrics, per_image
 from aeviz.latent import activity
 from aeviz.checkpoints import SHIPPED_DIR
 
@@ -209,6 +209,32 @@ def _channels(x: torch.Tensor, c: int) -> torch.Tensor:
     if x.shape[1] == c:
         return x
     return aeviz.to_gray(x) if c == 1 else x.expand(-1, c, -1, -1)
+
+
+# Noise non-local means is made for: Gaussian, of a level the page knows (it added it) or
+# estimates (an upload as it is, or each image's level drawn at random).
+KNOWN_SIGMA = {"gaussian": True, "gaussian-range": False, "none": False}
+
+
+@st.cache_data(show_spinner="Non-local means…", max_entries=16, ttl=3600)
+def nl_means_beside(path: str, mtime: float, data: bytes | None, example: str | None,
+                    noise: str = "none", level: float = 0.0, seed: int = 0) -> dict | None:
+    """Non-local means on the central region (classical.REGION pixels a side at most) of what
+    apply_model fed the denoiser, with the denoiser's output on the same region and both PSNRs
+    when the clean original is known; None for noise it is not made for (salt and pepper, masking)."""
+    if noise not in KNOWN_SIGMA:
+        return None
+    result = apply_model(path, mtime, data, example, noise, level, seed)  # the page's own call: a cache hit
+    rows, cols = classical.region(*result["fed"].shape[-2:])
+    fed, out = (torch.from_numpy(result[k][:, rows, cols]) for k in ("fed", "output"))
+    sigma = level if KNOWN_SIGMA[noise] else classical.noise_sigma(fed)
+    beside = {"nlm": classical.nl_means(fed, sigma).numpy(), "output": out.numpy(), "sigma": sigma,
+              "estimated": not KNOWN_SIGMA[noise], "whole": fed.shape[-2:] == result["fed"].shape[-2:]}
+    if result["clean"] is not None:
+        clean = torch.from_numpy(result["clean"][:, rows, cols])[None]
+        beside["psnr_nlm"] = float(metrics.psnr(_channels(torch.from_numpy(beside["nlm"])[None], clean.shape[1]), clean))
+        beside["psnr_out"] = float(metrics.psnr(_channels(out[None], clean.shape[1]), clean))
+    return beside
 
 
 @st.cache_data(show_spinner="Denoising…", max_entries=16)

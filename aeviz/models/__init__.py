@@ -18,6 +18,8 @@ from .base import Autoencoder
 from .colorizer import Colorizer
 from .conv import build_conv
 from .dense import ContractiveAE, DenseAE, SparseAE
+from .residual import ResidualDenoiser
+from .residual import config_problem as residual_problem
 from .spec import SETTINGS, Abilities, ModelSpec
 from .transformer import TransformerAE, config_problem
 from .vae import VAE
@@ -62,6 +64,14 @@ MODELS: dict[str, ModelSpec] = {
                            {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (16, 32, 64),
                             "image_size": 32, "batch_size": 32, "lr": 2e-3, "schedule": "onecycle", "epochs": 2},
                            Abilities(vector_code=False, colorizes=True, hints=True, settings=("stage_convs", "log_error"))),
+    "residual": ModelSpec(ResidualDenoiser, "predicts the noise and subtracts it: a small U-Net, blind over noise levels",
+                          # Every noise level from 0 to 0.5
+                          # (BENCHMARKS.md, photo denoisers against the classical ones).
+                          {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
+                           "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
+                           "epochs": 6},
+                          Abilities(vector_code=False, settings=("stage_convs",)),
+                          title="residual denoiser", config_problem=residual_problem),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
                              config_problem=config_problem),

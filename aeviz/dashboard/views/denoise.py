@@ -1,13 +1,15 @@
 """Denoise: uploads, example photos or the dataset's images; noise of a chosen kind and level
 added (or the upload denoised as it is); input, output and the clean original with PSNR
-and SSIM when it is known; the result to download. Photos of any size go through a fully
-convolutional denoiser whole, in tiles, under a progress bar."""
+and SSIM when it is known; the result to download; non-local means beside it, the classical
+baseline. Photos of any size go through a fully convolutional denoiser whole, in tiles,
+under a progress bar."""
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from aeviz.datasets import EXAMPLE_PHOTOS, DatasetError
+from aeviz.evaluation.classical import REGION
 from aeviz.images import ImageError
 from aeviz.dashboard import cache, ui
 
@@ -91,6 +93,23 @@ def page():
             continue
         fed = "noisy input" if noise != "none" and level > 0 else "input"
         ui.image_result(result, (fed, "denoised", "clean original"), f"{Path(name).stem}-denoised", key=f"dn_dl_{k}")
+        show_nl_means(cache.nl_means_beside(path, mtime, data, example, noise, level, seed), noise)
+
+
+def show_nl_means(beside: dict | None, noise: str) -> None:
+    """Non-local means beside the model, as the Reconstructions page shows PCA beside it."""
+    if beside is None:
+        st.caption(f"Non-local means is made for Gaussian noise, not {NOISES[noise]}: not shown.")
+        return
+    where = "the whole image" if beside["whole"] else f"the central {REGION}×{REGION} pixels (it is slow on big photos)"
+    level = f"{'estimated' if beside['estimated'] else 'the added'} noise level {beside['sigma']:.3f}"
+    st.caption(f"The classical baseline: scikit-image's non-local means on {where}, given the {level}.")
+    left, right = st.columns(2)
+    scores = "psnr_nlm" in beside
+    left.image(ui.display_png(beside["nlm"]), width="stretch", caption="non-local means"
+               + (f" · PSNR {beside['psnr_nlm']:.2f} dB" if scores else ""))
+    right.image(ui.display_png(beside["output"]), width="stretch", caption="the denoiser, same region"
+                + (f" · PSNR {beside['psnr_out']:.2f} dB" if scores else ""))
 
 
 page()
