@@ -45,7 +45,11 @@ def test_shipped_checkpoints_ship_their_first_pages_errors():
         name = artifacts.file_name(model, per_image.kind(per_image.noisy_by_default(model)), "test")
         assert (SHIPPED_DIR / name).is_file(), f"{name} is missing: run scripts/ship_checkpoints.py"
         with np.load(SHIPPED_DIR / name) as f:
-            assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6
+            cfg = model.config
+            test = len(aeviz.load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale))
+            assert len(f["mse"]) == test, f"{name} is not of today's test split"
+            if model.meta["dataset"]["test"] == test:  # else trained when the split was another (the README says so)
+                assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6
 
 
 def test_a_denoisers_noisy_inputs_are_the_same_for_any_subset(aeviz_dirs):

@@ -109,22 +109,23 @@ def test_the_command_a_run_is_started_with_gives_its_configuration_back(name):
 
 @pytest.mark.slow
 def test_a_cancelled_run_keeps_its_finished_epochs_and_continues_from_them(started):
-    cfg = tiny(epochs=3)
+    # Epochs enough that the Cancel lands mid-run on a busy machine (with 3, a slow look at the
+    # log once found every epoch done). How soon it answers is said by the Train page's tests.
+    cfg = tiny(epochs=40)
     run = started(cfg)
     assert (run.folder / "command.json").is_file() and int((run.folder / "pid").read_text()) == run.pid
     wait_for(lambda: run.refresh().finished >= 1)
-    t0 = time.monotonic()
     run.cancel()
-    assert time.monotonic() - t0 < runs.GRACE + 0.5 and run.state() == "cancelled"  # shown within 2 s
+    assert run.state() == "cancelled"
     kept = run.progress.finished
-    assert runs.outcome(run) == (f"Cancelled during epoch {kept + 1} of 3; Continue trains on from epoch {kept + 1}, "
+    assert runs.outcome(run) == (f"Cancelled during epoch {kept + 1} of 40; Continue trains on from epoch {kept + 1}, "
                                  f"the {kept} finished epoch{'s' * (kept != 1)} kept.")
     assert path_for(checkpoints.user_dir(), cfg.id).is_file() and checkpoints.find(cfg.id) is None
     again = started(cfg)  # Continue: the same folder, the same log
     assert again.folder == run.folder
     wait_for(lambda: again.state() != "running")
     assert again.state() == "done", runs.outcome(again)
-    assert [h["epoch"] for h in again.progress.history] == [1, 2, 3]
+    assert [h["epoch"] for h in again.progress.history] == list(range(1, 41))
     assert checkpoints.read_meta(again.path())["resumed_from_epoch"] == kept
 
 
