@@ -483,8 +483,7 @@ def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
 
 
 # The Colorize page's canvas: a digest of its pixels, and the frame it last drew.
-PIXELS_JS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let s = 0; for (let i = 0; i < d.length; i++) s = (Math.imul(s, 31) + d[i]) >>> 0; return s; }"""
+PIXELS_JS = (Path(__file__).resolve().parent / "support" / "canvas_digest.js").read_text()
 
 
 def drawn(page, canvas, after: int, hints: str = "") -> tuple[int, list]:
