@@ -105,6 +105,25 @@ def test_the_command_a_run_is_started_with_gives_its_configuration_back(name):
     assert argv[:3] == ["train", "--model", name] and "--seed=7" in argv and "--latent-dim" not in " ".join(argv)
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_an_epoch_is_kept_waits_until_the_epoch_is_reported(stop):
+    # The race the cancel test once lost: the state of epoch 2 saved, then the stop, and the
+    # log never said epoch 2, so Continue went on from epoch 3 with a gap in its history.
+    from aeviz.training.loop import fit
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    reported, before = [], signal.signal(signal.SIGTERM, interrupt)  # as `aeviz train` does
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fit(tiny(epochs=3), lambda epoch, logs: reported.append(epoch), device="cpu",
+                save_state=lambda state: state["epoch"] == 1 and signal.raise_signal(stop))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert reported == [1]
+
+
 # --- a real child -------------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -6,6 +6,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
+import signal
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +36,30 @@ log = logging.getLogger(__name__)
 
 class TrainingDiverged(RuntimeError):
     """The loss went NaN or exploded; nothing was saved."""
+
+
+@contextlib.contextmanager
+def _stops_held():
+    """Ctrl+C and SIGTERM (the dashboard's Cancel) wait until the block ends, then stop the
+    run as they would have. Held at Python's level, on the main thread, which runs the
+    handlers: a mask would not do, since the kernel gives the signal to any thread not masked."""
+    stops = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or None in map(signal.getsignal, stops):
+        yield
+        return
+    caught = []
+    before = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in stops}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = before[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
 
 
 def default_device() -> torch.device:
@@ -158,14 +185,17 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
         logs["epoch"], logs["seconds"] = epoch, time.perf_counter() - started
         logs["train_seconds"] = stepping  # the optimizer steps alone, for speed comparisons
         history.append(logs)
-        if save_state:  # before on_epoch_end: an epoch reported is an epoch kept
-            save_state(resume.capture(model, opts, gen, device, {
-                "epoch": epoch, "history": list(history), "first_loss": first_loss,
-                "seconds": logs["seconds"], "train_seconds": stepping}))
-        if watch:  # after the state is saved: a frame recorded is of an epoch kept
-            watch(epoch, model, test_ds)
-        if on_epoch_end:
-            on_epoch_end(epoch, logs)
+        # An epoch kept is an epoch reported, and the other way round: a stop between the two
+        # once kept epoch 2 with only epoch 1 in the log, and Continue never reported it.
+        with _stops_held():
+            if save_state:  # before on_epoch_end: an epoch reported is an epoch kept
+                save_state(resume.capture(model, opts, gen, device, {
+                    "epoch": epoch, "history": list(history), "first_loss": first_loss,
+                    "seconds": logs["seconds"], "train_seconds": stepping}))
+            if watch:  # after the state is saved: a frame recorded is of an epoch kept
+                watch(epoch, model, test_ds)
+            if on_epoch_end:
+                on_epoch_end(epoch, logs)
     model = model.to(memory_format=torch.contiguous_format).eval()
     meta = {
         "id": cfg.id, "config": cfg.to_dict(), "image_shape": list(train_ds.image_shape),
