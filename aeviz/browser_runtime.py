@@ -44,3 +44,39 @@ def byte_labels(labels: np.ndarray | None) -> str | None:
     if labels is None or len(labels) == 0 or np.max(labels) >= 256:
         return None
     return base64.b64encode(np.asarray(labels, np.uint8).tobytes()).decode()
+
+
+PAD_MAX = 64      # px: images this small and grey get the drawing pad; larger or colour ones, an upload
+CODES_MAX = 1 << 20  # floats: a map's codes go to the page (to place a drawing) up to 4 MB of them
+INK = 0.25        # a pixel this far from the ground is ink, when the ink's box is measured
+
+
+def drawing_frame(images) -> dict:
+    """How a drawing becomes one of the split's images (web/draw/ink.js): `pad`, whether the
+    pen is offered (grey images of at most PAD_MAX px); `dark_ink`, whether the images are
+    dark ink on a light ground (the median border pixel is light); `fit`, the share of the
+    image the ink's larger side spans, the median over (up to 2,000 of) the split's images
+    (0.71 for MNIST, whose digits were scaled into 20 x 20 of 28 x 28)."""
+    x = np.asarray(images[:2000], np.float32)
+    c, h, w = x.shape[1:]
+    border = np.concatenate([x[:, :, 0].ravel(), x[:, :, -1].ravel(), x[:, :, :, 0].ravel(), x[:, :, :, -1].ravel()])
+    dark_ink = bool(np.median(border) > 0.5)
+    ink = (1 - x if dark_ink else x).max(1) > INK  # (N, H, W)
+    rows, cols = ink.any(2), ink.any(1)
+    has = rows.any(1)
+    if not has.any():
+        fit = 1.0
+    else:
+        def extent(mask, n):  # per image: last inked index - first + 1, over n
+            first, last = mask.argmax(1), n - 1 - mask[:, ::-1].argmax(1)
+            return (last - first + 1) / n
+        fit = float(np.median(np.maximum(extent(rows[has], h), extent(cols[has], w))))
+    return {"pad": bool(c == 1 and max(h, w) <= PAD_MAX), "dark_ink": dark_ink, "fit": round(fit, 4)}
+
+
+def drawing_data(model, codes: np.ndarray, images, encoder: dict | None) -> dict:
+    """What the map needs to place a drawing or an upload: the encoder's graph, the map's codes
+    and the drawing frame; nothing when there is no encoder or the codes are too many to send."""
+    if encoder is None or codes.size > CODES_MAX:
+        return {}
+    return {"encoder": encoder, "codes": floats(codes), "drawing": drawing_frame(images)}

@@ -51,11 +51,24 @@ def test_the_exported_decoder_decodes_as_torch_does(name):
     np.testing.assert_allclose(run(graph, z[:1]), want[:1], atol=1e-4, rtol=0)
 
 
+@pytest.mark.parametrize("name", VECTOR_CODE)
+def test_the_exported_encoder_encodes_as_torch_does(name):
+    # The page places a drawing with it: its codes are the map's codes (a VAE's mean).
+    model, ds = built(name)
+    x = ds.x[:5]
+    got = run(onnx_graphs.encoder_bytes(model), x.flatten(1).numpy())
+    want = latent.encode_all(model, x)
+    assert got.shape == (5, model.cfg.latent_dim)
+    np.testing.assert_allclose(got, want, atol=1e-4, rtol=0)
+
+
 def test_a_model_without_a_vector_code_says_so():
     name = next(n for n in sorted(aeviz.MODELS) if n not in VECTOR_CODE)
     model, _ = built(name)
     with pytest.raises(onnx_graphs.ExportError, match="no vector code"):
         onnx_graphs.decoder_bytes(model)
+    with pytest.raises(onnx_graphs.ExportError, match="no vector code"):
+        onnx_graphs.encoder_bytes(model)
 
 
 def test_the_exported_map_inverse_matches_the_projection():

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 import aeviz
+from aeviz.checkpoints import SHIPPED_DIR
+from aeviz.images import to_uint8
 from support.colorizer import save_colorizer
 from support.dead import DEAD, save_dead_vae
 from support.files import encode
@@ -433,6 +436,74 @@ def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(pa
     page.keyboard.up("Shift")
     page.get_by_text("images selected").wait_for()
     settle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def draw_seven(page, pad) -> None:
+    """A stroke like a 7 across the drawing pad, its moves one by one as a mouse makes them."""
+    box = pad.bounding_box()
+    at = lambda u, v: (box["x"] + u * box["width"], box["y"] + v * box["height"])  # noqa: E731
+    page.mouse.move(*at(0.25, 0.2))
+    page.mouse.down()
+    page.mouse.move(*at(0.75, 0.2), steps=10)
+    page.mouse.move(*at(0.45, 0.85), steps=14)
+    page.mouse.up()
+
+
+def last_drawing(page, amap) -> dict:
+    """What the map shows for the drawing once the stroke's last update has landed (the
+    count of updates has stopped rising)."""
+    page.locator(".amap[data-draw-updates]").wait_for()
+    count = None
+    while count != (count := amap.get_attribute("data-draw-updates")):
+        page.wait_for_timeout(400)
+    return json.loads(amap.evaluate("root => JSON.stringify(root.__amap.drawn)"))
+
+
+def test_a_drawing_lands_where_the_server_places_its_code(page, server):
+    """Item 1 of issue 26: encoded in the page, placed as aeviz.latent.placement places it
+    (within 1e-4), with the 5 nearest map points of `aeviz locate`."""
+    from aeviz import latent
+    from aeviz.latent import neighbours, placement
+    from support.pages import WALK_DIMS
+
+    visit(page, server, "latent-map")
+    amap = page.locator(".amap[data-ready='1']")
+    amap.wait_for()
+    pad = page.locator("canvas.adraw-pad")
+    draw_seven(page, pad)
+    drawn = last_drawing(page, amap)
+    assert int(amap.get_attribute("data-draw-updates")) >= 2, "the point moved while the stroke was drawn"
+    assert page.locator(".amap-mark").is_visible()
+    path = next(p for p in sorted(SHIPPED_DIR.glob("vae-mnist5k-*.safetensors"))
+                if aeviz.load_checkpoint(p).config.latent_dim == WALK_DIMS)
+    model = aeviz.load_checkpoint(path)
+    proj = latent.cached_projection(model, "test", "umap", 2)
+    x = torch.tensor(drawn["input"], dtype=torch.float32).view(1, 1, 28, 28)
+    assert 5 < float(x.sum()) < 28 * 28 / 2, "a stroke, fitted into the image"
+    code = latent.encode_all(model, x)
+    np.testing.assert_allclose(drawn["code"], code[0], atol=1e-4, rtol=0)
+    where = placement.place_on_map(proj.coords, proj.codes, code)[0]
+    np.testing.assert_allclose(drawn["position"], where, atol=1e-4, rtol=0)
+    assert drawn["nearest"] == neighbours.nearest(proj.coords[:, :2], where[None], 5)[1][0].tolist()
+    assert "lands at" in page.locator(".adraw-text").text_content()
+    settle(page)
+    shot(page, "latent-map-drawing")
+    # An upload does the same: a test digit as dark ink on white paper, three times its size,
+    # lands among its own class.
+    ds = aeviz.load_dataset("mnist5k", "test")
+    i = 3
+    paper = 255 - np.kron(to_uint8(ds.x[i]), np.ones((3, 3), np.uint8))
+    before = amap.get_attribute("data-draw-updates")
+    page.locator(".adraw-file").set_input_files(files=[{"name": "digit.png", "mimeType": "image/png",
+                                                          "buffer": encode(Image.fromarray(paper), "PNG")}])
+    page.wait_for_function("([r, n]) => r.dataset.drawUpdates !== n", arg=[amap.element_handle(), before])
+    uploaded = last_drawing(page, amap)
+    labels = [int(ds.y[j]) for j in uploaded["nearest"]]
+    assert labels.count(int(ds.y[i])) >= 3, (labels, int(ds.y[i]))
+    page.locator(".adraw-clear").click()
+    page.locator(".amap-mark").wait_for(state="hidden")
+    assert amap.evaluate("root => root.__amap.drawn") is None
     assert page.locator("[data-testid=stException]").count() == 0
 
 

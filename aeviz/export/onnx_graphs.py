@@ -1,8 +1,9 @@
-"""Decoders, map inverses and the hint colorizer as ONNX graphs, so a browser (onnxruntime-web)
+"""Decoders, encoders, map inverses and the hint colorizer as ONNX graphs, so a browser (onnxruntime-web)
 or any other runtime can run them without the server.
 
 A decoder or an inverse takes float32 codes (N, latent_dim) or map points (N, 2) and returns
-what the dashboard shows: images (N, C, H, W) in [0, 1], or codes. The colorizer's graph is
+what the dashboard shows: images (N, C, H, W) in [0, 1], or codes; an encoder takes flat
+images (N, C*H*W) and returns codes. The colorizer's graph is
 Colorizer.guess: gray, hints and palette in, a and b out, at any size. An export is computed once per
 checkpoint (or map) and kept beside it in the user's cache, like the maps themselves; the
 cache key carries the checkpoint's checksum, so a retrained checkpoint never meets a stale
@@ -78,6 +79,30 @@ def decoder_bytes(model) -> bytes:
     # and a wrapper left in training mode took the model's batch norms with it.
     with torch.no_grad():
         return _to_onnx(_Decoder(model.eval()).eval(), (example,), *_batched("z", "image"))
+
+
+class _Encoder(torch.nn.Module):
+    """Flat images (N, C*H*W) in [0, 1] -> codes (N, latent_dim), as latent.encode_all makes
+    them (a VAE's mean). Flat, so a page runs it through the same (N, width) call as a decoder."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.shape = tuple(model.image_shape)
+
+    def forward(self, x):
+        return self.model.encode(self.model.prepare(x.reshape(-1, *self.shape))).flatten(1)
+
+
+def encoder_bytes(model) -> bytes:
+    """The ONNX graph of model.encode: input "image" (N, C*H*W), output "z" (N, latent_dim)."""
+    if not model.abilities.vector_code:
+        raise ExportError(f"A {model.cfg.model} model has no vector code, so it has no encoder to export.")
+    if next(model.parameters()).device.type != "cpu":
+        raise ExportError("Export a model loaded on the CPU.")
+    example = torch.rand(2, int(np.prod(model.image_shape)))
+    with torch.no_grad():
+        return _to_onnx(_Encoder(model.eval()).eval(), (example,), *_batched("image", "z"))
 
 
 class _Inverse(torch.nn.Module):
@@ -166,6 +191,15 @@ def cached_decoder(model) -> bytes:
     """decoder_bytes, computed once per checkpoint: beside the checkpoint when shipped with it,
     else in the user's cache."""
     return artifacts.get(model, DECODER, "all", lambda: decoder_bytes(model))
+
+
+# The encoder's, per checkpoint too: `{checkpoint}.{checksum}.all.encoder.onnx`.
+ENCODER = artifacts.Kind("encoder", "the encoder's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
+
+
+def cached_encoder(model) -> bytes:
+    """encoder_bytes, computed once per checkpoint (beside it when shipped, else in the user's cache)."""
+    return artifacts.get(model, ENCODER, "all", lambda: encoder_bytes(model))
 
 
 # The colorizer's graph, per checkpoint too: `{checkpoint}.{checksum}.all.colorizer.onnx`.

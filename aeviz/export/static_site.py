@@ -6,7 +6,8 @@ dashboard/static/ with onnxruntime-web and regl-scatterplot and their licences);
 the decoder and the map's inverse as ONNX, the data (explorer.json) and a sprite atlas of the
 split's images. In the page: the map with a thumbnail under a hovered point and the decoded
 image of any empty place under the cursor (with its distance from real data), a click to pin
-a code, a continuous slider per dimension, and an interpolation scrubber between two pins.
+a code, a continuous slider per dimension, an interpolation scrubber between two pins, and
+a drawing pad (or an upload) whose drawing the encoder (ONNX too) places on the map.
 
 Names that come from a user's folder (classes, the dataset's path) reach the page as JSON
 data and are shown as text, never as HTML. Nothing is written outside DIR, and a DIR that
@@ -21,7 +22,7 @@ import numpy as np
 from .. import latent
 from ..latent import activity
 from . import onnx_graphs
-from ..browser_runtime import byte_labels, floats, map_frame, STATIC
+from ..browser_runtime import byte_labels, drawing_frame, floats, map_frame, STATIC
 from ..config import ConfigError
 from ..datasets import load_dataset
 from ..images import sprite_sheet
@@ -55,10 +56,10 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
     meta = {"title": f"{cfg.model} on {cfg.dataset}: {cfg.latent_dim}-d code",
             "subtitle": f"{method.upper()} map of the {split} split ({len(codes)} images), checkpoint {model.checkpoint_id}",
             "latent_dim": int(cfg.latent_dim), "codes": floats(codes), "places": floats(proj.coords[:, :2]),
-            "decoder": "decoder.onnx", "inverse": "inverse.onnx",
+            "decoder": "decoder.onnx", "inverse": "inverse.onnx", "encoder": "encoder.onnx",
             "map": {**map_frame(proj.coords), "size": MAP_SIZE, "labels": byte_labels(proj.labels),
                     "classes": _classes(proj.labels, ds.classes), "errors": None, "error_range": "", "shape": shape,
-                    "atlas": {"url": "thumbs.png", "cols": cols, "count": count}},
+                    "atlas": {"url": "thumbs.png", "cols": cols, "count": count}, "drawing": drawing_frame(ds.x)},
             "walk": {"dims": dims, "lo": lo[dims].tolist(), "hi": hi[dims].tolist(), "steps": SLIDER_STEPS,
                      "caption": "decoded code (follows the slider you drag)", "shape": shape,
                      "px": shape[2] * scale, "aspect": shape[1] / shape[2],
@@ -67,7 +68,8 @@ def write_explorer(model, out: Path, split: str = "test", method: str = "umap", 
             "scrubber": {"caption": "A → B, straight", "shape": shape, "px": shape[2] * scale,
                          "aspect": shape[1] / shape[2]}}
     files = {"explorer.json": json.dumps(meta).encode(), "decoder.onnx": decoder,
-             "inverse.onnx": onnx_graphs.inverse_bytes(proj), "thumbs.png": thumbs}
+             "inverse.onnx": onnx_graphs.inverse_bytes(proj), "encoder.onnx": onnx_graphs.cached_encoder(model),
+             "thumbs.png": thumbs}
     for folder in BUILT:  # the explorer's own files at the top, as index.html loads them
         files.update({(f.name if folder == "explorer" else f"{folder}/{f.name}"): f.read_bytes()
                       for f in (STATIC / folder).iterdir() if f.is_file()})

@@ -66,7 +66,8 @@ class TransformerAE(Autoencoder):
 
     def encode(self, x):
         tokens = self.embed(self.patches(x))
-        tokens = torch.cat([self.cls.expand(len(x), -1, -1), tokens], 1) + self.enc_pos
+        # x.shape[0], not len(x): an ONNX export traces the one as the batch size, the other as a constant
+        tokens = torch.cat([self.cls.expand(x.shape[0], -1, -1), tokens], 1) + self.enc_pos
         return self.to_code(self.encoder(tokens)[:, 0])
 
     def decode_logits(self, z):

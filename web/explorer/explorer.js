@@ -29,6 +29,7 @@ async function main() {
   const bytes = async (/** @type {string} */ f) => new Uint8Array(await (await fetch(f)).arrayBuffer());
   const decoder = { id: 'decoder', bytes: await bytes(meta.decoder), width: meta.latent_dim };
   const inverseGraph = { id: 'inverse', bytes: await bytes(meta.inverse), width: 2 };
+  const [, h, w] = meta.map.shape, encoder = { id: 'encoder', bytes: await bytes(meta.encoder), width: meta.map.shape[0] * h * w };
   const codes = base64Floats(meta.codes), d = meta.latent_dim, places = base64Floats(meta.places);
   /** @type {{ code: Float32Array, place: number[] }[]} */
   let pins = [];
@@ -52,7 +53,8 @@ async function main() {
   };
   mountMap({ parentElement: $('#map'), setStateValue: unavailable,
     setTriggerValue: (name, value) => { if (name === 'pick') pin(value).catch(err => say(String(err))); },
-    data: { ...meta.map, key: 'explorer', palette: CATEGORY10, ramp: CATEGORY10, decoder, inverse: inverseGraph, static: STATIC } });
+    data: { ...meta.map, key: 'explorer', palette: CATEGORY10, ramp: CATEGORY10, decoder, inverse: inverseGraph, encoder,
+            codes: meta.codes, static: STATIC } });
   walk(codes.slice(0, d), 'start');
   document.body.dataset.ready = '1';
 }

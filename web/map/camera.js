@@ -32,3 +32,12 @@ export function clickKind(down, up, shift, hovered) {
   if (!down || Math.hypot(up[0] - down[0], up[1] - down[1]) > CLICK_SLOP || shift) return null;
   return hovered >= 0 ? 'point' : 'place';
 }
+
+/**
+ * The other way: a normalized map point to the canvas's pixels (toData's inverse).
+ * @param {ArrayLike<number>} view @param {number} size @param {number} nx @param {number} ny
+ * @returns {[number, number]}
+ */
+export function toScreen(view, size, nx, ny) {
+  return [(nx * view[0] + view[12] + 1) * size / 2, (1 - ny * view[5] - view[13]) * size / 2];
+}

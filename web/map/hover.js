@@ -40,7 +40,8 @@ export function wireTools(root, plot, data, errors) {
 }
 
 /**
- * Wires the hover and the clicks; returns a warm-up: one decode through both graphs.
+ * Wires the hover and the clicks; returns a warm-up (one decode through both graphs) that
+ * carries the decoder as .decode.
  * @param {{ st: any, root: HTMLElement, canvas: HTMLCanvasElement, plot: any, data: any, xy: Float32Array,
  *           labels: Uint8Array | null, trigger: (name: string, value: any) => void, staticDir: string }} m
  */
@@ -89,5 +90,7 @@ export async function wireHover({ st, root, canvas, plot, data, xy, labels, trig
     st.lassoing = false;
     trigger('selection', Array.from(points));
   });
-  return async () => { await decode(Float32Array.from(await inverse(new Float32Array(data.center), 1)), 1); };
+  st.atlas = atlas;  // the drawing's nearest images come from it too
+  const warm = async () => { await decode(Float32Array.from(await inverse(new Float32Array(data.center), 1)), 1); };
+  return Object.assign(warm, { decode });
 }

@@ -10,6 +10,7 @@ import { rootOf } from '../runtime/mount.js';
 import { DASHBOARD_STATIC } from '../runtime/ort.js';
 import { preview } from './preview.js';
 import { wireTools, wireHover } from './hover.js';
+import { wireDrawing } from './drawn.js';
 
 /** @param {import('../runtime/mount.js').Host} host */
 export default function (host) {
@@ -75,6 +76,8 @@ async function setup(st, root, data, trigger) {
   // One decode through both graphs before the map says it is ready: a session's first run
   // sets up its kernels (40-90 ms here), which the user's first hover would otherwise wait for.
   await warm();
+  // A model whose encoder went to the page draws: a drawing or an upload lands on the map.
+  if (data.encoder && data.codes && data.drawing) await wireDrawing({ st, root, plot, data, xy, labels, staticDir, decode: warm.decode });
   root.dataset.ready = '1';
 }
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import logging
 
+import numpy as np
+
 import streamlit as st
 
 from aeviz.export import onnx_graphs
@@ -31,8 +33,12 @@ def component(name: str):
     return st.components.v2.component(f"aeviz.{name}", css=css, js=js)
 
 
-# The graphs a page can run, by kind: the decoder (codes -> images) and the hint colorizer.
-GRAPHS = {"decoder": onnx_graphs.cached_decoder, "colorizer": onnx_graphs.cached_colorizer}
+# The graphs a page can run, by kind: the decoder (codes -> images), the encoder (flat images
+# -> codes: a drawing placed on the map) and the hint colorizer; and the width of a row of
+# each one's input.
+GRAPHS = {"decoder": onnx_graphs.cached_decoder, "encoder": onnx_graphs.cached_encoder,
+          "colorizer": onnx_graphs.cached_colorizer}
+WIDTHS = {"encoder": lambda model: int(np.prod(model.image_shape))}
 
 
 def graph(model, kind: str = "decoder") -> dict | None:
@@ -49,7 +55,8 @@ def _graph(path: str, checksum: str, kind: str, _model) -> dict | None:
         log.exception("Could not export %s's %s to ONNX; its pages run it on the server.", path, kind)
         return None
     name = f"{_model.checkpoint_id}.{checksum[:12]}" + ("" if kind == "decoder" else f".{kind}")
-    return {"id": name, "onnx": base64.b64encode(onnx).decode(), "width": int(_model.cfg.latent_dim)}
+    width = WIDTHS.get(kind, lambda model: int(model.cfg.latent_dim))(_model)
+    return {"id": name, "onnx": base64.b64encode(onnx).decode(), "width": width}
 
 
 NO_DECODER = "aeviz_no_browser_decoder"  # set once a browser said it cannot decode: every page then asks the server

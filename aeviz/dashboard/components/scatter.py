@@ -6,7 +6,9 @@ in the page: a point's own image comes from a sprite atlas of the split's images
 space is decoded through the map's inverse and the checkpoint's decoder (both ONNX, run by
 onnxruntime-web), with its distance from real data. Only what needs the server reaches it: a
 click (the page shows the image's reconstruction and neighbours, or the place decoded exactly,
-and remembers it for the Interpolation page) and a box or lasso selection.
+and remembers it for the Interpolation page) and a box or lasso selection. Beside the map, a
+drawing pad (an upload, for colour or larger images) is encoded in the page by the
+checkpoint's encoder and placed on the map as the server places a code (latent.placement).
 
 When the browser cannot draw or decode (no WebGL, no WebAssembly) the component says so
 (state "runtime"), and the page shows the plotly map instead."""
@@ -19,7 +21,7 @@ import streamlit as st
 import torch
 
 from aeviz.export import onnx_graphs
-from aeviz.browser_runtime import byte_labels, floats, map_frame
+from aeviz.browser_runtime import byte_labels, drawing_data, floats, map_frame
 from aeviz.images import sprite_sheet
 
 from . import browser_decoder
@@ -55,7 +57,8 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
             "palette": [hex_colour(c) for c in map_plot.PALETTE], "ramp": RAMP,
             "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
             "inverse": {"id": f"{decoder['id']}.{shown_as}.inverse", "onnx": base64.b64encode(inverse).decode(),
-                        "width": 2}}
+                        "width": 2},
+            **drawing_data(model, proj.codes, images, browser_decoder.graph(model, "encoder"))}
 
 
 # Light to dark (viridis, reversed so that worse reads darker on white).
