@@ -330,6 +330,33 @@ def test_the_interpolation_scrubber_decodes_in_the_browser_and_moves_its_marker(
     shot(page, "interpolation-scrubbed")
 
 
+def test_the_ink_slider_adds_ink_in_the_browser(page, server):
+    """The Attributes page's slider along the measured ink direction: each end decoded in the
+    page (torch's pixels within 2/255, no server call), more ink at the "more ink" end."""
+    from support.pages import walk_decoder
+
+    _, decode = walk_decoder()  # the Attributes page opens on the same 16-d VAE
+    visit(page, server, "attributes")
+    page.get_by_text("more ink").first.wait_for()
+    img = page.locator("img.scrub-image[data-code]")
+    img.wait_for()
+    reruns = listen_for_reruns(page)
+    src, ink = img.get_attribute("src"), {}
+    page.locator("input.scrub-input").focus()
+    for key in ["Home", "End"]:
+        page.keyboard.press(key)
+        src = changed(page, img, src)
+        z = np.asarray(json.loads(img.get_attribute("data-code")), np.float32)
+        shown = browser_pixels(src)
+        assert np.abs(shown - decode(z[None])[0]).max() <= 2, "the browser's pixels are torch's within 2/255"
+        ink[key] = shown.mean()
+    page.wait_for_timeout(1000)
+    assert reruns == [], "no server call while the slider moves"
+    assert ink["End"] > ink["Home"] + 10, ink
+    settle(page)
+    shot(page, "attributes-ink")
+
+
 def test_sampling_temperature_and_seed_redraw_in_the_browser_with_no_server_call(page, server):
     import json
 
