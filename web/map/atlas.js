@@ -7,11 +7,13 @@ import { decoderFor, workerDecoderFor } from '../runtime/ort.js';
 import { latest } from '../runtime/latest.js';
 import { painted } from '../runtime/painted.js';
 import { nearestOnGrid } from '../runtime/grid.js';
-import { CELLS, cellCentres, fade, tilePixels } from './tiles.js';
+import { CELLS, cellCentres, fade, paintTile } from './tiles.js';
 
 /** The camera rests this long (ms) before the view is decoded again. */
 const REST_MS = 150;
-/** Decoder outputs a call at most: 16 MB of floats (one call for 1,600 digits, a few for photos). */
+/** Tiles a call: the first tiles are on screen after one call, and a worker's tensors stay small. */
+const BATCH = 100;
+/** Decoder outputs a call at most: 16 MB of floats (fewer tiles a call for photos). */
 const BATCH_VALUES = 1 << 22;
 /**
  * Workers that decode the atlas side by side, one core each: onnxruntime-web runs one thread
@@ -22,7 +24,7 @@ const BATCH_VALUES = 1 << 22;
 const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 
 /**
- * Wires the Atlas toggle; the map's decoders are already loaded (the hover's).
+ * Wires the atlas toggle; the map's decoders are already loaded (the hover's).
  * @param {{ root: HTMLElement, plot: any, data: any, xy: Float32Array, staticDir: string }} m
  */
 export async function wireAtlas({ root, plot, data, xy, staticDir }) {
@@ -33,56 +35,72 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
   const size = data.size, tiles = CELLS * CELLS, [c, h, w] = data.shape, perImage = c * h * w;
   /** @type {((x: number, y: number) => [number, number]) | null} */
   let near = null;
-  let on = false, /** @type {number[] | null} */ shown = null, rest = 0;
+  let on = false, /** @type {number[] | null} */ shown = null, rest = 0, wanted = 0;
 
   /** @type {Promise<import('../runtime/ort.js').Decode[]> | null} */
   let decoders = null;
-  // The workers, started at the first press; where a worker cannot run the runtime, the page's
-  // own decoder (the hover's) decodes every tile.
+  // The workers, started when the pointer comes to the toggle; where a worker cannot run the
+  // runtime, the page's own decoder (the hover's) decodes every tile.
   const workers = () => decoders = decoders || Promise.all(Array.from({ length: WORKERS }, (_, k) =>
     workerDecoderFor({ ...data.decoder, id: `${data.decoder.id} atlas ${k}` }, staticDir))).catch(err => {
     console.warn('aeviz: the atlas decodes on the page\'s thread:', err);
     return [decode];
   });
-  const decodeAll = async (/** @type {Float32Array} */ codes) => {
-    const ways = await workers(), width = data.decoder.width, out = new Float32Array(tiles * perImage);
-    const rows = Math.max(1, Math.min(Math.ceil(tiles / ways.length), Math.floor(BATCH_VALUES / perImage)));
-    const batches = [];
-    for (let first = 0; first < tiles; first += rows) batches.push(first);
-    // each way takes the next batch as it finishes one
+  /**
+   * Decodes codes (tiles of them) in batches, each way taking the next batch as it finishes one;
+   * each(first, n, images) as each batch comes. Stops early once `going()` is false.
+   * @param {Float32Array} codes @param {() => boolean} going
+   * @param {(first: number, n: number, images: Float32Array) => void} each
+   */
+  const decodeAll = async (codes, going, each) => {
+    const ways = await workers(), width = data.decoder.width;
+    const rows = Math.max(1, Math.min(BATCH, Math.floor(BATCH_VALUES / perImage)));
+    let next = 0;
     await Promise.all(ways.map(async way => {
-      for (let first = batches.shift(); first !== undefined; first = batches.shift()) {
-        const n = Math.min(rows, tiles - first);
-        out.set(await way(codes.slice(first * width, (first + n) * width), n), first * perImage);
+      while (next < tiles && going()) {
+        const first = next, n = Math.min(rows, tiles - first);
+        next += n;
+        each(first, n, await way(codes.slice(first * width, (first + n) * width), n));
       }
     }));
-    return out;
+  };
+  const put = (/** @type {Uint8ClampedArray<ArrayBuffer>} */ rgba, /** @type {number} */ width, /** @type {number[]} */ view) => {
+    if (canvas.width !== width) canvas.width = canvas.height = width;
+    /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).putImageData(new ImageData(rgba, width, width), 0, 0);
+    shown = view; follow(Array.from(plot.get('cameraView')));
+    canvas.hidden = false;
   };
 
-  const tile = latest(async (/** @type {{ view: number[], since: number }} */ { view, since }) => {
-    if (!on) return;
+  const tile = latest(async (/** @type {{ view: number[], since: number, id: number }} */ { view, since, id }) => {
+    const going = () => on && id === wanted;  // not turned off, no newer view asked for
+    if (!going()) return;
     try {
       const { places, normal } = cellCentres(view, size, data.center, data.half);
-      const codes = Float32Array.from(await inverse(places, tiles));
-      const t1 = performance.now();
-      const images = await decodeAll(codes);
-      const t2 = performance.now();
       near = near || nearestOnGrid(xy);
       const alphas = new Float32Array(tiles);
       for (let k = 0; k < tiles; k++) alphas[k] = fade(Math.sqrt(near(normal[2 * k], normal[2 * k + 1])[1]) * data.half / data.spacing);
-      if (!on) return;  // turned off while it decoded
-      const width = Math.round(size * (window.devicePixelRatio || 1));
-      const rgba = tilePixels(images, data.shape, alphas, width);
-      canvas.width = canvas.height = width;
-      /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).putImageData(new ImageData(rgba, width, width), 0, 0);
-      shown = view; follow(plot.get('cameraView'));
-      canvas.hidden = false;
+      // the tiles on the data first: where the user looks, and the first to show on an empty map
+      const order = Array.from({ length: tiles }, (_, k) => k).sort((a, b) => alphas[b] - alphas[a]);
+      const codes = Float32Array.from(await inverse(Float32Array.from(order.flatMap(k => [places[2 * k], places[2 * k + 1]])), tiles));
+      const t1 = performance.now();
+      const width = Math.round(size * (window.devicePixelRatio || 1)), rgba = new Uint8ClampedArray(4 * width * width);
+      const fresh = !shown;  // nothing on screen yet: the tiles show as they come (else the old ones stay till the end)
+      let first = 0;
+      await decodeAll(codes, going, (start, n, images) => {
+        for (let i = 0; i < n; i++) paintTile(rgba, width, images, i, data.shape, order[start + i], alphas[order[start + i]]);
+        if (fresh && going()) { put(rgba, width, view); first = first || performance.now(); }
+      });
+      if (!going()) return;
+      const t2 = performance.now();
+      put(rgba, width, view);
       const t3 = performance.now();
       await painted();
       const t4 = performance.now();
-      // for benchmarks/atlas.py: from the press (or the camera's rest) to the tiles on screen,
-      // and where the time went: the inverse, the decoder, fading and tiling, the frame
+      // for benchmarks/atlas.py: from the press (or the camera's rest) to the 1,600 tiles on
+      // screen, and where the time went: cells, fading and the inverse; the decoder in the
+      // workers and the tiling; putting the pixels; the frame
       root.dataset.atlasMs = String(Math.round(t4 - since));
+      root.dataset.atlasFirstMs = String(Math.round((first || t3) - since));
       root.dataset.atlasSteps = [t1 - since, t2 - t1, t3 - t2, t4 - t3].map(Math.round).join(',');
       root.dataset.atlasTiles = String(tiles);
       root.dataset.atlasDrawn = String(Number(root.dataset.atlasDrawn || 0) + 1);
@@ -92,6 +110,7 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
       note.textContent = 'The atlas could not be decoded in this browser, so it is off.';
     }
   });
+  const retile = () => tile({ view: Array.from(plot.get('cameraView')), since: performance.now(), id: ++wanted });
 
   // The tiles drawn for the view `shown`, moved and scaled to where the camera shows them now:
   // normalized x goes to view[0] * x + view[12] on screen (y likewise, and up).
@@ -108,16 +127,19 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
     root.dataset.atlas = on ? 'on' : 'off';
     if (!on) { canvas.hidden = true; shown = null; delete root.dataset.atlasTiles; }
   };
+  // the workers start while the pointer travels to the toggle, or the keyboard's focus reaches it
+  button.addEventListener('pointerenter', workers);
+  button.addEventListener('focus', workers);
   button.addEventListener('click', () => {
     turn(!on);
     note.textContent = '';
-    if (on) tile({ view: Array.from(plot.get('cameraView')), since: performance.now() });
+    if (on) retile();
   });
   plot.subscribe('view', (/** @type {{ view: ArrayLike<number> }} */ { view }) => {
     if (!on) return;
     follow(Array.from(view));
     clearTimeout(rest);
-    rest = window.setTimeout(() => tile({ view: Array.from(plot.get('cameraView')), since: performance.now() }), REST_MS);
+    rest = window.setTimeout(retile, REST_MS);
   });
   turn(false);
   button.disabled = false;

@@ -42,8 +42,7 @@ export function fade(spacings) {
 
 /**
  * The RGBA pixels of a width x width canvas tiled with cells x cells images (C, H, W) in
- * [0, 1], row by row from the top left, each averaged down (or repeated up) into its cell and
- * given its cell's opacity; a one-channel image is drawn grey. Values round as paint.js's.
+ * [0, 1], row by row from the top left, each with its cell's opacity; see paintTile.
  * @param {ArrayLike<number>} images cells * cells images, one after another
  * @param {number[]} shape [channels, height, width]
  * @param {ArrayLike<number>} alphas each cell's opacity in [0, 1]
@@ -51,28 +50,40 @@ export function fade(spacings) {
  * @returns {Uint8ClampedArray<ArrayBuffer>}
  */
 export function tilePixels(images, shape, alphas, width, cells = CELLS) {
-  const [c, h, w] = shape, hw = h * w, rgba = new Uint8ClampedArray(4 * width * width);
+  const rgba = new Uint8ClampedArray(4 * width * width);
+  for (let k = 0; k < cells * cells; k++) paintTile(rgba, width, images, k, shape, k, alphas[k], cells);
+  return rgba;
+}
+
+/**
+ * Paints image number `index` of `images` (C, H, W each, in [0, 1]) into cell `cell` (row by
+ * row from the top left) of a width x width RGBA canvas cut into cells x cells, averaged down
+ * (or repeated up) to the cell's size, with opacity `alpha`; a one-channel image is drawn grey.
+ * Values round as paint.js's. Cells take whole pixels, their edges rounded, so none is left blank.
+ * @param {Uint8ClampedArray} rgba @param {number} width
+ * @param {ArrayLike<number>} images @param {number} index @param {number[]} shape
+ * @param {number} cell @param {number} alpha
+ */
+export function paintTile(rgba, width, images, index, shape, cell, alpha, cells = CELLS) {
+  const [c, h, w] = shape, hw = h * w, r = Math.floor(cell / cells), q = cell % cells;
   const edge = (/** @type {number} */ k) => Math.round(k * width / cells);
-  for (let r = 0; r < cells; r++) for (let q = 0; q < cells; q++) {
-    const x0 = edge(q), x1 = edge(q + 1), y0 = edge(r), y1 = edge(r + 1), tw = x1 - x0, th = y1 - y0;
-    const base = (r * cells + q) * c * hw, alpha = Math.round(255 * alphas[r * cells + q]);
-    for (let py = 0; py < th; py++) {
-      // the source rows and columns this pixel covers: at least one
-      const sy0 = Math.floor(py * h / th), sy1 = Math.max(sy0 + 1, Math.floor((py + 1) * h / th));
-      for (let px = 0; px < tw; px++) {
-        const sx0 = Math.floor(px * w / tw), sx1 = Math.max(sx0 + 1, Math.floor((px + 1) * w / tw));
-        const o = 4 * ((y0 + py) * width + x0 + px), count = (sy1 - sy0) * (sx1 - sx0);
-        for (let ch = 0; ch < (c === 3 ? 3 : 1); ch++) {
-          const plane = base + ch * hw;
-          let sum = 0;
-          for (let sy = sy0; sy < sy1; sy++) for (let sx = sx0; sx < sx1; sx++)
-            sum += Math.min(1, Math.max(0, images[plane + sy * w + sx]));
-          rgba[o + ch] = Math.floor(sum / count * 255 + 0.5);
-        }
-        if (c !== 3) rgba[o + 1] = rgba[o + 2] = rgba[o];
-        rgba[o + 3] = alpha;
+  const x0 = edge(q), y0 = edge(r), tw = edge(q + 1) - x0, th = edge(r + 1) - y0;
+  const base = index * c * hw, opacity = Math.round(255 * alpha);
+  for (let py = 0; py < th; py++) {
+    // the source rows and columns this pixel covers: at least one
+    const sy0 = Math.floor(py * h / th), sy1 = Math.max(sy0 + 1, Math.floor((py + 1) * h / th));
+    for (let px = 0; px < tw; px++) {
+      const sx0 = Math.floor(px * w / tw), sx1 = Math.max(sx0 + 1, Math.floor((px + 1) * w / tw));
+      const o = 4 * ((y0 + py) * width + x0 + px), count = (sy1 - sy0) * (sx1 - sx0);
+      for (let ch = 0; ch < (c === 3 ? 3 : 1); ch++) {
+        const plane = base + ch * hw;
+        let sum = 0;
+        for (let sy = sy0; sy < sy1; sy++) for (let sx = sx0; sx < sx1; sx++)
+          sum += Math.min(1, Math.max(0, images[plane + sy * w + sx]));
+        rgba[o + ch] = Math.floor(sum / count * 255 + 0.5);
       }
+      if (c !== 3) rgba[o + 1] = rgba[o + 2] = rgba[o];
+      rgba[o + 3] = opacity;
     }
   }
-  return rgba;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellCentres, fade, tilePixels, NEAR, FAR, FLOOR } from './tiles.js';
+import { cellCentres, fade, tilePixels, paintTile, NEAR, FAR, FLOOR } from './tiles.js';
 import { toData } from './camera.js';
 
 const REST = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];  // the camera at rest
@@ -40,4 +40,10 @@ test('each image is averaged into its cell, in colour or grey, with its cell\'s 
 test('cells of uneven width cover the canvas edge to edge, none left blank', () => {
   const rgba = tilePixels(new Float32Array(9).fill(1), [1, 1, 1], new Float32Array(9).fill(1), 7, 3);
   assert.ok(rgba.every(v => v === 255));
+});
+
+test('an image goes into the cell it is given, whatever its place among the images', () => {
+  const rgba = new Uint8ClampedArray(4 * 2 * 2);
+  paintTile(rgba, 2, [0.2, 0.6], 1, [1, 1, 1], 2, 0.5, 2);  // the second image, into the bottom left cell
+  assert.deepEqual(Array.from(rgba), [0, 0, 0, 0, 0, 0, 0, 0, 153, 153, 153, 128, 0, 0, 0, 0]);
 });
