@@ -22,6 +22,8 @@ const BATCH_VALUES = 1 << 22;
  * decoder of digits).
  */
 const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+/** Wirings so far: a map drawn anew in the same element (another checkpoint) wires it again. */
+let wirings = 0;
 
 /**
  * Wires the atlas toggle; the map's decoders are already loaded (the hover's).
@@ -36,6 +38,8 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
   /** @type {((x: number, y: number) => [number, number]) | null} */
   let near = null;
   let on = false, /** @type {number[] | null} */ shown = null, rest = 0, wanted = 0;
+  const wiring = String(++wirings);
+  root.dataset.atlasWiring = wiring;
 
   /** @type {Promise<import('../runtime/ort.js').Decode[]> | null} */
   let decoders = null;
@@ -72,7 +76,8 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
   };
 
   const tile = latest(async (/** @type {{ view: number[], since: number, id: number }} */ { view, since, id }) => {
-    const going = () => on && id === wanted;  // not turned off, no newer view asked for
+    // not turned off, no newer view asked for, the map it was asked of still the one shown
+    const going = () => on && id === wanted && root.dataset.atlasWiring === wiring;
     if (!going()) return;
     try {
       const { places, normal } = cellCentres(view, size, data.center, data.half);
@@ -105,6 +110,7 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
       root.dataset.atlasTiles = String(tiles);
       root.dataset.atlasDrawn = String(Number(root.dataset.atlasDrawn || 0) + 1);
     } catch (err) {
+      if (root.dataset.atlasWiring !== wiring) return;  // another map's now
       console.warn('aeviz: the atlas could not be decoded:', err);
       turn(false);
       note.textContent = 'The atlas could not be decoded in this browser, so it is off.';
@@ -127,14 +133,14 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
     root.dataset.atlas = on ? 'on' : 'off';
     if (!on) { canvas.hidden = true; shown = null; delete root.dataset.atlasTiles; }
   };
-  // the workers start while the pointer travels to the toggle, or the keyboard's focus reaches it
-  button.addEventListener('pointerenter', workers);
-  button.addEventListener('focus', workers);
-  button.addEventListener('click', () => {
+  // The workers start while the pointer travels to the toggle, or the keyboard's focus reaches
+  // it. Handlers are set, not added: a map drawn anew in this element replaces them.
+  button.onpointerenter = button.onfocus = workers;
+  button.onclick = () => {
     turn(!on);
     note.textContent = '';
     if (on) retile();
-  });
+  };
   plot.subscribe('view', (/** @type {{ view: ArrayLike<number> }} */ { view }) => {
     if (!on) return;
     follow(Array.from(view));
