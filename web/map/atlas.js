@@ -75,29 +75,44 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
     canvas.hidden = false;
   };
 
+  /**
+   * The view's tiles, decoded: their pixels, when the inverse was done, and when the first
+   * tiles were on screen (0 when none were shown before the end); null once `going()` is false.
+   * @param {number[]} view @param {number} width @param {() => boolean} going
+   */
+  const decodeView = async (view, width, going) => {
+    const { places, normal } = cellCentres(view, size, data.center, data.half);
+    near = near || nearestOnGrid(xy);
+    const alphas = new Float32Array(tiles);
+    for (let k = 0; k < tiles; k++) alphas[k] = fade(Math.sqrt(near(normal[2 * k], normal[2 * k + 1])[1]) * data.half / data.spacing);
+    // the tiles on the data first: where the user looks, and the first to show on an empty map
+    const order = Array.from({ length: tiles }, (_, k) => k).sort((a, b) => alphas[b] - alphas[a]);
+    const codes = Float32Array.from(await inverse(Float32Array.from(order.flatMap(k => [places[2 * k], places[2 * k + 1]])), tiles));
+    const inverted = performance.now(), rgba = new Uint8ClampedArray(4 * width * width);
+    const fresh = !shown;  // nothing on screen yet: the tiles show as they come (else the old ones stay till the end)
+    let first = 0;
+    await decodeAll(codes, going, (start, n, images) => {
+      for (let i = 0; i < n; i++) paintTile(rgba, width, images, i, data.shape, order[start + i], alphas[order[start + i]]);
+      if (fresh && going()) { put(rgba, width, view); first = first || performance.now(); }
+    });
+    return going() ? { rgba, inverted, first } : null;
+  };
+  /** @type {{ view: number[], width: number, rgba: Uint8ClampedArray<ArrayBuffer> } | null} */
+  let last = null;
+
   const tile = latest(async (/** @type {{ view: number[], since: number, id: number }} */ { view, since, id }) => {
     // not turned off, no newer view asked for, the map it was asked of still the one shown
     const going = () => on && id === wanted && root.dataset.atlasWiring === wiring;
     if (!going()) return;
     try {
-      const { places, normal } = cellCentres(view, size, data.center, data.half);
-      near = near || nearestOnGrid(xy);
-      const alphas = new Float32Array(tiles);
-      for (let k = 0; k < tiles; k++) alphas[k] = fade(Math.sqrt(near(normal[2 * k], normal[2 * k + 1])[1]) * data.half / data.spacing);
-      // the tiles on the data first: where the user looks, and the first to show on an empty map
-      const order = Array.from({ length: tiles }, (_, k) => k).sort((a, b) => alphas[b] - alphas[a]);
-      const codes = Float32Array.from(await inverse(Float32Array.from(order.flatMap(k => [places[2 * k], places[2 * k + 1]])), tiles));
-      const t1 = performance.now();
-      const width = Math.round(size * (window.devicePixelRatio || 1)), rgba = new Uint8ClampedArray(4 * width * width);
-      const fresh = !shown;  // nothing on screen yet: the tiles show as they come (else the old ones stay till the end)
-      let first = 0;
-      await decodeAll(codes, going, (start, n, images) => {
-        for (let i = 0; i < n; i++) paintTile(rgba, width, images, i, data.shape, order[start + i], alphas[order[start + i]]);
-        if (fresh && going()) { put(rgba, width, view); first = first || performance.now(); }
-      });
-      if (!going()) return;
+      const width = Math.round(size * (window.devicePixelRatio || 1));
+      // toggled off and on again, the camera where it was: the tiles it had
+      const kept = last && last.width === width && last.view.every((v, i) => v === view[i]) ? last : null;
+      const made = kept ? { rgba: kept.rgba, inverted: since, first: 0 } : await decodeView(view, width, going);
+      if (!made) return;
       const t2 = performance.now();
-      put(rgba, width, view);
+      put(made.rgba, width, view);
+      last = { view, width, rgba: made.rgba };
       const t3 = performance.now();
       await painted();
       const t4 = performance.now();
@@ -105,8 +120,9 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
       // screen, and where the time went: cells, fading and the inverse; the decoder in the
       // workers and the tiling; putting the pixels; the frame
       root.dataset.atlasMs = String(Math.round(t4 - since));
-      root.dataset.atlasFirstMs = String(Math.round((first || t3) - since));
-      root.dataset.atlasSteps = [t1 - since, t2 - t1, t3 - t2, t4 - t3].map(Math.round).join(',');
+      root.dataset.atlasFirstMs = String(Math.round((made.first || t3) - since));
+      root.dataset.atlasSteps = [made.inverted - since, t2 - made.inverted, t3 - t2, t4 - t3].map(Math.round).join(',');
+      root.dataset.atlasKept = kept ? '1' : '0';
       root.dataset.atlasTiles = String(tiles);
       root.dataset.atlasDrawn = String(Number(root.dataset.atlasDrawn || 0) + 1);
     } catch (err) {
