@@ -519,9 +519,17 @@ def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_i
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, -400)
     wait_until(lambda: int(amap.get_attribute("data-atlas-drawn")) > drawn)
-    assert page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)["tiles"] != shown["tiles"]
+    zoomed = page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)
+    assert zoomed["tiles"] != shown["tiles"]
+    shot(page, "latent-map-decoded-atlas")
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "false" and not page.locator("canvas.amap-atlas").is_visible()
+    # on again, the camera unmoved: the tiles it had
+    drawn = int(amap.get_attribute("data-atlas-drawn"))
+    toggle.click()
+    wait_until(lambda: int(amap.get_attribute("data-atlas-drawn")) > drawn)
+    assert amap.get_attribute("data-atlas-kept") == "1"
+    assert page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)["tiles"] == zoomed["tiles"]
     assert page.locator("[data-testid=stException]").count() == 0
 
 
