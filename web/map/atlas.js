@@ -7,7 +7,7 @@ import { decoderFor, workerDecoderFor } from '../runtime/ort.js';
 import { latest } from '../runtime/latest.js';
 import { painted } from '../runtime/painted.js';
 import { nearestOnGrid } from '../runtime/grid.js';
-import { CELLS, cellCentres, fade, paintTile } from './tiles.js';
+import { CELLS, cellCentres, snapped, fade, paintTile } from './tiles.js';
 
 /** The camera rests this long (ms) before the view is decoded again. */
 const REST_MS = 150;
@@ -51,18 +51,18 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
     return [decode];
   });
   /**
-   * Decodes codes (tiles of them) in batches, each way taking the next batch as it finishes one;
+   * Decodes codes in batches, each way taking the next batch as it finishes one;
    * each(first, n, images) as each batch comes. Stops early once `going()` is false.
    * @param {Float32Array} codes @param {() => boolean} going
    * @param {(first: number, n: number, images: Float32Array) => void} each
    */
   const decodeAll = async (codes, going, each) => {
-    const ways = await workers(), width = data.decoder.width;
+    const ways = await workers(), width = data.decoder.width, count = codes.length / width;
     const rows = Math.max(1, Math.min(BATCH, Math.floor(BATCH_VALUES / perImage)));
     let next = 0;
     await Promise.all(ways.map(async way => {
-      while (next < tiles && going()) {
-        const first = next, n = Math.min(rows, tiles - first);
+      while (next < count && going()) {
+        const first = next, n = Math.min(rows, count - first);
         next += n;
         each(first, n, await way(codes.slice(first * width, (first + n) * width), n));
       }
@@ -75,44 +75,54 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
     canvas.hidden = false;
   };
 
+  /** The images of the last view's tiles by key (see snapped), where they fit in 32 MB: a pan finds them. */
+  let had = new Map();
+  const keep = tiles * perImage <= 1 << 23;
+
   /**
-   * The view's tiles, decoded: their pixels, when the inverse was done, and when the first
-   * tiles were on screen (0 when none were shown before the end); null once `going()` is false.
-   * @param {number[]} view @param {number} width @param {() => boolean} going
+   * The view's tiles: their pixels, how many were decoded (the others were had), when the
+   * inverse was done, and when the first tiles were on screen (0 when none were shown before
+   * the end); null once `going()` is false.
+   * @param {{ view: number[], keys: string[] }} at @param {number} width @param {() => boolean} going
    */
-  const decodeView = async (view, width, going) => {
+  const tileView = async ({ view, keys }, width, going) => {
     const { places, normal } = cellCentres(view, size, data.center, data.half);
     near = near || nearestOnGrid(xy);
     const alphas = new Float32Array(tiles);
     for (let k = 0; k < tiles; k++) alphas[k] = fade(Math.sqrt(near(normal[2 * k], normal[2 * k + 1])[1]) * data.half / data.spacing);
+    const rgba = new Uint8ClampedArray(4 * width * width), now = new Map();
+    const paint = (/** @type {number} */ k, /** @type {Float32Array} */ image) => {
+      paintTile(rgba, width, image, 0, data.shape, k, alphas[k]);
+      if (keep) now.set(keys[k], image);
+    };
+    /** @type {number[]} */
+    const wanting = [];
+    for (let k = 0; k < tiles; k++) { const image = had.get(keys[k]); if (image) paint(k, image); else wanting.push(k); }
     // the tiles on the data first: where the user looks, and the first to show on an empty map
-    const order = Array.from({ length: tiles }, (_, k) => k).sort((a, b) => alphas[b] - alphas[a]);
-    const codes = Float32Array.from(await inverse(Float32Array.from(order.flatMap(k => [places[2 * k], places[2 * k + 1]])), tiles));
-    const inverted = performance.now(), rgba = new Uint8ClampedArray(4 * width * width);
+    const order = wanting.sort((a, b) => alphas[b] - alphas[a]);
+    const codes = order.length ? Float32Array.from(await inverse(Float32Array.from(order.flatMap(k => [places[2 * k], places[2 * k + 1]])), order.length)) : null;
+    const inverted = performance.now();
     const fresh = !shown;  // nothing on screen yet: the tiles show as they come (else the old ones stay till the end)
     let first = 0;
-    await decodeAll(codes, going, (start, n, images) => {
-      for (let i = 0; i < n; i++) paintTile(rgba, width, images, i, data.shape, order[start + i], alphas[order[start + i]]);
+    if (codes) await decodeAll(codes, going, (start, n, images) => {
+      for (let i = 0; i < n; i++) paint(order[start + i], images.subarray(i * perImage, (i + 1) * perImage));
       if (fresh && going()) { put(rgba, width, view); first = first || performance.now(); }
     });
-    return going() ? { rgba, inverted, first } : null;
+    if (!going()) return null;
+    had = now;
+    return { rgba, decoded: order.length, inverted, first };
   };
-  /** @type {{ view: number[], width: number, rgba: Uint8ClampedArray<ArrayBuffer> } | null} */
-  let last = null;
 
-  const tile = latest(async (/** @type {{ view: number[], since: number, id: number }} */ { view, since, id }) => {
+  const tile = latest(async (/** @type {{ at: { view: number[], keys: string[] }, since: number, id: number }} */ { at, since, id }) => {
     // not turned off, no newer view asked for, the map it was asked of still the one shown
     const going = () => on && id === wanted && root.dataset.atlasWiring === wiring;
     if (!going()) return;
     try {
       const width = Math.round(size * (window.devicePixelRatio || 1));
-      // toggled off and on again, the camera where it was: the tiles it had
-      const kept = last && last.width === width && last.view.every((v, i) => v === view[i]) ? last : null;
-      const made = kept ? { rgba: kept.rgba, inverted: since, first: 0 } : await decodeView(view, width, going);
+      const made = await tileView(at, width, going);
       if (!made) return;
       const t2 = performance.now();
-      put(made.rgba, width, view);
-      last = { view, width, rgba: made.rgba };
+      put(made.rgba, width, at.view);
       const t3 = performance.now();
       await painted();
       const t4 = performance.now();
@@ -122,7 +132,7 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
       root.dataset.atlasMs = String(Math.round(t4 - since));
       root.dataset.atlasFirstMs = String(Math.round((made.first || t3) - since));
       root.dataset.atlasSteps = [made.inverted - since, t2 - made.inverted, t3 - t2, t4 - t3].map(Math.round).join(',');
-      root.dataset.atlasKept = kept ? '1' : '0';
+      root.dataset.atlasDecoded = String(made.decoded);
       root.dataset.atlasTiles = String(tiles);
       root.dataset.atlasDrawn = String(Number(root.dataset.atlasDrawn || 0) + 1);
     } catch (err) {
@@ -132,7 +142,9 @@ export async function wireAtlas({ root, plot, data, xy, staticDir }) {
       note.textContent = 'The atlas could not be decoded in this browser, so it is off.';
     }
   });
-  const retile = () => tile({ view: Array.from(plot.get('cameraView')), since: performance.now(), id: ++wanted });
+  // Snapped to the lattice of its zoom (the tiles then sit up to half a cell off the camera, which
+  // follow() puts right): a pan by whole cells finds most tiles it had.
+  const retile = () => tile({ at: snapped(plot.get('cameraView')), since: performance.now(), id: ++wanted });
 
   // The tiles drawn for the view `shown`, moved and scaled to where the camera shows them now:
   // normalized x goes to view[0] * x + view[12] on screen (y likewise, and up).

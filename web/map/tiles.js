@@ -31,6 +31,22 @@ export function cellCentres(view, size, center, half, cells = CELLS) {
 }
 
 /**
+ * The view moved by less than half a cell so that its cells sit on a lattice of the map that
+ * is fixed for its zoom: after a pan by whole cells, a cell finds the place another cell had.
+ * Its cells' keys name those places: the same key, the same place.
+ * @param {ArrayLike<number>} view the camera's view matrix (translation in device coordinates, view[12] and view[13])
+ * @returns {{ view: number[], keys: string[] }} the snapped view, and its cells' keys, row by row from the top left
+ */
+export function snapped(view, cells = CELLS) {
+  const step = 2 / cells, kx = Math.round(view[12] / step), ky = Math.round(view[13] / step), out = Array.from(view);
+  out[12] = kx * step; out[13] = ky * step;
+  // Cell (r, c) is at x = (-1 + (c + 0.5) * step - view[12]) / view[0] on the map (toData):
+  // moving the view by kx cells is c - kx; y likewise, and up.
+  const keys = Array.from({ length: cells * cells }, (_, k) => `${view[0]} ${view[5]} ${k % cells - kx} ${Math.floor(k / cells) + ky}`);
+  return { view: out, keys };
+}
+
+/**
  * A tile's opacity at `spacings` typical spacings from the nearest real point: 1 up to NEAR,
  * falling linearly to FLOOR at FAR, FLOOR beyond.
  * @param {number} spacings

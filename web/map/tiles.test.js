@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellCentres, fade, tilePixels, paintTile, NEAR, FAR, FLOOR } from './tiles.js';
+import { cellCentres, snapped, fade, tilePixels, paintTile, NEAR, FAR, FLOOR } from './tiles.js';
 import { toData } from './camera.js';
 
 const REST = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];  // the camera at rest
@@ -46,4 +46,26 @@ test('an image goes into the cell it is given, whatever its place among the imag
   const rgba = new Uint8ClampedArray(4 * 2 * 2);
   paintTile(rgba, 2, [0.2, 0.6], 1, [1, 1, 1], 2, 0.5, 2);  // the second image, into the bottom left cell
   assert.deepEqual(Array.from(rgba), [0, 0, 0, 0, 0, 0, 0, 0, 153, 153, 153, 128, 0, 0, 0, 0]);
+});
+
+test('a view snapped to the lattice of its zoom: after a pan, a cell with the key another had is at its place', () => {
+  const view = REST.slice();
+  view[0] = view[5] = 3; view[12] = 0.31; view[13] = -0.12;
+  const a = snapped(view, 40);
+  assert.ok(Math.abs(a.view[12] - 0.3) < 1e-12 && Math.abs(a.view[13] + 0.1) < 1e-12, 'moved by less than half a cell');
+  const panned = view.slice();
+  panned[12] += 3 * 0.05 + 0.004; panned[13] -= 2 * 0.05;  // three cells right and two down, and a little
+  const b = snapped(panned, 40);
+  const placesA = cellCentres(a.view, 560, [1, 2], 0.5, 40).places, placesB = cellCentres(b.view, 560, [1, 2], 0.5, 40).places;
+  let shared = 0;
+  b.keys.forEach((key, k) => {
+    const j = a.keys.indexOf(key);
+    if (j < 0) return;
+    shared++;
+    assert.ok(Math.abs(placesA[2 * j] - placesB[2 * k]) < 1e-6 && Math.abs(placesA[2 * j + 1] - placesB[2 * k + 1]) < 1e-6);
+  });
+  assert.equal(shared, 37 * 38, 'all but the three columns and two rows panned in');
+  const zoomed = view.slice();
+  zoomed[0] = zoomed[5] = 3.5;
+  assert.ok(snapped(zoomed, 40).keys.every(key => !a.keys.includes(key)), 'another zoom, other places');
 });
