@@ -1,8 +1,9 @@
 // The decoded atlas behind the map (Activation Atlas, Carter et al. 2019, on an autoencoder's
 // map): a toggle tiles the view with the images decoded at a 40 x 40 grid of places, through
-// the hover's own inverse and decoder (one batch of 1,600 each), on a canvas under the WebGL
-// points, each tile faded by its distance from real data. While the camera moves, the tiles
-// follow it (a CSS transform); once it rests they are decoded again for the new view.
+// the hover's own graphs (the inverse in one batch on the page's thread, the decoder in
+// workers), on a canvas under the WebGL points, each tile faded by its distance from real data.
+// While the camera moves, the tiles follow it (a CSS transform); once it rests, the new view
+// is tiled, keeping the tiles whose places are still in view (a pan) and decoding the others.
 import { decoderFor, workerDecoderFor } from '../runtime/ort.js';
 import { latest } from '../runtime/latest.js';
 import { painted } from '../runtime/painted.js';
