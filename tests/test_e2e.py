@@ -566,6 +566,80 @@ def test_the_map_shows_its_points_before_webgl_where_webgl_draws_them(page, serv
     assert n > 500 and hit >= 0.98 * every, f"{hit} of {every} points are in the preview where WebGL draws them"
 
 
+# Each atlas tile's opacity and spread of levels, and the top left tile's pixels.
+ATLAS_JS = (Path(__file__).resolve().parent / "support" / "atlas_tiles.js").read_text()
+
+
+def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_is(page, server):
+    """The toggle tiles the map with 40 x 40 images decoded in the page, each the image the hover
+    decodes at its centre, under the points (still drawn, still hovered), the tiles without
+    data faded; a zoom tiles the new view, and the toggle takes it away."""
+    import base64
+    import io
+
+    visit(page, server, "latent-map")
+    amap = page.locator(".amap[data-ready='1']")
+    amap.wait_for()
+    toggle = page.get_by_role("button", name="decoded atlas")
+    toggle.click()
+    page.locator(".amap[data-atlas-tiles='1600']").wait_for()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    print("atlas: press to painted (ms)", amap.get_attribute("data-atlas-ms"), "steps", amap.get_attribute("data-atlas-steps"))
+    shown = page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)
+    alphas = np.array([a for a, _ in shown["tiles"]]).reshape(40, 40)
+    spread = np.array([s for _, s in shown["tiles"]])
+    assert alphas.min() >= 25 and alphas.max() == 255, "every tile painted: on the data fully, the farthest faint"
+    assert (spread > 40).mean() > 0.5, "most tiles are images, not flat fills"
+    # faded where no data is: the tiles holding a point are drawn more fully than those holding none
+    cell = shown["width"] / 40
+    places = np.array(amap.evaluate("r => Array.from({ length: r.__amap.data.n }, (_, i) => r.__amap.plot.getScreenPosition(i))"))
+    box = page.locator("canvas.amap-canvas").bounding_box()
+    inside = places[(places >= 0).all(1) & (places < box["width"]).all(1)]
+    held = np.zeros((40, 40), bool)
+    held[(inside[:, 1] // cell).astype(int), (inside[:, 0] // cell).astype(int)] = True
+    assert alphas[held].mean() > alphas[~held].mean() + 60 and alphas[0, 0] < 255
+    # the points are still drawn over it
+    x, y = places[0]
+    assert page.locator("canvas.amap-canvas").evaluate(f"c => c.getContext('2d').getImageData({int(x)}, {int(y)}, 1, 1).data[3]") > 0
+    # the top left tile is what the hover decodes at its centre, shrunk into the tile
+    page.mouse.move(box["x"] + cell / 2, box["y"] + cell / 2)
+    page.wait_for_function("() => [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
+                           ".map(r => r.querySelector && r.querySelector('canvas.amap-hover-image'))"
+                           ".some(h => h && h.dataset.kind === 'place')", polling=100)
+    url = page.locator("canvas.amap-hover-image").evaluate("c => c.toDataURL()")
+    hovered = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), np.float64)
+    side = len(shown["first"])
+    shrunk = hovered.reshape(side, hovered.shape[0] // side, side, -1).mean((1, 3))
+    gap = np.abs(shrunk - np.array(shown["first"]))
+    assert gap.mean() <= 3 and gap.max() <= 6 + 255 / alphas[0, 0], f"atlas vs hover: mean {gap.mean():.1f}, max {gap.max():.0f}"
+    # a zoom tiles the new view
+    drawn = int(amap.get_attribute("data-atlas-drawn"))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    wait_until(lambda: int(amap.get_attribute("data-atlas-drawn")) > drawn)
+    zoomed = page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)
+    assert zoomed["tiles"] != shown["tiles"]
+    shot(page, "latent-map-decoded-atlas")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false" and not page.locator("canvas.amap-atlas").is_visible()
+    # on again, the camera unmoved: the tiles it had, none decoded again
+    drawn = int(amap.get_attribute("data-atlas-drawn"))
+    toggle.click()
+    wait_until(lambda: int(amap.get_attribute("data-atlas-drawn")) > drawn)
+    assert amap.get_attribute("data-atlas-decoded") == "0"
+    assert page.locator("canvas.amap-atlas").evaluate(ATLAS_JS)["tiles"] == zoomed["tiles"]
+    # a pan by three cells across and two down decodes only the tiles that came into view
+    drawn = int(amap.get_attribute("data-atlas-drawn"))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 3 * cell, box["y"] + box["height"] / 2 - 2 * cell, steps=6)
+    page.mouse.up()
+    wait_until(lambda: int(amap.get_attribute("data-atlas-drawn")) > drawn)
+    assert 0 < int(amap.get_attribute("data-atlas-decoded")) <= 4 * 40 + 3 * 40
+    toggle.click()
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
 def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
     visit(page, server, "denoise")
     good = png_file(tmp_path, "astronaut.png", photo())

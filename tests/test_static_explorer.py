@@ -148,6 +148,17 @@ def test_served_statically_it_decodes_what_torch_decodes_and_shows_names_as_text
         # the class folder's name is shown as the text it is, and made no element
         assert EVIL in page.locator(".amap-legend").inner_text()
         assert page.locator("img[src=x]").count() == 0
+        # the decoded atlas tiles the map here too; where it cannot be drawn, the toggle
+        # says so and turns off
+        toggle = page.get_by_role("button", name="decoded atlas")
+        toggle.click()
+        page.wait_for_selector(".amap[data-atlas-tiles='1600']")
+        assert page.locator("canvas.amap-atlas").is_visible()
+        toggle.click()
+        page.evaluate("() => { window.ImageData = class { constructor() { throw new Error('out of memory'); } }; }")
+        toggle.click()
+        page.get_by_text("The atlas could not be decoded in this browser, so it is off.").wait_for()
+        assert toggle.get_attribute("aria-pressed") == "false" and page.locator("canvas.amap-atlas").is_hidden()
     assert errors == [] and dialogs == []
 
 

@@ -7,9 +7,7 @@ import { latest } from '../runtime/latest.js';
 import { nearest } from '../runtime/nearest.js';
 import { colourOf } from '../runtime/colours.js';
 import { toData, clickKind } from './camera.js';
-
-/** A decoded place this many typical spacings from real data is called an extrapolation. */
-const FAR = 12;
+import { FAR } from './tiles.js';  // a decoded place this many typical spacings from real data is an extrapolation
 
 /** @param {HTMLElement} root @param {any} plot @param {any} data @param {Float32Array | null} errors */
 export function wireTools(root, plot, data, errors) {

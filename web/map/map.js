@@ -11,6 +11,8 @@ import { DASHBOARD_STATIC } from '../runtime/ort.js';
 import { preview } from './preview.js';
 import { wireTools, wireHover } from './hover.js';
 import { wireDrawing } from './drawn.js';
+import { wireAtlas } from './atlas.js';
+import { painted } from '../runtime/painted.js';
 
 /** @param {import('../runtime/mount.js').Host} host */
 export default function (host) {
@@ -76,12 +78,8 @@ async function setup(st, root, data, trigger) {
   // One decode through both graphs before the map says it is ready: a session's first run
   // sets up its kernels (40-90 ms here), which the user's first hover would otherwise wait for.
   await warm();
+  await wireAtlas({ root, plot, data, xy, staticDir });
   // A model whose encoder went to the page draws: a drawing or an upload lands on the map.
   if (data.encoder && data.codes && data.drawing) await wireDrawing({ st, root, plot, data, xy, labels, staticDir, decode: warm.decode });
   root.dataset.ready = '1';
 }
-
-// Resolves once the browser has painted what the page holds now: a frame's animation callbacks
-// run before its paint, so the second frame's callback comes after the first frame's paint.
-/** @returns {Promise<void>} */
-const painted = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())));
