@@ -67,6 +67,10 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         """What the model is fed for a clean image x (the colorizer takes it in gray)."""
         return x
 
+    def start_output_at(self, mean: torch.Tensor) -> None:
+        """A start that knows the data, before the first step: mean is each channel's mean
+        pixel over some training images. Most models start from their random weights alone."""
+
     @torch.no_grad()
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
         # The crop is a no-op except for fully convolutional models, which pad their input.

@@ -145,7 +145,7 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     test_ds = load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale, data_dir)
     train_ds = training_set(cfg, test_ds, data_dir, runtime)
     stream = None if isinstance(train_ds, ImageDataset) else feed.Stream(train_ds, runtime, device)
-    model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state)
+    model, opts, gen, state = _start(cfg, train_ds.image_shape, device, state, _mean_pixel(train_ds))
     net = distributed.wrap(model, device, find_unused=len(opts) > 1)  # the model itself in one process
     if runtime.compile:
         net = torch.compile(net)
@@ -214,12 +214,15 @@ def fit(cfg: TrainConfig, on_epoch_end=None, on_batch_end=None, *, data_dir=None
     return model, meta
 
 
-def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | None):
-    """A freshly seeded model, its optimizers and the shuffling generator, with state put
-    back into them; a state that does not fit is dropped (returned as None)."""
+def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | None, mean: torch.Tensor):
+    """A freshly seeded model (started at the data's mean pixel, where it knows how), its
+    optimizers and the shuffling generator, with state put back into them; a state that
+    does not fit is dropped (returned as None)."""
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    model = build(cfg, image_shape).to(device)
+    model = build(cfg, image_shape)
+    model.start_output_at(mean)
+    model = model.to(device)
     if model.channels_last:
         model = model.to(memory_format=torch.channels_last)  # before the optimizers make their state like it
     opts = model.optimizers()
@@ -228,8 +231,22 @@ def _start(cfg: TrainConfig, image_shape, device: torch.device, state: dict | No
             resume.restore(state, model, opts, gen, device)
         except (ValueError, RuntimeError, KeyError) as exc:
             log.warning("Ignoring the resume state of %s (%s); training from the start.", cfg.id, exc)
-            return _start(cfg, image_shape, device, None)
+            return _start(cfg, image_shape, device, None, mean)
     return model, opts, gen, state
+
+
+MEAN_SAMPLE = 256  # training images, spread evenly over the split, whose mean pixel a model starts at
+
+
+def _mean_pixel(train_ds) -> torch.Tensor:
+    """Each channel's mean over MEAN_SAMPLE training images: the same picks in memory and
+    streamed (Images.sample's), so both paths start alike."""
+    if isinstance(train_ds, ImageDataset):
+        n = len(train_ds)
+        x = train_ds.x[torch.linspace(0, n - 1, min(MEAN_SAMPLE, n)).round().long().unique()]
+    else:
+        x = train_ds.sample(MEAN_SAMPLE)
+    return x.float().mean((0, 2, 3))
 
 
 def _seed_rank(cfg: TrainConfig, epoch: int) -> None:
