@@ -68,29 +68,35 @@ def current_split() -> str:
 
 def current_model():
     """The sidebar's model, or a message and the end of this page's run."""
-    row = current_row()
-    if row is None:
-        st.info("No checkpoint to show yet: train one on the Train page.")
-        st.stop()
-    try:
-        return cache.model_for(row)
-    except CheckpointError as exc:
-        st.error(str(exc))
-        st.stop()
+    with unloadable_stops():
+        return cache.model_for(_current_row_or_stop())
 
 
 def current_checkpoint():
     """The sidebar's checkpoint as its header describes it, weights unread (no torch): for a
-    page that draws what is stored beside it. cache.model_for(row) loads the model."""
+    page that draws what is stored beside it. What it needs of the model after all is loaded
+    inside unloadable_stops()."""
+    with unloadable_stops():
+        return cache.header_for(_current_row_or_stop())
+
+
+@contextlib.contextmanager
+def unloadable_stops():
+    """A checkpoint that cannot be loaded (a corrupt file, weights that fail their checksum)
+    is said in one line, and this page's run ends."""
+    try:
+        yield
+    except CheckpointError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def _current_row_or_stop() -> dict:
     row = current_row()
     if row is None:
         st.info("No checkpoint to show yet: train one on the Train page.")
         st.stop()
-    try:
-        return cache.header_for(row)
-    except CheckpointError as exc:
-        st.error(str(exc))
-        st.stop()
+    return row
 
 
 def model_or_message(row: dict):

@@ -57,14 +57,16 @@ def gallery():
     noisy = False
     if per_image.noisy_by_default(model):
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
-    errs = cache.split_errors(path, mtime, split, noisy)
+    with ui.unloadable_stops():  # the model is loaded for what is not stored
+        errs = cache.split_errors(path, mtime, split, noisy)
     mse, pca_mse = errs.mse, errs.pca_mse
     pages = max(1, -(-len(ds) // PER_PAGE))
     page = c2.number_input(f"Page (of {pages})", 1, pages, 1, key="rec_page")
     order = np.argsort(mse)
     order = order[::-1] if order_by == "worst first" else order if order_by == "best first" else np.arange(len(ds))
     picked = order[(page - 1) * PER_PAGE: page * PER_PAGE]
-    shown = cache.shown_images(path, mtime, split, noisy, tuple(int(i) for i in picked))
+    with ui.unloadable_stops():
+        shown = cache.shown_images(path, mtime, split, noisy, tuple(int(i) for i in picked))
 
     show_original = noisy or model.abilities.colorizes  # the input is not the clean image then
     columns = ["input"] + (["original"] if show_original else []) + ["reconstruction"]
