@@ -23,7 +23,7 @@ def test_each_fetched_static_file_ships_its_gzip_which_decodes_to_it():
         packed = p.with_name(p.name + ".gz")
         assert packed.is_file(), f"{packed.name} is missing: python -m aeviz.dashboard.precompressed"
         data = packed.read_bytes()
-        assert gzip.decompress(data) == p.read_bytes(), f"{packed.name} is stale: python -m aeviz.dashboard.precompressed"
+        assert gzip.decompress(data) == p.read_bytes(), f"{packed.name} is stale: run that again"
         assert data == precompressed.compressed(p.read_bytes()), "the same file gives the same bytes"
         assert len(data) < 0.5 * p.stat().st_size
 

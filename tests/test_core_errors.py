@@ -65,7 +65,7 @@ def test_shipped_checkpoints_ship_their_first_pages_reconstructions_as_the_model
             continue
         shipped += 1
         stored = artifacts.find(model, per_image.RECONSTRUCTIONS, "test")
-        assert stored is not None, f"{model.checkpoint_id}'s reconstructions are missing: run scripts/ship_checkpoints.py"
+        assert stored is not None, f"{model.checkpoint_id}: no reconstructions; run scripts/ship_checkpoints.py"
         assert stored.shape == images.x.shape
         made = per_image.compute_reconstructions(model, "test")
         assert int(np.abs(stored.astype(int) - made).max()) <= 1, f"{model.checkpoint_id}'s are not its model's"

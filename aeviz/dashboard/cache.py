@@ -96,7 +96,8 @@ def images_for(model, split: str):
     """The split's images as arrays when its dataset reads without torch, else as tensors:
     what a page that only shows them takes (len, x, y, classes)."""
     cfg = model.config
-    return datasets.load_arrays(cfg.dataset, split, cfg.image_size) or dataset_for(model, split)
+    arrays = datasets.load_arrays(cfg.dataset, split, cfg.image_size)
+    return arrays if arrays is not None else dataset_for(model, split)
 
 
 def key(model, *what) -> tuple:

@@ -22,8 +22,8 @@ import functools
 from pathlib import Path
 
 from . import debian_photos, embedded, folders, torchvision_sets
-from .base import (SPLITS, Arrays, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square, default_data_dir,
-                   resize)
+from .base import (SPLITS, Arrays, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square,
+                   default_data_dir, resize)
 from .corruptions import corrupt, to_gray
 from .embedded import EXAMPLE_PHOTOS, example_photo, photo_patches, photo_squares
 
@@ -117,6 +117,7 @@ def _load_cached(name, split, image_size, grayscale, data_dir) -> ImageDataset:
     return ds
 
 
-__all__ = ["DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "Arrays", "DatasetError", "DatasetSpec", "ImageDataset", "Request", "Split",
-           "center_square", "corrupt", "dataset_names", "default_data_dir", "example_photo", "find", "forget_loaded",
-           "load_arrays", "load_dataset", "open_split", "photo_patches", "photo_squares", "register", "resize", "to_gray"]
+__all__ = ["DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "Arrays", "DatasetError", "DatasetSpec", "ImageDataset", "Request",
+           "Split", "center_square", "corrupt", "dataset_names", "default_data_dir", "example_photo", "find",
+           "forget_loaded", "load_arrays", "load_dataset", "open_split", "photo_patches", "photo_squares", "register",
+           "resize", "to_gray"]

@@ -158,7 +158,8 @@ def progress(was_running: bool):
         left, right = st.columns(2)
         left.caption("Training loss per step" + (" (averaged over groups of steps)" if
                                                   len(p.losses) > training_curves.MAX_POINTS else ""))
-        training_curves.line_chart(left, [{"step": step, "loss": loss} for step, loss in p.losses], "step", ["loss"], 240)
+        losses = [{"step": step, "loss": loss} for step, loss in p.losses]
+        training_curves.line_chart(left, losses, "step", ["loss"], 240)
         if p.history:
             right.caption("Test MSE per epoch")
             training_curves.line_chart(right, list(p.history), "epoch", ["test_mse"], 240)
