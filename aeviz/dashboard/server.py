@@ -2,8 +2,8 @@
 it can add what `streamlit run` on the router alone cannot:
 - the static files' precompressed copies, sent as they are (precompressed.py);
 - the first page's modules imported as the server starts, in the background, while the
-  browser is still loading Streamlit's front end (about a second): the first run then starts
-  on them instead of importing them (0.2 to 0.4 s here). They need no torch (lazy.py).
+  browser is still loading Streamlit's front end (about a second): the first run then finds
+  them imported (0.15 to 0.2 s of a fresh process here). They need no torch (lazy.py).
 
 `aeviz app` runs `streamlit run` on this file (serve.py), and a checkout's app.py beside the
 README builds the same App. Streamlit finds an App by the assignment `app = st.App(...)` in
