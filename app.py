@@ -1,5 +1,7 @@
-"""`streamlit run app.py` in a checkout: the dashboard itself lives in the package (its
-router is aeviz/dashboard/app.py), which `aeviz app` serves wherever aeviz is installed."""
-from aeviz.dashboard.app import main
+"""`streamlit run app.py` in a checkout: the dashboard's server as `aeviz app` serves it
+wherever aeviz is installed (aeviz/dashboard/server.py; the router is aeviz/dashboard/app.py)."""
+import streamlit as st
 
-main()
+from aeviz.dashboard import server
+
+app = st.App(server.ROUTER, **server.OPTIONS)  # `streamlit run` serves the App by this name

@@ -13,12 +13,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
-from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
-
+from . import lazy
 from .config import ConfigError, TrainConfig
 from .safefile import HeaderError, checksum, file_lock, read_metadata, tensor_bytes, write_atomic
+
+# Imported when weights are read or written: listing checkpoints and reading their headers
+# (the dashboard's first page) need no torch.
+torch = lazy.module("torch")
+safetensors_torch = lazy.module("safetensors.torch")
 
 SUFFIX = ".safetensors"
 # Installed with the package (package data), so a wheel carries them.
@@ -68,10 +70,10 @@ def save(model: torch.nn.Module, meta: dict, path: Path) -> Path:
     """Write weights and meta atomically to path; returns path."""
     path = Path(path)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    data = save_safetensors(state)  # header + data; the checksum covers the tensors' bytes
+    data = safetensors_torch.save(state)  # header + data; the checksum covers the tensors' bytes
     meta = dict(meta)
     meta["checksum"] = checksum(tensor_bytes(data), meta)
-    blob = save_safetensors(state, metadata={"aeviz": json.dumps(meta, sort_keys=True)})
+    blob = safetensors_torch.save(state, metadata={"aeviz": json.dumps(meta, sort_keys=True)})
     return write_atomic(path, blob, "the checkpoint", error=CheckpointError)
 
 
@@ -103,6 +105,29 @@ def _parse_meta(path: Path, metadata: dict) -> dict:
         raise CheckpointError(f"{path.name} is not an aeviz checkpoint, or its metadata is malformed.") from None
 
 
+@dataclass(frozen=True)
+class Header:
+    """A checkpoint as its header describes it, weights unread: what a page that draws the
+    checkpoint's stored artifacts needs (artifacts.py names files by checkpoint_id, meta's
+    checksum and path, as for a loaded model), without torch."""
+    path: Path
+    meta: dict
+    config: TrainConfig
+    checkpoint_id: str
+
+    @property
+    def abilities(self):
+        from .models import abilities
+        return abilities(self.config)
+
+
+def header(path_or_id: str | Path) -> Header:
+    """The checkpoint's header by path or id, its weights neither read nor verified (load does)."""
+    path = resolve(path_or_id)
+    meta = read_meta(path)
+    return Header(path, meta, TrainConfig.from_dict(meta["config"]), meta["id"])
+
+
 def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
     """Load and verify a checkpoint by path or id; returns the model in eval mode, with
     .config, .meta, .checkpoint_id and .path attached."""
@@ -118,7 +143,7 @@ def load(path_or_id: str | Path, device: str | torch.device = "cpu"):
         raise CheckpointError(f"{path.name} failed its checksum: the file is corrupt or was changed; "
                               "delete it and train again.")
     try:
-        state = load_safetensors(blob)
+        state = safetensors_torch.load(blob)
     except Exception:  # safetensors raises its own SafetensorError for any malformed body
         raise CheckpointError(f"{path.name} has malformed weights.") from None
     cfg = TrainConfig.from_dict(meta["config"])

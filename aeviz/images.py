@@ -10,8 +10,12 @@ import io
 import warnings
 
 import numpy as np
-import torch
+
+from . import lazy
+
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
 
 MAX_PIXELS = 16_000_000  # 16 MP: a large photo, while a bomb (say 100000x100000) is refused unread
 FORMATS = "PNG, JPEG, WebP, BMP, GIF or TIFF"
@@ -82,18 +86,19 @@ def _to_float_array(im: Image.Image) -> np.ndarray:
     return rgb
 
 
-def to_uint8(x: torch.Tensor) -> np.ndarray:
-    """(C, H, W) or (H, W) float in [0, 1] -> (H, W) or (H, W, 3) uint8."""
-    a = x.detach().float().cpu().clamp(0, 1)
+def to_uint8(x: torch.Tensor | np.ndarray) -> np.ndarray:
+    """(C, H, W) or (H, W) float in [0, 1], a tensor or an array -> (H, W) or (H, W, 3) uint8."""
+    a = np.clip(x.detach().float().cpu().numpy() if hasattr(x, "detach") else np.asarray(x, np.float32), 0, 1)
     if a.ndim == 3:
-        a = a.permute(1, 2, 0)
+        a = a.transpose(1, 2, 0)
         if a.shape[2] == 1:
             a = a[..., 0]
-    return (a.numpy() * 255.0 + 0.5).astype(np.uint8)
+    return (a * 255.0 + 0.5).astype(np.uint8)
 
 
-def encode_png(x: torch.Tensor, scale: int = 1) -> bytes:
-    """(C, H, W) in [0, 1] -> PNG bytes, optionally enlarged with crisp (nearest) pixels."""
+def encode_png(x: torch.Tensor | np.ndarray, scale: int = 1) -> bytes:
+    """(C, H, W) in [0, 1], a tensor or an array -> PNG bytes, optionally enlarged with crisp
+    (nearest) pixels."""
     im = Image.fromarray(to_uint8(x))
     if scale > 1:
         im = im.resize((im.width * scale, im.height * scale), Image.NEAREST)

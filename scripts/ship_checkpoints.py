@@ -58,10 +58,13 @@ def main() -> int:
 
 def write_projections(paths) -> None:
     """Ship the test split's UMAP and PCA maps beside each checkpoint (read before any cache),
-    and the per-image errors the Reconstructions page opens on (its first page)."""
+    the per-image errors and reconstructions the Reconstructions page opens on (its first
+    page, drawn from them without torch), and the applications report the Applications and
+    Compare pages draw (half a minute each to compute)."""
     import shutil
 
-    from aeviz import artifacts, latent
+    from aeviz import artifacts, datasets, latent
+    from aeviz.applications import report
     from aeviz.evaluation import per_image
     from aeviz.checkpoints import load
 
@@ -80,12 +83,16 @@ def write_projections(paths) -> None:
         noisy = per_image.noisy_by_default(model)
         for split in splits:
             ship(model, per_image.kind(noisy), split, lambda: per_image.cached_errors(model, split, noisy))
+        # What that page draws beside them, without torch: where its dataset reads without torch too.
+        if per_image.shows_clean(model) and datasets.find(model.config.dataset)[0].arrays is not None:
+            ship(model, per_image.RECONSTRUCTIONS, "test", lambda: per_image.cached_reconstructions(model, "test"))
         if not model.abilities.vector_code:
             continue
         for split in splits:
             for method in ("umap", "pca"):
                 ship(model, latent.projection_kind(method, 2), split,
                      lambda: latent.cached_projection(model, split, method, 2))
+        ship(model, report.KIND, "test", lambda: report.cached_report(model))
 
 
 def write_manifest(paths) -> None:

@@ -6,6 +6,7 @@
 #                                    into one ES module (the latent map draws with it)
 #   aeviz/dashboard/static/<name>/   each component of web/ (map, walk, scrubber, sampler,
 #                                    explorer), built by `npm run build`
+# The fetched ones ship with a .gz beside each (aeviz/dashboard/precompressed.py).
 # The files are committed, so neither users nor CI need Node; run this only to upgrade, then
 # commit the result (the SHA256SUMS it writes lets tests/test_web_runtime.py check the files).
 #   bash scripts/vendor_web.sh
@@ -83,3 +84,7 @@ echo "regl-scatterplot $(node -p "require('./web/node_modules/regl-scatterplot/p
 echo "bundled regl-scatterplot into $scatter"
 
 (cd web && npm run build)
+
+# The files a page fetches, compressed once here (a .gz beside each) rather than by the
+# server on every request: aeviz/dashboard/precompressed.py sends them as they are.
+PYTHONPATH=. "${PYTHON:-python3}" -m aeviz.dashboard.precompressed

@@ -12,8 +12,10 @@ import pytest
 import streamlit as st
 
 import aeviz
-from aeviz import latent
-from aeviz.applications import cached_report
+from aeviz import artifacts, latent
+from aeviz.applications import applies, cached_report
+from aeviz.applications.report import KIND
+from aeviz.checkpoints import SHIPPED_DIR
 from aeviz.latent.activity import cached_activity
 from aeviz.dashboard import cache, jobs, reports
 from support.pages import open_page, rerun, shipped
@@ -77,6 +79,30 @@ def test_applications_of_a_model_without_sevens_shows_roc_and_where_they_land(ow
     names = [t["name"] for c in charts(at) for t in c["data"]]
     assert any(n.startswith("reconstruction error (AUROC") for n in names)
     assert "left out: 7" in names and "classes seen in training" in names
+
+
+def test_shipped_checkpoints_open_on_their_shipped_reports_computing_nothing(aeviz_dirs):
+    """A first launch (an empty cache): the shipped checkpoints' reports ship beside them, as
+    their maps do, so Applications and Compare draw at once; nothing is queued or written."""
+    st.cache_data.clear()
+    vae, conv = shipped("vae", dataset="mnist5k", latent_dim=16), shipped("conv", dataset="mnist5k")
+    at = open_page(APPLICATIONS, checkpoint=vae)
+    assert not at.error and not at.get("progress"), [e.value for e in at.error]
+    assert len(at.tabs) == 5 and charts(at), "the rate-distortion plot, at the first draw"
+    at = open_page(COMPARE, checkpoint=vae, cmp_ids=[vae, conv], cmp_method="PCA")
+    assert not at.error and not at.get("progress"), [e.value for e in at.error]
+    assert list(at.dataframe[0].value.columns) == [vae, conv]
+    for checkpoint in (vae, conv):
+        assert reports.report_jobs().job(cache.key(aeviz.load_checkpoint(checkpoint), "applications")) is None
+    assert not list(aeviz_dirs.cache.glob("*applications*"))
+
+
+def test_every_shipped_checkpoint_with_a_code_vector_ships_its_report():
+    for e in aeviz.list_checkpoints([SHIPPED_DIR]):
+        model = aeviz.load_checkpoint(e.path)
+        if applies(model) is None:
+            assert artifacts.find(model, KIND, "test") is not None, \
+                f"{e.id}'s applications report is missing: run scripts/ship_checkpoints.py"
 
 
 def test_applications_say_in_one_line_when_they_do_not_apply():

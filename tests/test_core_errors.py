@@ -34,7 +34,7 @@ def test_errors_are_the_per_image_mse_and_pcas_and_are_read_back(shipped_vae, ae
 
     def no_model(*args, **kwargs):
         raise AssertionError("computed again instead of read from disk")
-    monkeypatch.setattr(per_image, "reconstruct_all", no_model)
+    monkeypatch.setattr(metrics, "reconstruct_all", no_model)
     again = per_image.cached_errors(shipped_vae, "test")
     np.testing.assert_array_equal(again.mse, got.mse)
 
@@ -50,6 +50,29 @@ def test_shipped_checkpoints_ship_their_first_pages_errors():
             assert len(f["mse"]) == test, f"{name} is not of today's test split"
             if model.meta["dataset"]["test"] == test:  # else trained when the split was another (the README says so)
                 assert abs(float(f["mse"].mean()) - model.meta["test"]["mse"]) < 1e-6
+
+
+def test_shipped_checkpoints_ship_their_first_pages_reconstructions_as_the_model_makes_them():
+    """What the first page draws without torch: every shipped checkpoint whose page opens on
+    the clean images, on a dataset read without torch, ships its test split's reconstructions,
+    the model's own to the 8-bit level a page shows."""
+    shipped = 0
+    for p in SHIPPED_DIR.glob("*.safetensors"):
+        model = aeviz.load_checkpoint(p)
+        cfg = model.config
+        images = aeviz.datasets.load_arrays(cfg.dataset, "test", cfg.image_size)
+        if not per_image.shows_clean(model) or images is None:
+            continue
+        shipped += 1
+        stored = artifacts.find(model, per_image.RECONSTRUCTIONS, "test")
+        assert stored is not None, f"{model.checkpoint_id}: no reconstructions; run scripts/ship_checkpoints.py"
+        assert stored.shape == images.x.shape
+        made = per_image.compute_reconstructions(model, "test")
+        assert int(np.abs(stored.astype(int) - made).max()) <= 1, f"{model.checkpoint_id}'s are not its model's"
+        # the arrays the page shows are the images the model was measured on, bit for bit
+        tensors = aeviz.load_dataset(cfg.dataset, "test", cfg.image_size, cfg.grayscale).x.numpy()
+        np.testing.assert_array_equal(images.x.astype(np.float32) / 255.0, tensors)
+    assert shipped >= 4  # the mnist5k VAEs, conv and AAE
 
 
 def test_a_denoisers_noisy_inputs_are_the_same_for_any_subset(aeviz_dirs):

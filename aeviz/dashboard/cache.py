@@ -10,13 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-import torch
 
 import aeviz
-from aeviz import datasets, latent, models
-from aeviz.evaluation import classical, metrics, per_image
-from aeviz.latent import activity
+from aeviz import artifacts, checkpoints, datasets, lazy, models
 from aeviz.checkpoints import SHIPPED_DIR
+from aeviz.evaluation import per_image
+
+# Imported on first use (lazy.py): the first page draws what is stored, without torch.
+torch = lazy.module("torch")
+latent, activity = lazy.module("aeviz.latent"), lazy.module("aeviz.latent.activity")
+classical, metrics = lazy.module("aeviz.evaluation.classical"), lazy.module("aeviz.evaluation.metrics")
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -73,10 +76,28 @@ def model_for(row: dict):
     return load_model(row["path"], row["mtime"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def header_at(path: str, mtime: float) -> checkpoints.Header:
+    """The checkpoint's header, weights unread: enough to find what is stored beside it."""
+    return checkpoints.header(path)
+
+
+def header_for(row: dict) -> checkpoints.Header:
+    return header_at(row["path"], row["mtime"])
+
+
 def dataset_for(model, split: str):
-    """The model's own dataset (aeviz caches the tensors in memory)."""
+    """The model's own dataset (aeviz caches the tensors in memory); model may be a header."""
     cfg = model.config
     return aeviz.load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale)
+
+
+def images_for(model, split: str):
+    """The split's images as arrays when its dataset reads without torch, else as tensors:
+    what a page that only shows them takes (len, x, y, classes)."""
+    cfg = model.config
+    arrays = datasets.load_arrays(cfg.dataset, split, cfg.image_size)
+    return arrays if arrays is not None else dataset_for(model, split)
 
 
 def key(model, *what) -> tuple:
@@ -88,17 +109,31 @@ def key(model, *what) -> tuple:
 
 @st.cache_data(show_spinner="Measuring every image's error…", max_entries=16)
 def split_errors(path: str, mtime: float, split: str, noisy: bool) -> per_image.Errors:
-    """Per-image errors of the model and of PCA over a split (from disk when known)."""
-    return per_image.cached_errors(load_model(path, mtime), split, noisy)
+    """Per-image errors of the model and of PCA over a split: from disk when known (the
+    model is then not loaded), else computed and kept."""
+    return artifacts.get(header_at(path, mtime), per_image.kind(noisy), split,
+                         lambda: per_image.compute(load_model(path, mtime), split, noisy))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def shown_images(path: str, mtime: float, split: str, noisy: bool, indices: tuple) -> dict:
     """What the gallery shows for some images of a split: the input the model was fed, its
-    reconstruction and, for a model with a code vector, PCA's at the same code size."""
+    reconstruction and, for a model with a code vector, PCA's at the same code size. From
+    the stored reconstructions when they and the images read without torch."""
+    idx = list(indices)
+    header = header_at(path, mtime)
+    images = datasets.load_arrays(header.config.dataset, split, header.config.image_size)
+    stored = (artifacts.find(header, per_image.RECONSTRUCTIONS, split)
+              if images is not None and not noisy and per_image.shows_clean(header) else None)
+    if stored is not None and stored.shape == images.x.shape:
+        x = images.x[idx].astype(np.float32) / 255.0
+        out = {"inputs": x, "outputs": stored[idx].astype(np.float32) / 255.0, "originals": x}
+        errs = split_errors(path, mtime, split, noisy)
+        if errs.pca_axes is not None:
+            out["pca"] = per_image.pca_images(x, errs.pca_mean, errs.pca_axes)
+        return out
     model = load_model(path, mtime)
     x = dataset_for(model, split).x
-    idx = list(indices)
     fed = per_image.inputs(model, x, noisy)[idx]
     out = {"inputs": model.prepare(fed).numpy() if model.abilities.colorizes else fed.numpy(),
            "outputs": metrics.reconstruct_all(model, model.prepare(fed)).numpy(), "originals": x[idx].numpy()}

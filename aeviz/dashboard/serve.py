@@ -1,6 +1,7 @@
-"""`aeviz app`: `streamlit run` on the package's own router with the package's own settings
-(config.toml beside this file), so the dashboard behaves the same from any folder, in a
-checkout or from a wheel. Streamlit options given by the user come last and win."""
+"""`aeviz app`: `streamlit run` on the package's own server (server.py: the router app.py as
+an st.App) with the package's own settings (config.toml beside this file), so the dashboard
+behaves the same from any folder, in a checkout or from a wheel. Streamlit options given by
+the user come last and win."""
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
-APP = HERE / "app.py"
+SERVER = HERE / "server.py"
 CONFIG = HERE / "config.toml"
 
 
@@ -31,7 +32,7 @@ def config_flags(path: Path = CONFIG) -> list[str]:
 
 
 def command(streamlit_args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(APP), *config_flags(), *streamlit_args]
+    return [sys.executable, "-m", "streamlit", "run", str(SERVER), *config_flags(), *streamlit_args]
 
 
 def serve(streamlit_args: list[str]) -> int:

@@ -8,14 +8,15 @@ import functools
 
 import numpy as np
 import streamlit as st
-import torch
 
-from aeviz import models
+from aeviz import lazy, models
 from aeviz.checkpoints import CheckpointError, user_dir
 from aeviz.datasets import DatasetError
 from aeviz.images import encode_png, tile  # noqa: F401 - ui.tile, for the pages
 
 from . import cache
+
+torch = lazy.module("torch")  # imported on first use (lazy.py): the first page draws without it
 
 CHECKPOINT_KEY = "checkpoint"   # the sidebar's checkpoint id (a widget key)
 SPLIT_KEY = "split"
@@ -67,15 +68,35 @@ def current_split() -> str:
 
 def current_model():
     """The sidebar's model, or a message and the end of this page's run."""
+    with unloadable_stops():
+        return cache.model_for(_current_row_or_stop())
+
+
+def current_checkpoint():
+    """The sidebar's checkpoint as its header describes it, weights unread (no torch): for a
+    page that draws what is stored beside it. What it needs of the model after all is loaded
+    inside unloadable_stops()."""
+    with unloadable_stops():
+        return cache.header_for(_current_row_or_stop())
+
+
+@contextlib.contextmanager
+def unloadable_stops():
+    """A checkpoint that cannot be loaded (a corrupt file, weights that fail their checksum)
+    is said in one line, and this page's run ends."""
+    try:
+        yield
+    except CheckpointError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def _current_row_or_stop() -> dict:
     row = current_row()
     if row is None:
         st.info("No checkpoint to show yet: train one on the Train page.")
         st.stop()
-    try:
-        return cache.model_for(row)
-    except CheckpointError as exc:
-        st.error(str(exc))
-        st.stop()
+    return row
 
 
 def model_or_message(row: dict):
@@ -87,12 +108,17 @@ def model_or_message(row: dict):
         return None
 
 
-def dataset_or_stop(model, split: str):
+def dataset_or_stop(model, split: str, load=cache.dataset_for):
     try:
-        return cache.dataset_for(model, split)
+        return load(model, split)
     except DatasetError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def images_or_stop(model, split: str):
+    """The split's images for showing: arrays without torch when its dataset has them."""
+    return dataset_or_stop(model, split, cache.images_for)
 
 
 def _select(checkpoint_id: str) -> None:
@@ -135,8 +161,7 @@ def scale_for(height: int, target: int = SHOWN_PX) -> int:
 
 def png(x, scale: int | None = None) -> bytes:
     """(C, H, W) tensor or array in [0, 1] -> PNG bytes, small images enlarged crisply."""
-    t = torch.as_tensor(np.asarray(x, np.float32))
-    return encode_png(t, scale if scale is not None else scale_for(t.shape[-2]))
+    return encode_png(x, scale if scale is not None else scale_for(np.shape(x)[-2]))
 
 
 def picture(where, x, caption: str | None = None, scale: int | None = None) -> None:
@@ -153,17 +178,17 @@ def pictures(where, xs, captions: list[str] | None = None, scale: int | None = N
     where.image([png(x, s) for x in xs], caption=captions, width=int(w * s))
 
 
-def side_by_side(images: list) -> torch.Tensor:
+def side_by_side(images: list) -> np.ndarray:
     """Several (C, H, W) images of one size, left to right with a thin white gutter; gray
     ones are made RGB when any is in color (a colorizer's input beside its output)."""
-    parts = [torch.as_tensor(np.asarray(a, np.float32)) for a in images]
+    parts = [np.asarray(a, np.float32) for a in images]
     if any(p.shape[0] == 3 for p in parts):
-        parts = [p.expand(3, -1, -1) for p in parts]
-    gutter = torch.ones(parts[0].shape[0], parts[0].shape[1], max(1, parts[0].shape[2] // 14))
+        parts = [np.broadcast_to(p, (3, *p.shape[1:])) for p in parts]
+    gutter = np.ones((parts[0].shape[0], parts[0].shape[1], max(1, parts[0].shape[2] // 14)), np.float32)
     out = [parts[0]]
     for p in parts[1:]:
         out += [gutter, p]
-    return torch.cat(out, dim=2)
+    return np.concatenate(out, axis=2)
 
 
 def data_url(x, scale: int = 1) -> str:

@@ -22,8 +22,8 @@ import functools
 from pathlib import Path
 
 from . import debian_photos, embedded, folders, torchvision_sets
-from .base import (SPLITS, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square, default_data_dir,
-                   resize)
+from .base import (SPLITS, Arrays, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square,
+                   default_data_dir, resize)
 from .corruptions import corrupt, to_gray
 from .embedded import EXAMPLE_PHOTOS, example_photo, photo_patches, photo_squares
 
@@ -63,6 +63,23 @@ def load_dataset(name: str, split: str = "train", image_size: int = 0, grayscale
     return ImageDataset(ds.name, ds.split, ds.x, ds.y, ds.classes, ds.skipped)
 
 
+def load_arrays(name: str, split: str = "train", image_size: int = 0,
+                data_dir: str | Path | None = None) -> Arrays | None:
+    """The split as uint8 numpy arrays, read without torch, for a dataset that has them
+    (DatasetSpec.arrays) at this size; None otherwise (load_dataset reads it)."""
+    _check_split(split)
+    spec, _ = find(name)
+    if spec.arrays is None or image_size not in (0, spec.image_shape[-1]):
+        return None
+    return _arrays_cached(name, split, str(data_dir or default_data_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _arrays_cached(name, split, data_dir) -> Arrays:
+    spec, request = _request(name, split, 0, False, data_dir)
+    return spec.arrays(request)
+
+
 def open_split(name: str, split: str = "train", image_size: int = 0, grayscale: bool = False,
                data_dir: str | Path | None = None) -> Split | None:
     """A split with none of its images read yet, to be read one at a time; None for a
@@ -75,6 +92,7 @@ def open_split(name: str, split: str = "train", image_size: int = 0, grayscale: 
 def forget_loaded() -> None:
     """Drop the datasets kept in memory, so the next load_dataset() reads them again."""
     _load_cached.cache_clear()
+    _arrays_cached.cache_clear()
 
 
 def _check_split(split: str) -> None:
@@ -99,6 +117,7 @@ def _load_cached(name, split, image_size, grayscale, data_dir) -> ImageDataset:
     return ds
 
 
-__all__ = ["DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "DatasetError", "DatasetSpec", "ImageDataset", "Request", "Split",
-           "center_square", "corrupt", "dataset_names", "default_data_dir", "example_photo", "find", "forget_loaded",
-           "load_dataset", "open_split", "photo_patches", "photo_squares", "register", "resize", "to_gray"]
+__all__ = ["DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "Arrays", "DatasetError", "DatasetSpec", "ImageDataset", "Request",
+           "Split", "center_square", "corrupt", "dataset_names", "default_data_dir", "example_photo", "find",
+           "forget_loaded", "load_arrays", "load_dataset", "open_split", "photo_patches", "photo_squares", "register",
+           "resize", "to_gray"]

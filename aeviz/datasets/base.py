@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+from .. import lazy
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
+F = lazy.module("torch.nn.functional")
 
 SPLITS = ("train", "test")
 
@@ -34,6 +37,18 @@ class ImageDataset:
     @property
     def image_shape(self) -> tuple[int, int, int]:
         return tuple(self.x.shape[1:])
+
+
+@dataclass
+class Arrays:
+    """A split as numpy, read without torch: what the dashboard's first page draws from
+    (its images beside their stored reconstructions)."""
+    x: np.ndarray                   # (N, C, H, W) uint8
+    y: np.ndarray | None            # (N,) int64 labels, or None
+    classes: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.x)
 
 
 @dataclass
@@ -76,6 +91,9 @@ class DatasetSpec:
     # None for a dataset that is always read whole (all the small ones).
     stream: Callable[[Request], Split] | None = None
     argument: str = ""  # the name takes one after a colon ("PATH": folder:PATH); "" when it takes none
+    # The split as uint8 numpy arrays at its own size, without torch (load_arrays); None for
+    # a dataset read only as tensors.
+    arrays: Callable[[Request], Arrays] | None = None
 
     @property
     def offline(self) -> bool:

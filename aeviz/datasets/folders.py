@@ -7,10 +7,11 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-import torch
-
+from .. import lazy
 from ..images import ImageError, decode_image
 from .base import DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import torch
 
+from .. import lazy
 from ..safefile import write_atomic
 from .base import DatasetError, DatasetSpec, ImageDataset, Request, Split, as_float, resize
 from .embedded import DATASETS as EMBEDDED
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
 
 
 

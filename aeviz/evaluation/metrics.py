@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from ..datasets import corrupt
 from ..latent import encode_all
+from .per_image import pca_images
 
 SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5
 VIEWING_SIDE = 256  # the short side, in pixels, that photo_ssim looks at a photo with
@@ -111,9 +112,7 @@ def pca_basis(train_x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor
 def pca_project(x: torch.Tensor, mean: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:
     """x reconstructed from its coefficients on the axes of pca_basis() (in float64, which
     pca_basis gives; a basis read back from disk in float32 is widened)."""
-    mean, axes = mean.double(), axes.double()
-    b = x.flatten(1).double() - mean
-    return ((b @ axes) @ axes.T + mean).clamp(0, 1).float().view_as(x)
+    return torch.from_numpy(pca_images(x.numpy(), mean.numpy(), axes.numpy()))
 
 
 def pca_reconstruct(train_x: torch.Tensor, x: torch.Tensor, k: int) -> torch.Tensor:

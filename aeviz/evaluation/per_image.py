@@ -2,20 +2,21 @@
 what the Reconstructions page sorts by (worst first: the anomalies) and draws as a
 histogram. Computed once per checkpoint, split and input noise, and kept on disk like the
 maps (beside a shipped checkpoint, else in the user's cache) together with the PCA basis,
-so a page decodes only the images it shows: the dashboard's first page no longer
-reconstructs a whole split before it can draw."""
+so a page decodes only the images it shows. A shipped checkpoint also ships its test split's
+reconstructions (8-bit, as a page shows them): the dashboard's first page then draws from
+disk alone, without torch (imported here only to compute)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from .. import artifacts
-from ..datasets.classes import training_images
+from .. import artifacts, lazy
 from ..datasets import corrupt, load_dataset
-from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
+from ..datasets.classes import training_images
+
+torch = lazy.module("torch")  # imported on first use (lazy.py)
 
 
 @dataclass
@@ -60,6 +61,8 @@ def cached_errors(model, split: str = "test", noisy: bool = False, data_dir=None
 
 
 def compute(model, split: str, noisy: bool, data_dir=None) -> Errors:
+    from .metrics import mse_per_image, pca_basis, pca_project, reconstruct_all
+
     cfg = model.config
     x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
     out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
@@ -70,3 +73,46 @@ def compute(model, split: str, noisy: bool, data_dir=None) -> Errors:
         errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
         errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()
     return errors
+
+
+def pca_images(x: np.ndarray, mean: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    """(N, ...) images in [0, 1] reconstructed from their coefficients on the PCA axes (D, k),
+    in float64 (a basis read back in float32 is widened): metrics.pca_project, in numpy."""
+    mean, axes = mean.astype(np.float64), axes.astype(np.float64)
+    b = x.reshape(len(x), -1).astype(np.float64) - mean
+    return ((b @ axes) @ axes.T + mean).clip(0, 1).astype(np.float32).reshape(x.shape)
+
+
+# --- the reconstructions a page shows ----------------------------------------------------------
+
+def shows_clean(model) -> bool:
+    """The Reconstructions page opens on the clean images fed as they are (not a denoiser's
+    noisy inputs, nor a colorizer's gray ones): the reconstructions that can ship."""
+    return not noisy_by_default(model) and not model.abilities.colorizes
+
+
+def _read_outputs(path: Path) -> np.ndarray:
+    with np.load(path, allow_pickle=False) as f:
+        outputs = f["outputs"]
+    if outputs.dtype != np.uint8 or outputs.ndim != 4:
+        raise ValueError("not 8-bit reconstructions")
+    return outputs
+
+
+# `{checkpoint}.{checksum}.{split}.reconstructions.npz`: (N, C, H, W) uint8, the model's output
+# for the clean images; compressed, for these are shipped.
+RECONSTRUCTIONS = artifacts.Kind("reconstructions", "the reconstructions", _read_outputs,
+                                 lambda f, outputs: np.savez_compressed(f, outputs=outputs))
+
+
+def cached_reconstructions(model, split: str = "test", data_dir=None) -> np.ndarray:
+    """The model's reconstructions of the clean split as 8-bit pixels, from disk or computed."""
+    return artifacts.get(model, RECONSTRUCTIONS, split, lambda: compute_reconstructions(model, split, data_dir))
+
+
+def compute_reconstructions(model, split: str, data_dir=None) -> np.ndarray:
+    from .metrics import reconstruct_all
+
+    cfg = model.config
+    x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
+    return (reconstruct_all(model, model.prepare(x)).clamp(0, 1).numpy() * 255.0 + 0.5).astype(np.uint8)

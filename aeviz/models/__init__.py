@@ -13,16 +13,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .aae import AAE
-from .base import Autoencoder
-from .colorizer import Colorizer
-from .conv import build_conv
-from .dense import ContractiveAE, DenseAE, SparseAE
-from .residual import ResidualDenoiser
-from .residual import config_problem as residual_problem
-from .spec import SETTINGS, Abilities, ModelSpec
-from .transformer import TransformerAE, config_problem
-from .vae import VAE
+from .spec import SETTINGS, Abilities, ModelSpec, lazy
+
+# The classes are named, not imported: they import torch (2 s), and reading a checkpoint's
+# header, its abilities and title (the dashboard's sidebar and first page) needs none of it.
+DenseAE, ContractiveAE, SparseAE = lazy("dense", "DenseAE"), lazy("dense", "ContractiveAE"), lazy("dense", "SparseAE")
+build_conv, VAE, AAE = lazy("conv", "build_conv"), lazy("vae", "VAE"), lazy("aae", "AAE")
+Colorizer, ResidualDenoiser, TransformerAE = lazy("colorizer", "Colorizer"), lazy("residual", "ResidualDenoiser"), \
+    lazy("transformer", "TransformerAE")
+residual_problem, config_problem = lazy("residual", "config_problem"), lazy("transformer", "config_problem")
 
 MODELS: dict[str, ModelSpec] = {
     "vanilla": ModelSpec(DenseAE, "one dense layer to the code and one back", {"latent_dim": 32, "epochs": 60, "lr": 3e-3}),
@@ -105,6 +104,13 @@ def build(cfg, image_shape) -> Autoencoder:
     model = MODELS[cfg.model].factory(cfg, tuple(image_shape))
     model.abilities = abilities(cfg)
     return model
+
+
+def __getattr__(name: str):
+    if name == "Autoencoder":  # the base class, for type hints and subclasses: torch comes with it
+        from .base import Autoencoder
+        return Autoencoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["MODELS", "SETTINGS", "Abilities", "Autoencoder", "ModelSpec", "abilities", "build", "register", "title"]

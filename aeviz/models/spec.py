@@ -2,6 +2,7 @@
 what it can do. Its own module, so the model classes can name their abilities too."""
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -42,6 +43,17 @@ class Abilities:
     def fields(self) -> set[str]:
         """The TrainConfig fields of the model-specific settings that apply."""
         return {f for s in self.settings for f in SETTINGS[s]}
+
+
+@dataclass(frozen=True)
+class lazy:  # noqa: N801 - stands where the class or function it names would
+    """A class or function of a module of aeviz.models, imported when first called: the
+    registry then costs no torch until a model is built or a config of it checked."""
+    module: str
+    name: str
+
+    def __call__(self, *args, **kwargs):
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)(*args, **kwargs)
 
 
 @dataclass(frozen=True)

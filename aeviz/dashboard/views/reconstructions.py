@@ -1,9 +1,12 @@
 """Reconstructions: originals beside the model's reconstructions and PCA's at the same code
-size, per-image error, sorted to bring out the anomalies; test metrics and training curves."""
+size, per-image error, sorted to bring out the anomalies; test metrics and training curves.
+
+The dashboard's first page: a shipped checkpoint's is drawn from what is stored beside it
+(its header, per-image errors and reconstructions) and the dataset's arrays, without torch;
+the model is loaded only for what is not stored (another split, a denoiser's noisy inputs)."""
 import os
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from aeviz.evaluation import per_image
@@ -16,10 +19,10 @@ METRICS = [("mse", "test MSE", "{:.5f}"), ("psnr", "PSNR (dB)", "{:.2f}"), ("ssi
            ("psnr_gain", "PSNR gain", "{:+.2f} dB"), ("psnr_gray", "PSNR of gray input", "{:.2f}"),
            ("neg_elbo", "−ELBO", "{:.1f}")]
 
-model = ui.current_model()
+model = ui.current_checkpoint()  # its header: the weights are read only if a view needs them
 split = ui.current_split()
 cfg = model.config
-ds = ui.dataset_or_stop(model, split)
+ds = ui.images_or_stop(model, split)
 path, mtime = str(model.path), os.path.getmtime(model.path)
 
 st.title("Reconstructions")
@@ -37,14 +40,14 @@ if "mse_vs_pca" in test:
 
 history = model.meta.get("history") or []
 if history:
-    df = pd.DataFrame(history)
     left, right = st.columns(2)
     left.caption("Training loss per epoch (its named terms)")
     # The loss and the weighted terms that sum to it; not the diagnostics nor the timers.
-    terms = [c for c in df.columns if c.startswith("train_") and not c.startswith(("train_diag/", "train_seconds"))]
-    training_curves.line_chart(left, df, "epoch", terms, 220)
+    keys = dict.fromkeys(k for epoch in history for k in epoch)
+    terms = [k for k in keys if k.startswith("train_") and not k.startswith(("train_diag/", "train_seconds"))]
+    training_curves.line_chart(left, history, "epoch", terms, 220)
     right.caption("Test MSE per epoch")
-    training_curves.line_chart(right, df, "epoch", ["test_mse"], 220)
+    training_curves.line_chart(right, history, "epoch", ["test_mse"], 220)
 
 
 @st.fragment
@@ -54,14 +57,16 @@ def gallery():
     noisy = False
     if per_image.noisy_by_default(model):
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
-    errs = cache.split_errors(path, mtime, split, noisy)
+    with ui.unloadable_stops():  # the model is loaded for what is not stored
+        errs = cache.split_errors(path, mtime, split, noisy)
     mse, pca_mse = errs.mse, errs.pca_mse
     pages = max(1, -(-len(ds) // PER_PAGE))
     page = c2.number_input(f"Page (of {pages})", 1, pages, 1, key="rec_page")
     order = np.argsort(mse)
     order = order[::-1] if order_by == "worst first" else order if order_by == "best first" else np.arange(len(ds))
     picked = order[(page - 1) * PER_PAGE: page * PER_PAGE]
-    shown = cache.shown_images(path, mtime, split, noisy, tuple(int(i) for i in picked))
+    with ui.unloadable_stops():
+        shown = cache.shown_images(path, mtime, split, noisy, tuple(int(i) for i in picked))
 
     show_original = noisy or model.abilities.colorizes  # the input is not the clean image then
     columns = ["input"] + (["original"] if show_original else []) + ["reconstruction"]

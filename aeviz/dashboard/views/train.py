@@ -5,7 +5,6 @@ killed or crashed keeps its finished epochs, and Continue trains on from them. A
 configuration trained before is served from the cache at once."""
 import time
 
-import pandas as pd
 import streamlit as st
 
 import aeviz
@@ -159,10 +158,11 @@ def progress(was_running: bool):
         left, right = st.columns(2)
         left.caption("Training loss per step" + (" (averaged over groups of steps)" if
                                                   len(p.losses) > training_curves.MAX_POINTS else ""))
-        training_curves.line_chart(left, pd.DataFrame(list(p.losses), columns=["step", "loss"]), "step", ["loss"], 240)
+        losses = [{"step": step, "loss": loss} for step, loss in p.losses]
+        training_curves.line_chart(left, losses, "step", ["loss"], 240)
         if p.history:
             right.caption("Test MSE per epoch")
-            training_curves.line_chart(right, pd.DataFrame(list(p.history)), "epoch", ["test_mse"], 240)
+            training_curves.line_chart(right, list(p.history), "epoch", ["test_mse"], 240)
 
 
 # Polls the shared run once a second while it trains; only this part of the page reruns.
