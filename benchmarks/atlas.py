@@ -21,7 +21,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, running, settle  # noqa: E402
+from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, running  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard import open_page  # noqa: E402
+from report import cpu_name  # noqa: E402
 
 # (row name, the sidebar's checkpoint option, the split to pick or None for the page's own)
 MAPS = [("VAE · mnist5k · 2-d code, test split", "VAE · mnist5k · 2-d code", None),
@@ -41,22 +45,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, running("app.py", Path(tmp)) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, option, split in MAPS[:1] if args.mnist_only else MAPS:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(180_000)
-            page.goto(f"{srv.url}/latent-map")
-            page.get_by_role("heading", name="Latent map").first.wait_for()
-            settle(page)
-            page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
-            page.get_by_role("option").filter(has_text=option).first.click()
-            settle(page)
-            if split:
-                page.locator("[data-testid=stSidebar]").get_by_text(split, exact=True).click()
-                settle(page)
+            page = open_page(browser, srv.url, "latent-map", "Latent map", option, split)
             rows.append((name, *atlas(page, args.views)))
             assert page.evaluate(ERRORS_JS) == []
             page.close()
         browser.close()
-    print(f"\nCPU: {cpu()}; Chromium {CHROMIUM} (software WebGL, onnxruntime-web wasm, one thread a worker)\n")
+    print(f"\nCPU: {cpu_name()}; Chromium {CHROMIUM} (software WebGL, onnxruntime-web wasm, one thread a worker)\n")
     print("Times to all 1,600 tiles on screen: the first press, which also starts the decoding workers\n"
           "(and its first tiles, those on the data, shown as they come); each new zoom (from the camera's\n"
           "rest; the old tiles stay till the new are all decoded); each pan by 3 cells across and 2 down\n"
@@ -117,13 +111,6 @@ def atlas(page, views: int) -> tuple[int, tuple, list[tuple], list[tuple], tuple
 def p95(values: list[int]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def cpu() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 if __name__ == "__main__":

@@ -21,7 +21,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.server import CHROMIUM, CHROMIUM_ARGS, running, settle  # noqa: E402
+from support.server import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard import open_page  # noqa: E402
+from report import cpu_name  # noqa: E402
 
 MOVE_MS = 16
 STROKE_S = 2.0
@@ -34,14 +38,10 @@ def main() -> int:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    print(f"CPU: {cpu()}; Chromium {CHROMIUM} (WebGL software-rendered, SwiftShader)")
+    print(f"CPU: {cpu_name()}; Chromium {CHROMIUM} (WebGL software-rendered, SwiftShader)")
     with tempfile.TemporaryDirectory() as tmp, running("app.py", Path(tmp)) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.set_default_timeout(180_000)
-        page.goto(f"{srv.url}/latent-map")
-        page.get_by_role("heading", name="Latent map").first.wait_for()
-        settle(page)
+        page = open_page(browser, srv.url, "latent-map", "Latent map")
         amap = page.locator(".amap[data-ready='1']")
         amap.wait_for()
         rows = []
@@ -57,13 +57,6 @@ def main() -> int:
         q = statistics.quantiles(times, n=20) if len(times) > 1 else [times[0]] * 19
         print(f"| {i} | {moves} | {n} | {seconds:.2f} | {n / seconds:.1f} | {statistics.median(times):.1f} / {q[18]:.1f} |")
     return 0
-
-
-def cpu() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 if __name__ == "__main__":

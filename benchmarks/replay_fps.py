@@ -17,7 +17,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.server import CHROMIUM, CHROMIUM_ARGS, running, settle  # noqa: E402
+from support.server import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard import open_page  # noqa: E402
+from report import cpu_name  # noqa: E402
 
 
 def main() -> int:
@@ -26,17 +30,10 @@ def main() -> int:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    print(f"CPU: {cpu()}; Chromium {CHROMIUM}")
+    print(f"CPU: {cpu_name()}; Chromium {CHROMIUM}")
     with tempfile.TemporaryDirectory() as tmp, running("app.py", Path(tmp)) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.set_default_timeout(180_000)
-        page.goto(f"{srv.url}/latent-map")
-        page.get_by_role("heading", name="Latent map").first.wait_for()
-        settle(page)
-        page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").click()
-        page.get_by_role("option").filter(has_text="VAE · mnist5k · 2-d code").first.click()
-        settle(page)
+        page = open_page(browser, srv.url, "latent-map", "Latent map", "VAE · mnist5k · 2-d code")
         root = page.locator(".replay")
         root.wait_for()
         points, frames = root.evaluate("r => [r.__replay.n, r.__replay.frames]")
@@ -57,13 +54,6 @@ def main() -> int:
     for i, (drawn, seconds) in enumerate(rows, 1):
         print(f"| {i} | {drawn} | {seconds:.2f} | {drawn / seconds:.1f} |")
     return 0
-
-
-def cpu() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import streamlit as st
 import aeviz
 from aeviz import artifacts, checkpoints, datasets, lazy, models
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.evaluation import per_image
+from aeviz.evaluation import pca, per_image
 
 # Imported on first use (lazy.py): the first page draws what is stored, without torch.
 torch = lazy.module("torch")
@@ -130,7 +130,7 @@ def shown_images(path: str, mtime: float, split: str, noisy: bool, indices: tupl
         out = {"inputs": x, "outputs": stored[idx].astype(np.float32) / 255.0, "originals": x}
         errs = split_errors(path, mtime, split, noisy)
         if errs.pca_axes is not None:
-            out["pca"] = per_image.pca_images(x, errs.pca_mean, errs.pca_axes)
+            out["pca"] = pca.pca_images(x, errs.pca_mean, errs.pca_axes)
         return out
     model = load_model(path, mtime)
     x = dataset_for(model, split).x

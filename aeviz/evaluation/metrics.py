@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from ..datasets import corrupt
 from ..latent import encode_all
-from .per_image import pca_images
+from .pca import pca_images
 
 SSIM_WINDOW = 11  # Wang et al. (2004): an 11x11 Gaussian window, sigma 1.5
 VIEWING_SIDE = 256  # the short side, in pixels, that photo_ssim looks at a photo with

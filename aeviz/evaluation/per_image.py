@@ -75,14 +75,6 @@ def compute(model, split: str, noisy: bool, data_dir=None) -> Errors:
     return errors
 
 
-def pca_images(x: np.ndarray, mean: np.ndarray, axes: np.ndarray) -> np.ndarray:
-    """(N, ...) images in [0, 1] reconstructed from their coefficients on the PCA axes (D, k),
-    in float64 (a basis read back in float32 is widened): metrics.pca_project, in numpy."""
-    mean, axes = mean.astype(np.float64), axes.astype(np.float64)
-    b = x.reshape(len(x), -1).astype(np.float64) - mean
-    return ((b @ axes) @ axes.T + mean).clip(0, 1).astype(np.float32).reshape(x.shape)
-
-
 # --- the reconstructions a page shows ----------------------------------------------------------
 
 def shows_clean(model) -> bool:
