@@ -133,6 +133,8 @@ def test_a_cancelled_run_keeps_its_finished_epochs_and_continues_from_them(start
     cfg = tiny(epochs=40)
     run = started(cfg)
     assert (run.folder / "command.json").is_file() and int((run.folder / "pid").read_text()) == run.pid
+    if hasattr(os, "SCHED_IDLE"):  # it runs only when the pages leave the CPU idle
+        assert os.sched_getscheduler(run.pid) == os.SCHED_IDLE
     wait_for(lambda: run.refresh().finished >= 1)
     run.cancel()
     assert run.state() == "cancelled"

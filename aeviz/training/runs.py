@@ -36,7 +36,7 @@ from ..safefile import write_atomic
 from .progress import Progress, Tail
 
 GRACE = 1.5  # seconds between SIGTERM and SIGKILL: a cancel is shown within 2 s
-NICE = 10    # below the pages, as the server's own background threads (dashboard/workers.py)
+NICE = 10    # below the pages where SCHED_IDLE is not to be had, as the server's own background threads
 LOG, PID, COMMAND, EXIT, CANCELLED = "progress.jsonl", "pid", "command.json", "exit.json", "cancelled"
 
 
@@ -203,11 +203,21 @@ def start(cfg: TrainConfig, out_dir: str | Path | None = None, record_learning: 
     with open(folder / "stdout.log", "wb") as out, open(folder / "stderr.log", "wb") as err:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
-    if hasattr(os, "setpriority"):  # before torch starts its threads, which inherit it
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, proc.pid, NICE)
+    _below_the_pages(proc.pid)
     write_atomic(folder / PID, str(proc.pid).encode(), "the run's pid")
     return Run(folder, cfg, proc.pid, time.time(), proc)
+
+
+def _below_the_pages(pid: int) -> None:
+    """The run takes the CPU only when nothing else wants it (Linux's SCHED_IDLE), so a user's
+    page never waits behind it; else (other systems) it is niced. Set before torch starts its
+    threads, which inherit it."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    if hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, NICE)
 
 
 def open_run(folder: Path) -> Run | None:
