@@ -87,6 +87,12 @@ def test_the_launcher_names_the_rank_that_died_not_the_ones_that_followed(capsys
     code = distributed._report({0: failure(-15, signal_name="SIGTERM"), 1: failure(-15, signal_name="SIGTERM"),
                                 2: failure(-9)}, nproc=3)
     assert code == 1 and "rank 2 of 3 was killed (SIGKILL)" in capsys.readouterr().err
+    # ... or that gloo aborted when its peer went in the middle of a collective (seen in CI)
+    code = distributed._report({0: failure(-6, signal_name="SIGABRT"), 1: failure(-9)}, nproc=2)
+    assert code == 1 and "rank 1 of 2 was killed (SIGKILL)" in capsys.readouterr().err
+    # an abort alone is named
+    distributed._report({0: failure(-6, signal_name="SIGABRT"), 1: failure(distributed.EXIT_PEER_LOST)}, nproc=2)
+    assert "rank 0 of 2 was killed (SIGABRT)" in capsys.readouterr().err
 
 
 def test_the_launcher_adds_nothing_to_a_reason_a_process_gave(capsys):

@@ -245,7 +245,12 @@ def _report(failures: dict, nproc: int, command: str = "train") -> int:
     # The agent stops the other processes with SIGTERM once one has failed: those, and the ones
     # that stopped because a peer was gone, followed the failure and are named only when alone.
     followed = (EXIT_PEER_LOST, -signal.SIGTERM)
-    first_rank, first = min(failures.items(), key=lambda kv: (kv[1].exitcode in followed, kv[1].timestamp, kv[0]))
+    # A process in a gloo collective when its peer dies is sometimes aborted by gloo itself
+    # (SIGABRT) before it can say it lost the peer, and the agent's timestamps have whole seconds:
+    # CI once saw rank 1 killed and rank 0's abort named. An abort is named when no other is.
+    first_rank, first = min(failures.items(), key=lambda kv: (kv[1].exitcode in followed,
+                                                              kv[1].exitcode == -signal.SIGABRT,
+                                                              kv[1].timestamp, kv[0]))
     if first.exitcode in (1, 2, 130):  # that process printed its own sentence (cli.main)
         return first.exitcode
     how = f"was killed ({first.signal_name()})" if first.exitcode < 0 else f"exited with code {first.exitcode}"
