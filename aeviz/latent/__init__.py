@@ -55,8 +55,11 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
     if method == "pca":
         from sklearn.decomposition import PCA
         return PCA(n_components=dim, random_state=seed).fit_transform(codes).astype(np.float32)
+    from .large import SAMPLE, sampled_umap
     from .umap import umap
 
+    if len(codes) > SAMPLE:  # a sample mapped, the rest placed on it (large.py says why)
+        return sampled_umap(codes, dim, seed)
     # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves every
     # edge due in an epoch at once, which needs more epochs than umap-learn's one-edge-at-a-time
     # updates to settle (at 5,000 codes, trustworthiness 0.952 after 100, 0.962 after 400), and

@@ -1,0 +1,214 @@
+"""A million real codes mapped (aeviz issue 28, item 2): aeviz's map against umap-learn's at
+200,000 codes, aeviz's alone at all of them, and the neighbour searches it could use.
+
+    python benchmarks/million_map.py                 # build the codes once (cached), then every table
+    python benchmarks/million_map.py --skip-search   # without the search table (pynndescent compiles for minutes)
+
+The set: Fashion-MNIST's 70,000 images (train and test, Debian's dataset-fashion-mnist), each
+as itself and in 14 seeded augmentations (shifts of up to 2 px, rotations of up to 10 degrees,
+a left-right flip half the time: garments look alike mirrored), 1,050,000 images in all,
+encoded by the shipped Fashion-MNIST VAE (its 16-d means). The codes are cached in --cache;
+the encoding rate is printed when they are made.
+
+Each map is made in a fresh Python process, one after the other: its time is the user's
+wait, from the process's start (imports included, umap-learn's numba compilation too) to
+the map in memory; its memory is the process's peak resident size (os.wait4's ru_maxrss).
+aeviz: latent.project(codes, "umap"), the dashboard's and `aeviz embed`'s call (past 50,000
+codes: a sample's UMAP, the rest placed and settled on it, aeviz/latent/large.py). umap-learn:
+umap.UMAP(n_neighbors=15, min_dist=0.1).fit_transform(codes) with no random_state, so it runs
+its layout in parallel, its fastest. The 200,000 codes are a seeded sample of the million.
+Trustworthiness: sklearn.manifold.trustworthiness (10 neighbours) on the same 5,000 random
+points of each map.
+
+The search table: the search a map of many codes needs beyond its sample (every other code's
+8 nearest among 50,000 sampled codes, 150,000 queries), each library in a fresh process, its
+import counted; recall against the exact answer on 5,000 of the queries."""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import machine_line, print_table  # noqa: E402
+
+CHECKPOINT = "vae-fashion-mnist-538c825c443e"
+VERSIONS = 15        # each image itself and 14 augmentations
+SAMPLE_SEED = 0
+
+
+def augment(x, seed: int):
+    """x (N, 1, 28, 28) in [0, 1] -> the same images shifted, turned and maybe mirrored, one
+    random draw per image from the seed (seed 0: the images as they are)."""
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    if seed == 0:
+        return x
+    gen = torch.Generator().manual_seed(seed)
+    n = len(x)
+    angle = (torch.rand(n, generator=gen) * 2 - 1) * math.radians(10)
+    shift = (torch.rand(n, 2, generator=gen) * 2 - 1) * (2 / 14)  # 2 px of 28, in [-1, 1] units
+    flip = torch.where(torch.rand(n, generator=gen) < 0.5, -1.0, 1.0)
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    theta = torch.stack([torch.stack([cos * flip, -sin, shift[:, 0]], 1),
+                         torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros").clamp(0, 1)
+
+
+def build(cache: Path) -> None:
+    """The codes and labels of the 1,050,000 images, written to cache; prints the rates."""
+    import numpy as np
+    import torch
+
+    import aeviz
+    from aeviz import latent
+
+    model = aeviz.load_checkpoint(CHECKPOINT)
+    cfg = model.config
+    sets = [aeviz.load_dataset(cfg.dataset, s, cfg.image_size, cfg.grayscale) for s in ("train", "test")]
+    x = torch.cat([s.x for s in sets])
+    y = torch.cat([s.y for s in sets]).numpy()
+    codes, made, encoded = [], 0.0, 0.0
+    for version in range(VERSIONS):
+        for start in range(0, len(x), 10_000):
+            t = time.perf_counter()
+            images = augment(x[start:start + 10_000], version * 1000 + start // 10_000 + 1 if version else 0)
+            made += time.perf_counter() - t
+            t = time.perf_counter()
+            codes.append(latent.encode_all(model, images))
+            encoded += time.perf_counter() - t
+        print(f"version {version + 1}/{VERSIONS} encoded", file=sys.stderr, flush=True)
+    codes = np.concatenate(codes)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.save(cache / "codes.npy", codes)
+    np.save(cache / "labels.npy", np.tile(y, VERSIONS))
+    n = len(codes)
+    print(f"\nEncoding: {n:,} images by {CHECKPOINT} (its 16-d means), one process, batches of 512\n")
+    print_table(("step", "s", "images/s"), [("augmenting", f"{made:.1f}", f"{n / made:,.0f}"),
+                                            ("encoding", f"{encoded:.1f}", f"{n / encoded:,.0f}")])
+
+
+# --- each map in a process of its own -----------------------------------------------------------
+
+CHILD_MAPS = {
+    "aeviz": "from aeviz import latent\ncoords = latent.project(codes, 'umap', 2, seed=0)",
+    "umap-learn": "import umap\ncoords = umap.UMAP(n_neighbors=15, min_dist=0.1).fit_transform(codes)",
+}
+
+
+def child_map(which: str, codes_file: str, out: str) -> None:
+    import numpy as np
+
+    codes = np.load(codes_file)
+    scope = {"codes": codes}
+    exec(CHILD_MAPS[which], scope)  # noqa: S102 - the two calls above, nothing a user gives
+    np.save(out, np.asarray(scope["coords"], np.float32))
+
+
+def fresh(args: list[str]) -> tuple[float, float]:
+    """Runs this file with args in a new process: (wall seconds, peak resident GiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, *args])
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed (status {status})")
+    return seconds, usage.ru_maxrss / 2 ** 20
+
+
+def trust(codes, coords) -> float:
+    import numpy as np
+    from sklearn.manifold import trustworthiness
+
+    some = np.random.default_rng(0).permutation(len(codes))[:5000]
+    return trustworthiness(codes[some], coords[some], n_neighbors=10)
+
+
+def maps(cache: Path, small: int) -> None:
+    import numpy as np
+
+    codes = np.load(cache / "codes.npy")
+    subset = cache / f"codes{small}.npy"
+    np.save(subset, codes[np.sort(np.random.default_rng(SAMPLE_SEED).permutation(len(codes))[:small])])
+    rows = []
+    for which, path in (("aeviz", subset), ("umap-learn", subset), ("aeviz", cache / "codes.npy")):
+        out = cache / f"map-{which}-{path.stem}.npy"
+        seconds, peak = fresh(["--child", which, str(path), str(out)])
+        points = np.load(path)
+        rows.append((which, f"{len(points):,}", f"{seconds:.1f}", f"{peak:.2f}", f"{trust(points, np.load(out)):.3f}"))
+        print(rows[-1], file=sys.stderr, flush=True)
+    print(f"\nMaps: each in a fresh process, process start to the map in memory\n")
+    print_table(("map", "codes", "s", "peak GiB", "trustworthiness"), rows)
+
+
+# --- the search beyond the sample, per library --------------------------------------------------
+
+SEARCHES = {
+    "exact (scikit-learn)": "from aeviz.latent import neighbours\nd, i = neighbours.nearest(db, q, 8)",
+    "faiss IVF (aeviz)": "from aeviz.latent import neighbours\nd, i = neighbours.Approximate(db).search(q, 8)",
+    "pynndescent": "import pynndescent\ni, d = pynndescent.NNDescent(db, n_neighbors=15, random_state=0).query(q, k=8)",
+}
+
+
+def child_search(which: str, codes_file: str, out: str) -> None:
+    import numpy as np
+
+    codes = np.load(codes_file)
+    scope = {"db": codes[:50_000], "q": codes[50_000:]}
+    exec(SEARCHES[which], scope)  # noqa: S102 - the calls above
+    np.save(out, scope["i"])
+
+
+def searches(cache: Path, small: int) -> None:
+    import numpy as np
+
+    from aeviz.latent import neighbours
+
+    subset = cache / f"codes{small}.npy"
+    codes = np.load(subset)
+    truth = neighbours.nearest(codes[:50_000], codes[50_000:55_000], 8)[1]
+    rows = []
+    for which in SEARCHES:
+        out = cache / "found.npy"
+        seconds, peak = fresh(["--search", which, str(subset), str(out)])
+        found = np.load(out)[:5000]
+        hit = np.mean([len(set(a) & set(b)) / 8 for a, b in zip(found, truth)])
+        rows.append((which, f"{seconds:.1f}", f"{peak:.2f}", f"{hit:.3f}"))
+        print(rows[-1], file=sys.stderr, flush=True)
+    print(f"\nSearch: the 8 nearest of {len(codes) - 50_000:,} codes among 50,000, fresh process, imports counted\n")
+    print_table(("search", "s", "peak GiB", "recall"), rows)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "aeviz" / "million")
+    ap.add_argument("--small", type=int, default=200_000, help="the codes mapped by both libraries")
+    ap.add_argument("--rebuild", action="store_true", help="encode the set again")
+    ap.add_argument("--skip-search", action="store_true")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--search", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child_map(*args.child)
+        return 0
+    if args.search:
+        child_search(*args.search)
+        return 0
+    print(machine_line())
+    if args.rebuild or not (args.cache / "codes.npy").exists():
+        build(args.cache)
+    maps(args.cache, args.small)
+    if not args.skip_search:
+        searches(args.cache, args.small)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
