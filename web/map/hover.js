@@ -7,7 +7,7 @@ import { paint } from '../runtime/paint.js';
 import { latest } from '../runtime/latest.js';
 import { nearestIn } from './grid.js';
 import { colourOf } from '../runtime/colours.js';
-import { toData, clickKind } from './camera.js';
+import { toData, toScreen, clickKind } from './camera.js';
 import { FAR } from './tiles.js';  // a decoded place this many typical spacings from real data is an extrapolation
 
 /** @param {HTMLElement} root @param {any} plot @param {any} data @param {Float32Array | null} errors */
@@ -55,6 +55,7 @@ export const HOVER_SLOP = 3;
 export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels, trigger, staticDir }) {
   const hoverCanvas = /** @type {HTMLCanvasElement} */ (root.querySelector('.amap-hover-image'));
   const hoverText = /** @type {HTMLElement} */ (root.querySelector('.amap-hover-text'));
+  const ring = /** @type {HTMLElement} */ (root.querySelector('.amap-ring'));
   const atlas = new Image();
   atlas.src = data.atlas.url;
   const [, h, w] = data.shape, size = data.size;
@@ -103,16 +104,33 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
     if (atlas.complete) g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
     done('point', since);
   };
+  // The hovered point's ring is an element over the canvas, not the scatter's own: that one
+  // redraws every point, and in software WebGL a frame of a million points held the page's
+  // thread for most of a second, each move waiting behind the last one's frame (hover p95 1 s).
+  const showRing = () => {
+    const i = st.hovered, [sx, sy] = i >= 0 ? toScreen(plot.get('cameraView'), size, xy[2 * i], xy[2 * i + 1]) : [-1, -1];
+    ring.hidden = i < 0 || sx < 0 || sy < 0 || sx > size || sy > size;
+    ring.style.left = `${sx}px`; ring.style.top = `${sy}px`;
+  };
+  plot.subscribe('view', showRing);
   const local = (/** @type {MouseEvent} */ e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+  // The scatter rings the point under the cursor only while it believes the mouse is over its
+  // canvas: told once that the mouse left, and never told that it came in, it leaves hovering to
+  // the grid, while every move still reaches it and its camera (a drag pans, selects).
+  canvas.addEventListener('mouseenter', e => e.stopImmediatePropagation(), { capture: true });
+  const quiet = () => canvas.dispatchEvent(new MouseEvent('mouseleave'));
+  quiet();
+  window.addEventListener('blur', quiet);  // a blur makes it look again at the next move
   canvas.addEventListener('mousemove', e => {
-    if (e.buttons) return;  // a pan or a selection
+    if (e.buttons) return;  // a pan or a selection: the scatter's
     // timed from the event's own time stamp: a move that waited behind other work counts that wait
     const since = e.timeStamp, [mx, my] = local(e), i = hit(mx, my);
     if (i === st.hovered && i >= 0) return;
     st.hovered = i;
+    showRing();
     if (i >= 0) showPoint(i, since); else showPlace([mx, my, since]);
   });
-  canvas.addEventListener('mouseleave', () => { st.hovered = -1; });
+  canvas.addEventListener('mouseleave', () => { st.hovered = -1; showRing(); });
   canvas.addEventListener('mousedown', e => { st.down = local(e); });
   canvas.addEventListener('mouseup', e => {
     const t = performance.now(), up = local(e), under = hit(up[0], up[1]), kind = clickKind(st.down, up, e.shiftKey, under);
