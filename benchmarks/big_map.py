@@ -2,18 +2,23 @@
 and 14): headless Chromium against `streamlit run`, the sidebar set to that checkpoint and
 the train split; prints the seconds to a ready page, the map's own times from its data to
 every point on screen (`data-shown-ms`: its 2D preview, drawn before WebGL's set-up) and to
-every point drawn by WebGL (`data-drawn-ms`: the map that hovers and selects), and 12
-hovers over the map's top edge, each decoded in the page (`data-hover-ms`).
+every point drawn by WebGL (`data-drawn-ms`: the map that hovers and selects), the same two
+from the arrival of the data's websocket message (the points travel as an Arrow table, binary,
+beside the JSON), hovers on points and on empty space, each timed in the page from its mouse
+move to its image painted (`data-hover-ms`; p50 and p95), clicks picked through the map's grid
+(`data-pick-ms`), and the page's memory (the JS heap, and the PSS of Chromium's renderer and
+GPU processes: software WebGL keeps the points' buffers in the GPU process).
 
     python benchmarks/big_map.py            # the dashboard's own page: the train split's 60,000 points
     python benchmarks/big_map.py --all      # 70,000: both splits' points in the same component
+    python benchmarks/big_map.py --points 1000000   # a million seeded points (big_map_synthetic.py)
     python benchmarks/big_map.py --copies   # also each copy of a canvas into the map's (ms, source size)
 
 The dashboard maps one split at a time, so --all draws the component on a page of its own
 (written to a temp folder): the shipped train map's 60,000 points and the test map's 10,000
 together (each map placed in the same square, so the two clouds overlap), with their labels,
 errors and the train map's inverse; the drawing is what is timed, and it costs the same for
-any positions."""
+any positions. --points N does the same with N points resampled from the train map."""
 from __future__ import annotations
 
 import argparse
@@ -23,19 +28,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, settle, start, stop, wait_healthy  # noqa: E402
+from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, isolated_env, settle, start, stop, wait_healthy  # noqa: E402
 
 
 ROOT = Path(__file__).resolve().parent.parent
-BOTH_SPLITS_PAGE = """import base64
-
-import numpy as np
+BOTH_SPLITS_PAGE = """import pyarrow as pa
 import streamlit as st
 
 import aeviz
 from aeviz import latent
-from aeviz.browser_runtime import floats
 from aeviz.checkpoints import SHIPPED_DIR
 from aeviz.dashboard.components import scatter
 
@@ -47,14 +51,16 @@ for split in ("train", "test"):
     ds = aeviz.load_dataset("fashion-mnist", split)
     parts.append(scatter.payload(str(path), path.stat().st_mtime, split, "UMAP", proj, model, ds.x, tuple(ds.classes)))
 train, test = parts
-merged = dict(train, key="both-splits", n=train["n"] + test["n"], point_size=2)
-for name in ("xy", "errors"):
-    merged[name] = floats(np.concatenate([np.frombuffer(base64.b64decode(p[name]), np.float32) for p in parts]))
-merged["labels"] = base64.b64encode(b"".join(base64.b64decode(p["labels"]) for p in parts)).decode()
+merged = dict(train, key="both-splits", n=train["n"] + test["n"], point_size=2,
+              points=pa.concat_tables([p["points"] for p in parts]))
 st.title("Both splits")
 scatter.latent_map("both", merged)
 """
 
+SUPPORT = ROOT / "tests" / "support"
+ARRIVAL_JS = (SUPPORT / "ws_arrival.js").read_text()
+SCREEN_JS = (SUPPORT / "map_screen.js").read_text()
+HOVERED_JS = (SUPPORT / "map_hovered.js").read_text()
 COPIES_JS = """window.__copies = [];
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
 CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
@@ -69,26 +75,31 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--all", action="store_true", help="both splits' 70,000 points, on a page of their own")
+    ap.add_argument("--points", type=int, default=0, help="this many seeded points resampled from the train map, "
+                    "on a page of their own (big_map_synthetic.py): e.g. 1000000")
+    ap.add_argument("--hovers", type=int, default=40, help="hovers to time: half on points, half on empty space")
     ap.add_argument("--copies", action="store_true", help="time every drawImage of a canvas until the map is ready: "
                     "regl-scatterplot draws in WebGL, then copies into the map's canvas, which waits for the frame")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        script = "aeviz/dashboard/app.py"
-        if args.all:  # static/ beside the script: the runtime's and the scatter's files are served from there
-            script = Path(tmp) / "page" / "both.py"
+        script, env = "aeviz/dashboard/app.py", isolated_env(Path(tmp))
+        if args.all or args.points:  # static/ beside the script: the runtime's and the scatter's files are served from there
+            script = Path(tmp) / "page" / "map.py"
             script.parent.mkdir()
-            script.write_text(BOTH_SPLITS_PAGE)
+            script.write_text(BOTH_SPLITS_PAGE if args.all else (ROOT / "benchmarks" / "big_map_synthetic.py").read_text())
             os.symlink(ROOT / "aeviz" / "dashboard" / "static", script.parent / "static")
-        srv = start(script, Path(tmp))
+            env["AEVIZ_BENCH_POINTS"] = str(args.points)
+        srv = start(script, Path(tmp), env)
         try:
             wait_healthy(srv)
             with sync_playwright() as p:
                 b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 pg = b.new_page(viewport={"width": 1400, "height": 1300})
-                pg.set_default_timeout(180000)
+                pg.set_default_timeout(600000)
+                pg.add_init_script(ARRIVAL_JS)
                 if args.copies:
                     pg.add_init_script(COPIES_JS)
-                if args.all:
+                if args.all or args.points:
                     t0 = time.time()
                     pg.goto(srv.url)
                 else:
@@ -102,23 +113,87 @@ def main() -> None:
                 settle(pg)
                 amap = pg.locator(".amap[data-ready='1']")
                 amap.wait_for()
-                print("page ready (s):", round(time.time() - t0, 1), "| shown (ms):", amap.get_attribute("data-shown-ms"),
-                      "| drawn by WebGL (ms):", amap.get_attribute("data-drawn-ms"),
-                      "| points:", amap.get_attribute("data-points"),
-                      "| preview, import, create, points, draw (ms):", amap.get_attribute("data-steps"))
+                report_draw(pg, amap, time.time() - t0)
                 if args.copies:
                     print("canvas copies until ready (ms, source w x h):", pg.evaluate("window.__copies"))
-                box = pg.locator("canvas.amap-canvas").bounding_box()
-                hovers = []
-                for k in range(12):
-                    pg.mouse.move(box["x"] + 5 + k * 40, box["y"] + 5)
-                    pg.wait_for_timeout(150)
-                    hovers.append(amap.get_attribute("data-hover-ms"))
-                print("hover -> decoded image painted (ms):", ", ".join(hovers))
+                report_hovers(pg, amap, args.hovers)
+                report_memory(b, pg)
                 assert pg.evaluate(ERRORS_JS) == []
                 b.close()
         finally:
             stop(srv)
+
+
+def report_draw(pg, amap, ready_s: float) -> None:
+    """From the data's arrival (its websocket message, before Streamlit decodes it) to the
+    points on screen (the 2D preview) and to the points drawn by WebGL (the map that zooms)."""
+    arrivals = pg.evaluate("window.__arrivals")
+    n = amap.get_attribute("data-points")
+    print(f"points: {int(n):,} | page ready (s): {ready_s:.1f} | component's own times, shown (ms):",
+          amap.get_attribute("data-shown-ms"), "| drawn by WebGL (ms):", amap.get_attribute("data-drawn-ms"),
+          "| preview, import, create, points, draw (ms):", amap.get_attribute("data-steps"),
+          "| grid (ms):", amap.get_attribute("data-grid-ms"))
+    if arrivals:  # the last large message is the map's (a rerun's would come later still)
+        at, size = max((a for a in arrivals if a[0] <= float(amap.get_attribute("data-shown-at"))), default=arrivals[-1])
+        print(f"data's message: {size / 1e6:.1f} MB | arrival -> points on screen (ms):",
+              round(float(amap.get_attribute("data-shown-at")) - at),
+              "| arrival -> drawn by WebGL (ms):", round(float(amap.get_attribute("data-drawn-at")) - at))
+
+
+def report_hovers(pg, amap, count: int) -> None:
+    """Half the hovers on points spread over the map (those past the atlas show their place
+    decoded), half on the empty top edge (decoded); each timed in the page from its mouse move
+    to its image painted. Then clicks on points: the time to find what each picked."""
+    box = pg.locator("canvas.amap-canvas").bounding_box()
+    n = int(amap.get_attribute("data-points"))
+    # (at a million points, three a pixel, the nearest to a point's place is rarely one of the
+    # atlas's first 16,384: most point hovers then decode the point's place, "point-decoded")
+    targets = [("point", *pg.locator(".amap").evaluate(SCREEN_JS, (k * 7919 * 13) % n)) for k in range(count // 2)]
+    targets += [("place", 10 + k * 520 / max(1, count // 2 - 1), 3) for k in range(count - count // 2)]
+    times: dict[str, list[float]] = {}
+    for k, (_, x, y) in enumerate(sorted(targets, key=lambda t: t[0] == "place")):
+        before = amap.get_attribute("data-hovers") or "0"
+        pg.mouse.move(box["x"] + 300, box["y"] + 1)  # off the last target, so each hover is a new one
+        pg.mouse.move(box["x"] + x, box["y"] + y)
+        pg.wait_for_function(HOVERED_JS, arg=int(before) + (1 if k else 0), polling=10)
+        times.setdefault(amap.get_attribute("data-hover-kind"), []).append(float(amap.get_attribute("data-hover-ms")))
+    every = [t for ts in times.values() for t in ts]
+    print(f"hover -> image painted (ms), {len(every)} hovers: p50 {np.percentile(every, 50):.1f}, "
+          f"p95 {np.percentile(every, 95):.1f}, max {max(every):.1f} |",
+          " | ".join(f"{kind}: {len(ts)}, p95 {np.percentile(ts, 95):.1f}" for kind, ts in sorted(times.items())))
+    picks, sent = [], len(pg.evaluate("window.__arrivals"))
+    for k in range(5):
+        x, y = pg.locator(".amap").evaluate(SCREEN_JS, (k * 104729) % n)
+        pg.mouse.click(box["x"] + x, box["y"] + y)
+        picks.append(float(amap.get_attribute("data-pick-ms")))
+        settle(pg)
+    print("click -> point picked through the grid (ms):", ", ".join(f"{t:.2f}" for t in picks),
+          "| messages over 1 MB the 5 clicks' reruns brought:", len(pg.evaluate("window.__arrivals")) - sent)
+
+
+def report_memory(browser, pg) -> None:
+    """The page's JS heap (CDP Performance.getMetrics) and the proportional set size (PSS,
+    shared pages split between their users) of Chromium's renderer and GPU processes, found
+    through CDP SystemInfo.getProcessInfo: software WebGL (SwiftShader) keeps the points'
+    buffers in the GPU process, not the page's."""
+    cdp = pg.context.new_cdp_session(pg)
+    cdp.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    processes = browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")["processInfo"]
+    pss: dict[str, float] = {}
+    for proc in processes:
+        pss[proc["type"]] = pss.get(proc["type"], 0.0) + _pss_mib(proc["id"])
+    print(f"page memory (MiB): JS heap used {metrics.get('JSHeapUsedSize', 0) / 2**20:.0f} "
+          f"of {metrics.get('JSHeapTotalSize', 0) / 2**20:.0f} |",
+          " | ".join(f"{kind} PSS {mib:.0f}" for kind, mib in sorted(pss.items())))
+
+
+def _pss_mib(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in text.splitlines() if line.startswith("Pss:")), 0.0)
 
 
 if __name__ == "__main__":

@@ -68,8 +68,15 @@ def test_reconstructions_sort_by_error_changes_the_gallery():
 
 
 def map_payload(at: AppTest) -> dict:
+    """The map's JSON, and its points: the Arrow table sent as bytes beside it (not in the JSON)."""
+    import pyarrow as pa
+
     (component,) = [c for c in at.get("bidi_component") if "amap" in c.key]
-    return json.loads(component.proto.json), component.key
+    mixed = component.proto.mixed
+    data = json.loads(mixed.json)
+    ref = data["points"]["__streamlit_arrow_ref__"]
+    data["points"] = pa.ipc.open_stream(mixed.arrow_blobs[ref].data).read_all()
+    return data, component.key
 
 
 def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_image():
@@ -80,7 +87,10 @@ def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_imag
     at = open_page("views/latent_map.py")
     assert not at.info or "computing" not in at.info[0].value, "the shipped UMAP map should be instant"
     data, _ = map_payload(at)
-    assert data["n"] == 1000 and len(base64.b64decode(data["xy"])) == 4 * 2 * 1000
+    points = data["points"]
+    assert data["n"] == 1000 and points.num_rows == 1000 and "xy" not in data
+    assert [str(points.schema.field(c).type) for c in ("x", "y", "label", "error")] == ["float", "float", "uint8", "float"]
+    assert np.abs(np.stack([points["x"], points["y"]])).max() <= 1
     assert data["atlas"]["count"] == 1000 and data["atlas"]["url"].startswith("data:image/png;base64,")
     assert len(data["classes"]) == 10 and all(c.startswith("#") for c in data["palette"])
     # the map's inverse, run in the browser, is the projection's own

@@ -450,6 +450,10 @@ def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(pa
     page.wait_for_function("() => [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
                            ".map(r => r.querySelector && r.querySelector('canvas.amap-hover-image'))"
                            ".some(h => h && h.dataset.kind === 'point')", polling=100)
+    # its ring: an element over the canvas, centred on the point (the scatter's own would redraw every point)
+    ring = page.locator(".amap-ring").bounding_box()
+    assert abs(ring["x"] + ring["width"] / 2 - box["x"] - target[0]) <= 3
+    assert abs(ring["y"] + ring["height"] / 2 - box["y"] - target[1]) <= 3
     page.mouse.click(box["x"] + target[0], box["y"] + target[1])
     page.get_by_text("Clicked image").wait_for()
     settle(page)

@@ -5,7 +5,9 @@
 // browser cannot draw or decode, the component says so (state "runtime").
 import './map.css';
 import HTML from './map.html';
-import { base64Bytes, floatsOf } from '../runtime/base64.js';
+import { pointsOf } from './columns.js';
+import { buildGrid } from './grid.js';
+import { spatialIndexOf } from './kdindex.js';
 import { rootOf } from '../runtime/mount.js';
 import { DASHBOARD_STATIC } from '../runtime/ort.js';
 import { preview } from './preview.js';
@@ -40,11 +42,13 @@ async function setup(st, root, data, trigger) {
   const staticDir = data.static ?? DASHBOARD_STATIC;
   const t0 = performance.now();
   const module = import(/* webpackIgnore: true */ new URL(staticDir + 'scatter/regl-scatterplot.min.mjs', document.baseURI).href);  // fetched while the preview is drawn
-  const n = data.n, xy = floatsOf(data.xy);
-  const labels = data.labels ? base64Bytes(data.labels) : null, errors = data.errors ? floatsOf(data.errors) : null;
+  const { n, xy, labels, errors } = pointsOf(data);
+  // the scatter's selection index, built in a worker meanwhile; without it, the scatter builds its own
+  const spatialIndex = spatialIndexOf(xy).catch(err => { console.warn('aeviz: the map builds its own index:', err); return undefined; });
   const early = preview(root, size, xy, labels, data.palette, data.point_size);
   await painted();  // on screen before WebGL's set-up holds the page's thread
   root.dataset.shownMs = String(Math.round(performance.now() - t0));
+  root.dataset.shownAt = String(performance.now());  // on the page's clock, for benchmarks/big_map.py
   const t0b = performance.now();
   const { createScatterplot, createRenderer } = await module;
   const t1 = performance.now();
@@ -65,16 +69,19 @@ async function setup(st, root, data, trigger) {
     points.valueA[i] = labels ? labels[i] : 0; points.valueB[i] = errors ? errors[i] : 0;
   }
   const t3 = performance.now();
-  await plot.draw(points, { zDataType: 'categorical', wDataType: 'continuous' });
+  await plot.draw(points, { zDataType: 'categorical', wDataType: 'continuous', spatialIndex: await spatialIndex });
   early.remove();
   const t4 = performance.now();
   root.dataset.drawnMs = String(Math.round(t4 - t0));
+  root.dataset.drawnAt = String(t4);
   // where the time went, for benchmarks/big_map.py: the 2D preview, the module, WebGL's
   // set-up, the points, the draw
   root.dataset.steps = [t0b - t0, t1 - t0b, t2 - t1, t3 - t2, t4 - t3].map(Math.round).join(',');
   root.dataset.points = String(n);
   wireTools(root, plot, data, errors);
-  const warm = await wireHover({ st, root, canvas, plot, data, xy, labels, trigger, staticDir });
+  const t5 = performance.now(), grid = buildGrid(xy);  // the hover's and the pick's nearest point
+  root.dataset.gridMs = String(Math.round(performance.now() - t5));
+  const warm = await wireHover({ st, root, canvas, plot, data, xy, grid, labels, trigger, staticDir });
   // One decode through both graphs before the map says it is ready: a session's first run
   // sets up its kernels (40-90 ms here), which the user's first hover would otherwise wait for.
   await warm();

@@ -1,8 +1,12 @@
 """The latent map as a WebGL scatter that decodes under the cursor, in the browser.
 
 A custom component (components v2; its code is web/map/) drawing the 2D map with regl-scatterplot (bundled from
-npm by scripts/vendor_web.sh, served from static/scatter/). Everything a hover shows is made
-in the page: a point's own image comes from a sprite atlas of the split's images, and empty
+npm by scripts/vendor_web.sh, served from static/scatter/). The points travel as an Arrow
+table (browser_runtime.map_points), which components v2 sends as binary beside the JSON and
+the page reads as typed arrays; the hover and the click find their point through a grid built
+in the page (web/map/grid.js). Everything a hover shows is made
+in the page: a point's own image comes from a sprite atlas of the split's images (its first
+ATLAS_MAX; a point beyond them shows the decoder's image of its place, and says so), and empty
 space is decoded through the map's inverse and the checkpoint's decoder (both ONNX, run by
 onnxruntime-web), with its distance from real data. Only what needs the server reaches it: a
 click (the page shows the image's reconstruction and neighbours, or the place decoded exactly,
@@ -21,14 +25,14 @@ import streamlit as st
 import torch
 
 from aeviz.export import onnx_graphs
-from aeviz.browser_runtime import byte_labels, drawing_data, floats, map_frame
+from aeviz.browser_runtime import drawing_data, map_points
 from aeviz.images import sprite_sheet
 
 from . import browser_decoder
 from .. import cache
 from ..charts import map_plot
 
-ATLAS_MAX = 16384   # thumbnails in the sprite atlas (28 px digits: 3584 px a side); more show none
+ATLAS_MAX = 16384   # thumbnails in the sprite atlas (28 px digits: 3584 px a side); a point past them shows its place decoded
 SIZE = 560          # px, the square map
 
 
@@ -48,11 +52,10 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
         return None
     errs = cache.split_errors_of(model, split).mse
     lo, hi = np.percentile(errs, [1, 99])
-    frame = map_frame(proj.coords)
+    frame, points = map_points(proj.coords, proj.labels, np.clip((errs - lo) / ((hi - lo) or 1.0), 0, 1))
     atlas = _atlas(images, min(frame["n"], ATLAS_MAX))
-    return {"key": f"{model.checkpoint_id}-{split}-{shown_as}", "size": SIZE, **frame,
-            "labels": byte_labels(proj.labels), "classes": list(classes) if classes else None,
-            "errors": floats(np.clip((errs - lo) / ((hi - lo) or 1.0), 0, 1)),
+    return {"key": f"{model.checkpoint_id}-{split}-{shown_as}", "size": SIZE, **frame, "points": points,
+            "classes": list(classes) if classes else None,
             "error_range": f"MSE {lo:.4f} to {hi:.4f}",
             "palette": [hex_colour(c) for c in map_plot.PALETTE], "ramp": RAMP,
             "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
