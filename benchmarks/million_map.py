@@ -12,7 +12,7 @@ the encoding rate is printed when they are made.
 
 Each map is made in a fresh Python process, one after the other: its time is the user's
 wait, from the process's start (imports included, umap-learn's numba compilation too) to
-the map in memory; its memory is the process's peak resident size (os.wait4's ru_maxrss).
+the map in memory; its memory is the process's peak resident size (its VmHWM as it ends).
 aeviz: latent.project(codes, "umap"), the dashboard's and `aeviz embed`'s call (past 50,000
 codes: a sample's UMAP, the rest placed and settled on it, aeviz/latent/large.py). umap-learn:
 umap.UMAP(n_neighbors=15, min_dist=0.1).fit_transform(codes) with no random_state, so it runs
@@ -26,7 +26,6 @@ import counted; recall against the exact answer on 5,000 of the queries."""
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -110,17 +109,27 @@ def child_map(which: str, codes_file: str, out: str) -> None:
     scope = {"codes": codes}
     exec(CHILD_MAPS[which], scope)  # noqa: S102 - the two calls above, nothing a user gives
     np.save(out, np.asarray(scope["coords"], np.float32))
+    write_peak(out)
 
 
 def fresh(args: list[str]) -> tuple[float, float]:
-    """Runs this file with args in a new process: (wall seconds, peak resident GiB)."""
+    """Runs this file with args in a new process: (wall seconds, peak resident GiB). The peak
+    is the child's own VmHWM, which it writes before it exits: wait4's ru_maxrss would also
+    count this process's resident pages, which the child shares from its fork until its exec."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, *args])
-    _, status, usage = os.wait4(proc.pid, 0)
+    result = subprocess.run([sys.executable, __file__, *args])
     seconds = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{' '.join(args)} failed (status {status})")
-    return seconds, usage.ru_maxrss / 2 ** 20
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed (exit {result.returncode})")
+    peak = Path(args[-1] + ".peak")
+    return seconds, int(peak.read_text()) / 2 ** 20
+
+
+def write_peak(out: str) -> None:
+    """The process's peak resident memory in KiB (VmHWM), beside its output."""
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            Path(out + ".peak").write_text(line.split()[1])
 
 
 def trust(codes, coords) -> float:
@@ -164,6 +173,7 @@ def child_search(which: str, codes_file: str, out: str) -> None:
     scope = {"db": codes[:50_000], "q": codes[50_000:]}
     exec(SEARCHES[which], scope)  # noqa: S102 - the calls above
     np.save(out, scope["i"])
+    write_peak(out)
 
 
 def searches(cache: Path, small: int) -> None:
