@@ -502,10 +502,11 @@ def test_a_drawing_lands_where_the_server_places_its_code(page, server):
     amap = page.locator(".amap[data-ready='1']")
     amap.wait_for()
     pad = page.locator("canvas.adraw-pad")
+    assert page.locator(".adraw-recon").is_hidden(), "no empty frames before anything is drawn"
     draw_seven(page, pad)
     drawn = last_drawing(page, amap)
     assert int(amap.get_attribute("data-draw-updates")) >= 2, "the point moved while the stroke was drawn"
-    assert page.locator(".amap-mark").is_visible()
+    assert page.locator(".amap-mark").is_visible() and page.locator(".adraw-recon").is_visible()
     path = next(p for p in sorted(SHIPPED_DIR.glob("vae-mnist5k-*.safetensors"))
                 if aeviz.load_checkpoint(p).config.latent_dim == WALK_DIMS)
     model = aeviz.load_checkpoint(path)
@@ -534,6 +535,7 @@ def test_a_drawing_lands_where_the_server_places_its_code(page, server):
     assert labels.count(int(ds.y[i])) >= 3, (labels, int(ds.y[i]))
     page.locator(".adraw-clear").click()
     page.locator(".amap-mark").wait_for(state="hidden")
+    page.locator(".adraw-near").wait_for(state="hidden")
     assert amap.evaluate("root => root.__amap.drawn") is None
     assert page.locator("[data-testid=stException]").count() == 0
 

@@ -27,6 +27,10 @@ export async function wireDrawing({ st, root, plot, data, xy, labels, staticDir,
   const [c, h, w] = data.shape, codes = floatsOf(data.codes), frame = data.drawing;
   const encode = await decoderFor(data.encoder, staticDir);
   const said = (/** @type {string} */ s) => { text.textContent = s; };
+  // The reconstruction and the nearest images show once there is a drawing: empty frames
+  // before it read as something that failed to load.
+  const results = /** @type {HTMLElement[]} */ ([...box.querySelectorAll('.adraw-result')]);
+  const showResults = (/** @type {boolean} */ shown) => results.forEach(e => { e.hidden = !shown; });
   const pad = makePad(box, { darkInk: frame.dark_ink, canDraw: frame.pad, changed: () => update(performance.now()), said });
   box.querySelectorAll('.adraw-pen-only').forEach(e => { /** @type {HTMLElement} */ (e).hidden = !frame.pad; });
   box.hidden = false;
@@ -53,7 +57,7 @@ export async function wireDrawing({ st, root, plot, data, xy, labels, staticDir,
   const update = latest(async (/** @type {number} */ since) => {
     const x = input();
     if (!x) {
-      landed = null; showMark(); st.drawn = null;
+      landed = null; showMark(); st.drawn = null; showResults(false);
       said(frame.pad ? 'Draw with the mouse: the drawing lands on the map.' : 'Upload an image: it lands on the map.');
       return;
     }
@@ -62,6 +66,7 @@ export async function wireDrawing({ st, root, plot, data, xy, labels, staticDir,
     paint(recon, await decode(Float32Array.from(code), 1), data.shape);
     const nearest = nearestK(xy, [nx, ny], NEAREST).index;
     near.forEach((cv, r) => thumbnail(cv, st.atlas, data, nearest[r]));
+    showResults(true);
     landed = [nx, ny]; showMark();
     const position = [data.center[0] + nx * data.half, data.center[1] + ny * data.half];
     const names = nearest.map(i => labels && data.classes ? data.classes[labels[i]] : `#${i}`);
