@@ -5,7 +5,9 @@ every point on screen (`data-shown-ms`: its 2D preview, drawn before WebGL's set
 every point drawn by WebGL (`data-drawn-ms`: the map that hovers and selects), the same two
 from the arrival of the data's websocket message (the points travel as an Arrow table, binary,
 beside the JSON), hovers on points and on empty space, each timed in the page from its mouse
-move to its image painted (`data-hover-ms`; p50 and p95), clicks picked through the map's grid
+move to its image painted (`data-hover-ms`; p50 and p95), hovers on points past the page's
+sprite atlas timed from the mouse move to their own thumbnail, fetched from the server, painted
+(`data-thumbnail-ms`; the dashboard's map only), clicks picked through the map's grid
 (`data-pick-ms`), and the page's memory (the JS heap, and the PSS of Chromium's renderer and
 GPU processes: software WebGL keeps the points' buffers in the GPU process).
 
@@ -18,7 +20,8 @@ The dashboard maps one split at a time, so --all draws the component on a page o
 (written to a temp folder): the shipped train map's 60,000 points and the test map's 10,000
 together (each map placed in the same square, so the two clouds overlap), with their labels,
 errors and the train map's inverse; the drawing is what is timed, and it costs the same for
-any positions. --points N does the same with N points resampled from the train map."""
+any positions. --points N does the same with N points resampled from the train map. Neither
+page fetches thumbnails: their points past the train split's are not its images."""
 from __future__ import annotations
 
 import argparse
@@ -51,7 +54,7 @@ for split in ("train", "test"):
     ds = aeviz.load_dataset("fashion-mnist", split)
     parts.append(scatter.payload(str(path), path.stat().st_mtime, split, "UMAP", proj, model, ds.x, tuple(ds.classes)))
 train, test = parts
-merged = dict(train, key="both-splits", n=train["n"] + test["n"], point_size=2,
+merged = dict(train, key="both-splits", n=train["n"] + test["n"], point_size=2, thumbnails=None,
               points=pa.concat_tables([p["points"] for p in parts]))
 st.title("Both splits")
 scatter.latent_map("both", merged)
@@ -61,6 +64,7 @@ SUPPORT = ROOT / "tests" / "support"
 ARRIVAL_JS = (SUPPORT / "ws_arrival.js").read_text()
 SCREEN_JS = (SUPPORT / "map_screen.js").read_text()
 HOVERED_JS = (SUPPORT / "map_hovered.js").read_text()
+THUMBNAIL_JS = (SUPPORT / "map_thumbnail.js").read_text()
 COPIES_JS = """window.__copies = [];
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
 CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
@@ -78,11 +82,14 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=0, help="this many seeded points resampled from the train map, "
                     "on a page of their own (big_map_synthetic.py): e.g. 1000000")
     ap.add_argument("--hovers", type=int, default=40, help="hovers to time: half on points, half on empty space")
+    ap.add_argument("--thumbnails", type=int, default=40, help="hovers on points past the atlas to time to their "
+                    "thumbnail painted (the dashboard's map only)")
     ap.add_argument("--copies", action="store_true", help="time every drawImage of a canvas until the map is ready: "
                     "regl-scatterplot draws in WebGL, then copies into the map's canvas, which waits for the frame")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        script, env = "aeviz/dashboard/app.py", isolated_env(Path(tmp))
+        # the checkout's App (app.py, as `aeviz app` serves it): the router alone has no thumbnail route
+        script, env = "app.py", isolated_env(Path(tmp))
         if args.all or args.points:  # static/ beside the script: the runtime's and the scatter's files are served from there
             script = Path(tmp) / "page" / "map.py"
             script.parent.mkdir()
@@ -116,6 +123,8 @@ def main() -> None:
                 report_draw(pg, amap, time.time() - t0)
                 if args.copies:
                     print("canvas copies until ready (ms, source w x h):", pg.evaluate("window.__copies"))
+                if amap.evaluate("r => Boolean(r.__amap.data.thumbnails)"):  # before report_hovers fetches any
+                    report_thumbnails(pg, amap, args.thumbnails)
                 report_hovers(pg, amap, args.hovers)
                 report_memory(b, pg)
                 assert pg.evaluate(ERRORS_JS) == []
@@ -147,7 +156,8 @@ def report_hovers(pg, amap, count: int) -> None:
     box = pg.locator("canvas.amap-canvas").bounding_box()
     n = int(amap.get_attribute("data-points"))
     # (at a million points, three a pixel, the nearest to a point's place is rarely one of the
-    # atlas's first 16,384: most point hovers then decode the point's place, "point-decoded")
+    # atlas's first 16,384: most point hovers then decode the point's place, "point-decoded";
+    # on the dashboard's map, whichever of that and the point's thumbnail is painted first)
     targets = [("point", *pg.locator(".amap").evaluate(SCREEN_JS, (k * 7919 * 13) % n)) for k in range(count // 2)]
     targets += [("place", 10 + k * 520 / max(1, count // 2 - 1), 3) for k in range(count - count // 2)]
     times: dict[str, list[float]] = {}
@@ -169,6 +179,36 @@ def report_hovers(pg, amap, count: int) -> None:
         settle(pg)
     print("click -> point picked through the grid (ms):", ", ".join(f"{t:.2f}" for t in picks),
           "| messages over 1 MB the 5 clicks' reruns brought:", len(pg.evaluate("window.__arrivals")) - sent)
+
+
+def report_thumbnails(pg, amap, count: int) -> None:
+    """Hovers on `count` different points past the atlas, each timed in the page from its mouse
+    move to its own thumbnail painted (fetched from the server, none kept from before)."""
+    box = pg.locator("canvas.amap-canvas").bounding_box()
+    n, held = int(amap.get_attribute("data-points")), amap.evaluate("r => r.__amap.data.atlas.count")
+    times, seen, misses = [], set(), 0
+    for k in range(20 * count):
+        if len(times) == count:
+            break
+        x, y = pg.locator(".amap").evaluate(SCREEN_JS, held + (k * 7919) % (n - held))
+        pg.mouse.move(box["x"] + 300, box["y"] + 1)  # off the last target, so each hover is a new one
+        pg.mouse.move(box["x"] + x, box["y"] + y)
+        i = amap.evaluate("r => r.__amap.hovered")  # the nearest point to that place, maybe another
+        if i < held or i in seen:
+            continue
+        if amap.evaluate("r => r.__amap.thumbnails.gaveUp()"):
+            break  # the server sends none: each hover would wait out its timeout
+        seen.add(i)
+        try:
+            pg.wait_for_function(THUMBNAIL_JS, arg=i, polling=5, timeout=10_000)
+        except Exception:  # noqa: BLE001 - a thumbnail that never came is counted, not a crash
+            misses += 1
+            continue
+        times.append(float(amap.get_attribute("data-thumbnail-ms")))
+    figures = (f"p50 {np.percentile(times, 50):.1f}, p95 {np.percentile(times, 95):.1f}, max {max(times):.1f}"
+               if times else "none painted")
+    print(f"hover -> own thumbnail painted (ms), {len(times)} points past the atlas's {held:,}: {figures} | "
+          f"not come in 10 s: {misses}")
 
 
 def report_memory(browser, pg) -> None:

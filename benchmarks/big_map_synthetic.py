@@ -20,6 +20,7 @@ from aeviz.dashboard.components import scatter
 
 POINTS = int(os.environ["AEVIZ_BENCH_POINTS"])
 DRAWING = ("encoder", "codes", "drawing")  # a map of this many points sends no codes (CODES_MAX)
+NOT_THEIRS = ("thumbnails",)  # the server's thumbnails are the train split's, not these points' images
 
 
 @st.cache_data(show_spinner=False)
@@ -34,7 +35,7 @@ def synthetic(n: int) -> dict:
     coords = proj.coords[pick, :2] + rng.normal(0, real["spacing"] / 2, (n, 2))
     errors = real["points"].column("error").to_numpy()[pick]
     frame, points = map_points(coords, proj.labels[pick], errors)
-    return {**{k: v for k, v in real.items() if k not in DRAWING}, **frame, "points": points,
+    return {**{k: v for k, v in real.items() if k not in DRAWING + NOT_THEIRS}, **frame, "points": points,
             "key": f"synthetic-{n}", "atlas": {**real["atlas"], "count": min(n, real["atlas"]["count"])}}
 
 

@@ -646,6 +646,49 @@ def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_i
     assert page.locator("[data-testid=stException]").count() == 0
 
 
+SCREEN_JS = (Path(__file__).resolve().parent / "support" / "map_screen.js").read_text()  # (root, i) => [x, y]
+THUMBNAIL_JS = (Path(__file__).resolve().parent / "support" / "map_thumbnail.js").read_text()  # i => shown?
+
+
+def test_a_map_point_past_the_atlas_shows_its_own_image_fetched_from_the_server(page, server):
+    """On the shipped Fashion-MNIST VAE's 60,000-point train map, whose page holds thumbnails of
+    its first 16,384 images only, a hovered point past them shows its place decoded at once, then
+    its own image as the server sends it; the server answers a forged index with a 404."""
+    import base64
+    import io
+
+    problems = []  # the page's errors of its own, and thumbnails not sent (Streamlit's own probes 404 too)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "aeviz" in m.text else None)
+    page.on("response", lambda r: problems.append(r.url) if "/aeviz/thumbnail/" in r.url and not r.ok else None)
+    open_shipped(page, server, "latent-map", "fashion-mnist")
+    page.locator("[data-testid=stSidebar]").get_by_text("train", exact=True).click()
+    amap = page.locator(".amap[data-ready='1'][data-points='60000']")
+    amap.wait_for(timeout=600_000)
+    held, prefix = amap.evaluate("r => [r.__amap.data.atlas.count, r.__amap.data.thumbnails]")
+    assert held == 16384
+    box, hover = page.locator("canvas.amap-canvas").bounding_box(), page.locator("canvas.amap-hover-image")
+    for k in range(40):  # a point past the atlas under the cursor (the nearest to a place may be another)
+        x, y = amap.evaluate(SCREEN_JS, 20000 + k * 997)
+        page.mouse.move(box["x"] + 300, box["y"] + 1)
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        i = amap.evaluate("r => r.__amap.hovered")
+        if i >= held:
+            break
+    assert i >= held, "no point past the atlas was hovered"
+    page.wait_for_function(THUMBNAIL_JS, arg=i, polling=20)
+    assert "no thumbnail held" not in page.locator(".amap-hover-text").text_content()
+    url = hover.evaluate("c => c.toDataURL()")
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), np.int16)
+    image = to_uint8(aeviz.load_dataset("fashion-mnist", "train").x[i]).astype(np.int16)
+    assert np.abs(shown - image).max() <= 2, f"the painted thumbnail is image #{i}"
+    print("thumbnail: hover to painted (ms)", amap.get_attribute("data-thumbnail-ms"))
+    # the same server refuses what no page asks for, in one sentence
+    answer = page.request.get(f"{server}/{prefix}60000.png")
+    assert answer.status == 404 and answer.text().endswith(".") and "\n" not in answer.text()
+    assert page.request.get(f"{server}/{prefix}{i}.png").headers["content-type"] == "image/png"
+    assert problems == [] and page.locator("[data-testid=stException]").count() == 0
+
+
 def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
     visit(page, server, "denoise")
     good = png_file(tmp_path, "astronaut.png", photo())

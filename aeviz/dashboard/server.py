@@ -1,6 +1,7 @@
 """The dashboard's server: Streamlit's own, as an st.App around the router (app.py), so that
 it can add what `streamlit run` on the router alone cannot:
 - the static files' precompressed copies, sent as they are (precompressed.py);
+- the latent map's thumbnails past its sprite atlas, one a hover (thumbnails.py);
 - the first page's modules imported as the server starts, in the background, while the
   browser is still loading Streamlit's front end (about a second): the first run then finds
   them imported (0.15 to 0.2 s of a fresh process here). They need no torch (lazy.py).
@@ -20,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from aeviz.dashboard import precompressed
+from aeviz.dashboard import precompressed, thumbnails
 
 ROUTER = Path(__file__).resolve().parent / "app.py"
 # The router and what the first page (views/reconstructions.py) imports that the router does not.
@@ -38,7 +39,7 @@ async def lifespan(_app):
     yield
 
 
-OPTIONS = {"middleware": [Middleware(precompressed.Middleware)], "lifespan": lifespan}
+OPTIONS = {"middleware": [Middleware(precompressed.Middleware)], "lifespan": lifespan, "routes": thumbnails.ROUTES}
 
 if __name__ == "server":  # run by `streamlit run` (aeviz app)
     app = st.App(ROUTER, **OPTIONS)

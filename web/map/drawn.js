@@ -65,7 +65,7 @@ export async function wireDrawing({ st, root, plot, data, xy, labels, staticDir,
     const { place: [nx, ny] } = placeCode(codes, xy, code);
     paint(recon, await decode(Float32Array.from(code), 1), data.shape);
     const nearest = nearestK(xy, [nx, ny], NEAREST).index;
-    near.forEach((cv, r) => thumbnail(cv, st.atlas, data, nearest[r]));
+    near.forEach((cv, r) => thumbnail(cv, st.atlas, st.thumbnails, data, nearest[r]));
     showResults(true);
     landed = [nx, ny]; showMark();
     const position = [data.center[0] + nx * data.half, data.center[1] + ny * data.half];
@@ -101,15 +101,22 @@ function planes(photo, c, h, w) {
 }
 
 /**
- * Image i of the split, from the map's sprite atlas (blank beyond it).
- * @param {HTMLCanvasElement} cv @param {HTMLImageElement} atlas @param {any} data @param {number | undefined} i
+ * Image i of the split, from the map's sprite atlas; beyond it, fetched from the server where
+ * there is one (thumbnails.js), blank until it comes, and where none can be had.
+ * @param {HTMLCanvasElement} cv @param {HTMLImageElement} atlas
+ * @param {import('./thumbnails.js').Thumbnails<ImageBitmap> | null} thumbs
+ * @param {any} data @param {number | undefined} i
  */
-function thumbnail(cv, atlas, data, i) {
+function thumbnail(cv, atlas, thumbs, data, i) {
   const [, h, w] = data.shape;
   cv.width = w; cv.height = h;
   const g = /** @type {CanvasRenderingContext2D} */ (cv.getContext('2d'));
   g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
-  if (i !== undefined && i < data.atlas.count && atlas.complete)
-    g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
-  cv.dataset.index = i === undefined ? '' : String(i);
+  const index = cv.dataset.index = i === undefined ? '' : String(i);
+  if (i === undefined) return;
+  if (i < data.atlas.count) {
+    if (atlas.complete) g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
+  } else thumbs?.get(i).then(image => {
+    if (image && cv.dataset.index === index) g.drawImage(image, 0, 0, w, h);  // not if the drawing has moved on
+  });
 }

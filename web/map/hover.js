@@ -1,12 +1,13 @@
 // The map's controls (colour by label or error, box or lasso), its legend, and what the
 // cursor does: a hovered point shows its image from the atlas (or, beyond the atlas, the decoder's
-// image of its place), empty space is decoded through the map's inverse; a click picks, a
-// selection selects.
+// image of its place at once, then its own image fetched from the server: thumbnails.js), empty
+// space is decoded through the map's inverse; a click picks, a selection selects.
 import { decoderFor } from '../runtime/ort.js';
 import { paint } from '../runtime/paint.js';
 import { latest } from '../runtime/latest.js';
 import { nearestIn } from './grid.js';
 import { colourOf } from '../runtime/colours.js';
+import { thumbnailCache, fetchThumbnail } from './thumbnails.js';
 import { toData, toScreen, clickKind } from './camera.js';
 import { FAR } from './tiles.js';  // a decoded place this many typical spacings from real data is an extrapolation
 
@@ -45,8 +46,9 @@ export const HOVER_SLOP = 3;
  * Wires the hover and the clicks, both through the grid (grid.js): the point under the
  * cursor is the nearest one within a dot's radius and HOVER_SLOP pixels, else the cursor is
  * on empty space and the place is decoded. Each hover records its time from the mouse move to
- * its image painted (data-hover-ms, data-hover-kind), each click the time to find what it
- * picked (data-pick-ms). Returns a warm-up (one decode through both graphs) that carries the
+ * its first image painted (data-hover-ms, data-hover-kind), a point past the atlas its time to
+ * its own thumbnail painted (data-thumbnail-ms, counted in data-thumbnails), each click the time
+ * to find what it picked (data-pick-ms). Returns a warm-up (one decode through both graphs) that carries the
  * decoder as .decode.
  * @param {{ st: any, root: HTMLElement, canvas: HTMLCanvasElement, plot: any, data: any, xy: Float32Array,
  *           grid: import('./grid.js').Grid, labels: Uint8Array | null, trigger: (name: string, value: any) => void,
@@ -59,6 +61,8 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
   const atlas = new Image();
   atlas.src = data.atlas.url;
   const [, h, w] = data.shape, size = data.size;
+  // Only the dashboard's server sends thumbnails: the static explorer's data names no source.
+  const thumbs = data.thumbnails ? thumbnailCache(fetchThumbnail(data.thumbnails)) : null;
   const decode = await decoderFor(data.decoder, staticDir), inverse = await decoderFor(data.inverse, staticDir);
   const place = (/** @type {number} */ mx, /** @type {number} */ my) => toData(plot.get('cameraView'), size, data.center, data.half, mx, my);
   const hit = (/** @type {number} */ mx, /** @type {number} */ my) => {
@@ -69,40 +73,82 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
     root.dataset.hoverKind = kind; root.dataset.hoverMs = (performance.now() - since).toFixed(1);
     root.dataset.hovers = String(Number(root.dataset.hovers ?? 0) + 1);  // a benchmark waits for the next
   };
-  /** The decoder's image of map place (x, y), painted; returns its code. @param {number} x @param {number} y */
-  const decodeAt = async (x, y) => {
-    const z = await inverse(new Float32Array([x, y]), 1);
-    paint(hoverCanvas, await decode(Float32Array.from(z), 1), data.shape);
+  // A point past the atlas has two images, its decoded place and its thumbnail, in either order:
+  // the hover is done at the first one painted. A hover is known by its mouse event's time.
+  const first = (/** @type {string} */ kind, /** @type {number} */ since) => {
+    if (st.shownFor !== since) { st.shownFor = since; done(kind, since); }
+  };
+  const still = (/** @type {number} */ since) => st.hovered >= 0 && st.hoveredAt === since;
+  /**
+   * The decoder's image of map place (x, y), painted unless `keep()` has turned false meanwhile;
+   * says whether it was. @param {number} x @param {number} y @param {() => boolean} [keep]
+   */
+  const decodeAt = async (x, y, keep = () => true) => {
+    const z = await inverse(new Float32Array([x, y]), 1), image = await decode(Float32Array.from(z), 1);
+    if (!keep()) return false;
+    paint(hoverCanvas, image, data.shape);
     hoverCanvas.dataset.code = JSON.stringify(Array.from(z));
-    return z;
+    return true;
   };
   const showPlace = latest(async (/** @type {number[]} */ [mx, my, since]) => {
     const [x, y, nx, ny] = place(mx, my);
-    await decodeAt(x, y);
+    if (!await decodeAt(x, y, () => st.hovered < 0)) return;  // the cursor is on a point now: its image stays
     const spacings = Math.sqrt(nearestIn(grid, nx, ny)[1]) * data.half / data.spacing;
-    hoverCanvas.dataset.kind = 'place'; hoverCanvas.dataset.place = JSON.stringify([x, y]);
+    hoverCanvas.dataset.kind = hoverCanvas.dataset.source = 'place'; hoverCanvas.dataset.place = JSON.stringify([x, y]);
     hoverText.textContent = `decoded at (${x.toFixed(2)}, ${y.toFixed(2)}); ${spacings.toFixed(1)}x the typical `
       + 'spacing from the nearest real image' + (spacings > FAR ? ': the decoder is extrapolating' : '');
     done('place', since);
   });
   // A point beyond the atlas has no thumbnail in the page: it shows the decoder's image of
-  // its place on the map instead, and says so.
+  // its place on the map at once, and says so, until its own thumbnail comes from the server.
   const showUnheld = latest(async (/** @type {number[]} */ [i, since]) => {
-    await decodeAt(data.center[0] + xy[2 * i] * data.half, data.center[1] + xy[2 * i + 1] * data.half);
-    if (st.hovered === i) done('point-decoded', since);
+    const keep = () => still(since) && hoverCanvas.dataset.source !== 'thumbnail';
+    if (await decodeAt(data.center[0] + xy[2 * i] * data.half, data.center[1] + xy[2 * i + 1] * data.half, keep)) {
+      hoverCanvas.dataset.source = 'decoded';
+      first('point-decoded', since);
+    }
   });
-  const showPoint = (/** @type {number} */ i, /** @type {number} */ since) => {
-    const held = i < data.atlas.count;
-    hoverCanvas.dataset.kind = 'point'; hoverCanvas.dataset.index = String(i);
-    hoverText.textContent = `image #${i}` + (labels && data.classes ? ` · ${data.classes[labels[i]]}` : '')
-      + (held ? '' : ` · no thumbnail held beyond the first ${data.atlas.count.toLocaleString('en')} images:`
-        + ' shown is the decoder\'s image of its place on the map');
-    if (!held) { showUnheld([i, since]); return; }
+  const named = (/** @type {number} */ i) => `image #${i}` + (labels && data.classes ? ` · ${data.classes[labels[i]]}` : '');
+  const unheld = ` · no thumbnail held beyond the first ${data.atlas.count.toLocaleString('en')} images:`
+    + ' shown is the decoder\'s image of its place on the map';
+  /**
+   * The hovered image: `image` (a thumbnail, or the atlas from sx, sy) on white.
+   * @param {CanvasImageSource | null} image
+   */
+  const paintImage = (image, sx = 0, sy = 0) => {
     hoverCanvas.width = w; hoverCanvas.height = h;
     const g = /** @type {CanvasRenderingContext2D} */ (hoverCanvas.getContext('2d'));
     g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
-    if (atlas.complete) g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
-    done('point', since);
+    if (image) g.drawImage(image, sx, sy, w, h, 0, 0, w, h);
+  };
+  const paintThumbnail = (/** @type {number} */ i, /** @type {ImageBitmap} */ image, /** @type {number} */ since) => {
+    paintImage(image);
+    hoverCanvas.dataset.source = 'thumbnail'; hoverText.textContent = named(i);
+    root.dataset.thumbnailMs = (performance.now() - since).toFixed(1);
+    root.dataset.thumbnails = String(Number(root.dataset.thumbnails ?? 0) + 1);  // a benchmark waits for the next
+    first('point-thumbnail', since);
+  };
+  const showPoint = (/** @type {number} */ i, /** @type {number} */ since) => {
+    hoverCanvas.dataset.kind = 'point'; hoverCanvas.dataset.index = String(i);
+    if (i < data.atlas.count) {
+      hoverText.textContent = named(i);
+      hoverCanvas.dataset.source = 'atlas';
+      paintImage(atlas.complete ? atlas : null, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h);
+      done('point', since);
+      return;
+    }
+    delete hoverCanvas.dataset.source;
+    const kept = thumbs?.held(i);
+    if (kept) { paintThumbnail(i, kept, since); return; }
+    const asking = thumbs && !thumbs.gaveUp();
+    hoverText.textContent = named(i) + (asking ? ' · its thumbnail on its way; meanwhile the decoder\'s image of its place' : unheld);
+    showUnheld([i, since]);
+    if (!asking) return;
+    thumbs.get(i).then(image => {
+      if (!still(since)) return;
+      if (image) paintThumbnail(i, image, since);
+      else hoverText.textContent = named(i) + unheld;  // the decoded place stays, and says what it is
+    });
   };
   // The hovered point's ring is an element over the canvas, not the scatter's own: that one
   // redraws every point, and in software WebGL a frame of a million points held the page's
@@ -126,7 +172,7 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
     // timed from the event's own time stamp: a move that waited behind other work counts that wait
     const since = e.timeStamp, [mx, my] = local(e), i = hit(mx, my);
     if (i === st.hovered && i >= 0) return;
-    st.hovered = i;
+    st.hovered = i; st.hoveredAt = since;
     showRing();
     if (i >= 0) showPoint(i, since); else showPlace([mx, my, since]);
   });
@@ -145,7 +191,7 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
     st.lassoing = false;
     trigger('selection', Array.from(points));
   });
-  st.atlas = atlas;  // the drawing's nearest images come from it too
+  st.atlas = atlas; st.thumbnails = thumbs;  // the drawing's nearest images come from them too
   const warm = async () => { await decode(Float32Array.from(await inverse(new Float32Array(data.center), 1)), 1); };
   return Object.assign(warm, { decode });
 }

@@ -6,7 +6,8 @@ table (browser_runtime.map_points), which components v2 sends as binary beside t
 the page reads as typed arrays; the hover and the click find their point through a grid built
 in the page (web/map/grid.js). Everything a hover shows is made
 in the page: a point's own image comes from a sprite atlas of the split's images (its first
-ATLAS_MAX; a point beyond them shows the decoder's image of its place, and says so), and empty
+ATLAS_MAX; a point beyond them shows the decoder's image of its place at once, and its own image
+once the server has sent it: thumbnails.py), and empty
 space is decoded through the map's inverse and the checkpoint's decoder (both ONNX, run by
 onnxruntime-web), with its distance from real data. Only what needs the server reaches it: a
 click (the page shows the image's reconstruction and neighbours, or the place decoded exactly,
@@ -29,10 +30,10 @@ from aeviz.browser_runtime import drawing_data, map_points
 from aeviz.images import sprite_sheet
 
 from . import browser_decoder
-from .. import cache
+from .. import cache, thumbnails
 from ..charts import map_plot
 
-ATLAS_MAX = 16384   # thumbnails in the sprite atlas (28 px digits: 3584 px a side); a point past them shows its place decoded
+ATLAS_MAX = 16384   # thumbnails in the sprite atlas (28 px digits: 3584 px a side); a point past them asks the server
 SIZE = 560          # px, the square map
 
 
@@ -59,6 +60,7 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
             "error_range": f"MSE {lo:.4f} to {hi:.4f}",
             "palette": [hex_colour(c) for c in map_plot.PALETTE], "ramp": RAMP,
             "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
+            "thumbnails": thumbnails.register(model.config, split, len(images)),
             "inverse": {"id": f"{decoder['id']}.{shown_as}.inverse", "onnx": base64.b64encode(inverse).decode(),
                         "width": 2},
             **drawing_data(model, proj.codes, images, browser_decoder.graph(model, "encoder"))}
