@@ -34,6 +34,12 @@ from support.server import (
 pytestmark = pytest.mark.e2e
 
 SHOTS = ROOT / "artifacts" / "screenshots"
+SUPPORT = Path(__file__).resolve().parent / "support"
+
+
+def js(name: str) -> str:
+    """A function for Playwright's evaluate, from tests/support/ (JavaScript lives in .js files)."""
+    return (SUPPORT / name).read_text()
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +162,7 @@ def test_latent_slider_moves_the_image_while_dragging(page, server):
 
 
 # the walk component's root: its shadow root, or the document where it has none
-WALK_ROWS = (Path(__file__).parent / "support" / "walk_rows.js").read_text()  # () => [{dim, figure, text, folded, visible}]
+WALK_ROWS = js("walk_rows.js")  # () => [{dim, figure, text, folded, visible}]
 
 
 def walk_rows(page) -> list[dict]:
@@ -444,8 +450,7 @@ def test_the_latent_map_decodes_under_the_cursor_and_a_click_reaches_the_page(pa
     settle(page)
     shot(page, "latent-map-decoded-place")
     # A point: hovering shows its own image from the atlas, a click shows its reconstruction.
-    target = page.locator(".amap").evaluate("""root => {
-        const plot = root.__amap.plot; const [x, y] = plot.getScreenPosition(0); return [x, y]; }""")
+    target = page.locator(".amap").evaluate(SCREEN_JS, 0)
     page.mouse.move(box["x"] + target[0], box["y"] + target[1])
     page.wait_for_function("() => [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
                            ".map(r => r.querySelector && r.querySelector('canvas.amap-hover-image'))"
@@ -540,40 +545,21 @@ def test_a_drawing_lands_where_the_server_places_its_code(page, server):
     assert page.locator("[data-testid=stException]").count() == 0
 
 
-# Keeps a copy of what the map's 2D preview painted: the preview is removed once WebGL has drawn.
-PREVIEW_JS = """const put = CanvasRenderingContext2D.prototype.putImageData;
-CanvasRenderingContext2D.prototype.putImageData = function (img, ...rest) {
-  if (this.canvas.className === 'amap-preview')
-    window.__preview = { width: img.width, data: new Uint8ClampedArray(img.data), css: this.canvas.style.width };
-  return put.call(this, img, ...rest);
-};"""
-
-
 def test_the_map_shows_its_points_before_webgl_where_webgl_draws_them(page, server):
     """Every point is on screen (a 2D preview) before WebGL's set-up, each where the WebGL map
     then draws it; the preview goes once WebGL has drawn."""
-    page.add_init_script(PREVIEW_JS)
+    page.add_init_script(path=SUPPORT / "preview_keep.js")
     visit(page, server, "latent-map")
     amap = page.locator(".amap[data-ready='1']")
     amap.wait_for()
     assert int(amap.get_attribute("data-shown-ms")) <= int(amap.get_attribute("data-drawn-ms"))
     assert page.locator(".amap-preview").count() == 0
-    hit, every, n = amap.evaluate("""root => {
-        const p = window.__preview, plot = root.__amap.plot, n = root.__amap.data.n;
-        const scale = p.width / parseFloat(p.css);  // device pixels per CSS pixel
-        let hit = 0, every = 0;
-        for (let i = 0; i < n; i += 7) {
-          const [x, y] = plot.getScreenPosition(i), k = (Math.round(y * scale) * p.width + Math.round(x * scale)) * 4;
-          every++;
-          if (p.data[k] + p.data[k + 1] + p.data[k + 2] < 3 * 250) hit++;  // a dot there, not the white ground
-        }
-        return [hit, every, n];
-    }""")
+    hit, every, n = amap.evaluate(js("preview_hits.js"))
     assert n > 500 and hit >= 0.98 * every, f"{hit} of {every} points are in the preview where WebGL draws them"
 
 
 # Each atlas tile's opacity and spread of levels, and the top left tile's pixels.
-ATLAS_JS = (Path(__file__).resolve().parent / "support" / "atlas_tiles.js").read_text()
+ATLAS_JS = js("atlas_tiles.js")
 
 
 def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_is(page, server):
@@ -598,7 +584,7 @@ def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_i
     assert (spread > 40).mean() > 0.5, "most tiles are images, not flat fills"
     # faded where no data is: the tiles holding a point are drawn more fully than those holding none
     cell = shown["width"] / 40
-    places = np.array(amap.evaluate("r => Array.from({ length: r.__amap.data.n }, (_, i) => r.__amap.plot.getScreenPosition(i))"))
+    places = np.array(amap.evaluate(js("map_places.js")))
     box = page.locator("canvas.amap-canvas").bounding_box()
     inside = places[(places >= 0).all(1) & (places < box["width"]).all(1)]
     held = np.zeros((40, 40), bool)
@@ -606,7 +592,7 @@ def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_i
     assert alphas[held].mean() > alphas[~held].mean() + 60 and alphas[0, 0] < 255
     # the points are still drawn over it
     x, y = places[0]
-    assert page.locator("canvas.amap-canvas").evaluate(f"c => c.getContext('2d').getImageData({int(x)}, {int(y)}, 1, 1).data[3]") > 0
+    assert page.locator("canvas.amap-canvas").evaluate(js("canvas_alpha.js"), [int(x), int(y)]) > 0
     # the top left tile is what the hover decodes at its centre, shrunk into the tile
     page.mouse.move(box["x"] + cell / 2, box["y"] + cell / 2)
     page.wait_for_function("() => [...document.querySelectorAll('*')].map(e => e.shadowRoot || e)"
@@ -646,8 +632,8 @@ def test_the_decoded_atlas_tiles_the_view_under_the_points_faded_where_no_data_i
     assert page.locator("[data-testid=stException]").count() == 0
 
 
-SCREEN_JS = (Path(__file__).resolve().parent / "support" / "map_screen.js").read_text()  # (root, i) => [x, y]
-THUMBNAIL_JS = (Path(__file__).resolve().parent / "support" / "map_thumbnail.js").read_text()  # i => shown?
+SCREEN_JS = js("map_screen.js")  # (root, i) => [x, y]
+THUMBNAIL_JS = js("map_thumbnail.js")  # i => shown?
 
 
 def test_a_map_point_past_the_atlas_shows_its_own_image_fetched_from_the_server(page, server):
@@ -704,7 +690,7 @@ def test_denoise_an_upload_and_refuse_a_non_image(page, server, tmp_path):
 
 
 # The Colorize page's canvas: a digest of its pixels, and the frame it last drew.
-PIXELS_JS = (Path(__file__).resolve().parent / "support" / "canvas_digest.js").read_text()
+PIXELS_JS = js("canvas_digest.js")
 
 
 def drawn(page, canvas, after: int, hints: str = "") -> tuple[int, list]:
