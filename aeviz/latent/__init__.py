@@ -60,10 +60,11 @@ def project(codes: np.ndarray, method: str = "umap", dim: int = 2, seed: int = 0
 
     if len(codes) > SAMPLE:  # a sample mapped, the rest placed on it (large.py says why)
         return sampled_umap(codes, dim, seed)
-    # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves every
-    # edge due in an epoch at once, which needs more epochs than umap-learn's one-edge-at-a-time
-    # updates to settle (at 5,000 codes, trustworthiness 0.952 after 100, 0.962 after 400), and
-    # costs far less per epoch (BENCHMARKS.md, "Time to a latent map").
+    # umap-learn's own epoch counts (500 up to 10,000 points, 200 above): our UMAP moves the
+    # edges due in an epoch in a few parts, each part at once, which needs more epochs than
+    # umap-learn's one-edge-at-a-time updates to settle (when it moved them all at once: at
+    # 5,000 codes, trustworthiness 0.952 after 100 epochs, 0.962 after 400), and costs far
+    # less per epoch (BENCHMARKS.md, "Time to a latent map").
     epochs = 500 if len(codes) <= 10_000 else 200
     return umap(codes, dim, n_neighbors=15, n_epochs=epochs, seed=seed)
 

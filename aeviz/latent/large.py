@@ -1,12 +1,12 @@
 """UMAP maps of more codes than one UMAP should see: a seeded sample mapped, the rest placed.
 
-Past 50,000 codes aeviz's UMAP (umap.py) costs too much, in both of its parts: exact
-neighbours grow with the square of the count (150 s at 200,000 codes on a 2-core Xeon), and
-the layout's epochs with the count (about 90 s at 200,000). So a map of N > SAMPLE codes is
-made in two steps:
+Past 50,000 codes aeviz's UMAP (umap.py) costs too much, in both of its parts: on a 2-core
+Xeon, 50,000 codes took 9.3 s for their exact neighbours, which grow with the square of the
+count, and 22 s for the layout, which grows with the count. So a map of N > SAMPLE codes is
+made in three steps:
 
 1. a seeded sample of SAMPLE codes is mapped by UMAP, as any map of that size, its 15
-   nearest neighbours found approximately (neighbours.approximate);
+   nearest neighbours found approximately (neighbours.Approximate);
 2. every other code starts where the method that places any new code puts it
    (latent.placement: the inverse-distance-weighted mean of the positions of its 8 nearest
    sampled codes), its neighbours found the same way, in blocks;
@@ -16,18 +16,17 @@ made in two steps:
 
 The time is then the sample's fixed cost plus a search and a layout that grow in proportion
 to N. Step 3 matters: on 200,000 Fashion-MNIST codes the placed codes alone scored 0.932 of
-trustworthiness where the sample's scored 0.951; after it the whole map scored 0.949,
-umap-learn's map of all of them 0.951 (BENCHMARKS.md, "A million codes").
+trustworthiness where the sample's scored 0.951; after it the whole map scored 0.948,
+umap-learn's map of all of them 0.950 (BENCHMARKS.md, "A million codes").
 
 Considered and measured: a parametric map (Sainburg et al. 2021), a small network trained
 on the sample to give map positions, applied to the rest. It scored the same (0.962 against
-the placement's 0.961 on the same sample) and cost 16 s of training that placement does not
+the placement's 0.961 on 200,000 codes of a 16-d Gaussian mixture) and cost 16 s of training that placement does not
 need. Steps 2 and 3 treat each code on its own against the fixed sample, so the codes could
 be shared out between processes as `aeviz embed --nproc` shares the encoding."""
 from __future__ import annotations
 
 import numpy as np
-
 import torch
 
 from . import neighbours, placement
