@@ -62,11 +62,16 @@ class Approximate:
             d2, idx = self.index.search(np.ascontiguousarray(queries, np.float32), k)
             return np.sqrt(np.maximum(d2, 0)).astype(np.float32), idx
         d2, idx = self.index.search(self.database, k + 1)
-        # Itself left out: where the search found the row, drop it; else its farthest neighbour.
-        own = idx == np.arange(len(idx))[:, None]
-        own[~own.any(1), -1] = True
-        rows = len(idx)
-        return (np.sqrt(np.maximum(d2[~own], 0)).reshape(rows, k).astype(np.float32), idx[~own].reshape(rows, k))
+        keep, rows = others(idx), len(idx)
+        return (np.sqrt(np.maximum(d2[keep], 0)).reshape(rows, k).astype(np.float32), idx[keep].reshape(rows, k))
+
+
+def others(idx: np.ndarray) -> np.ndarray:
+    """Which of each row's k + 1 nearest (idx: row i's neighbours, itself maybe among them)
+    are its k others: itself left out where found, else its farthest neighbour."""
+    own = idx == np.arange(len(idx))[:, None]
+    own[~own.any(1), -1] = True
+    return ~own
 
 
 def spacing(points: np.ndarray) -> float:

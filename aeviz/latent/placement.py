@@ -80,7 +80,5 @@ def label_agreement(map_coords: np.ndarray, labels: np.ndarray, places: np.ndarr
         idx = neighbours.nearest(xy, None, k)[1]
     else:  # the k + 1 nearest, then point i itself dropped, or the farthest where i is not among them
         near = neighbours.nearest(xy, np.asarray(places, np.float32), k + 1)[1]
-        own = near == np.arange(len(near))[:, None]
-        own[~own.any(1), -1] = True
-        idx = near[~own].reshape(len(near), k)
+        idx = near[neighbours.others(near)].reshape(len(near), k)
     return float((labels[idx] == labels[:, None]).mean())
