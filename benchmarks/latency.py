@@ -38,6 +38,7 @@ from pathlib import Path
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+HERE = Path(__file__).resolve().parent  # the benchmarks' page scripts (.js) lie beside them
 from support import server as srv  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,10 +56,7 @@ digit = (np.random.default_rng(v).random((28, 28)) * 255).astype(np.uint8)
 st.image(np.kron(digit, np.ones((8, 8), np.uint8)), caption=f"image {v}", width=224)
 '''
 # The first page is fully drawn: a title, every image loaded, nothing running or pending.
-DRAWN_JS = """() => { const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];
-  return !!document.querySelector('[data-testid=stMain] h1') && imgs.length > 0
-    && imgs.every(i => i.complete && i.naturalWidth > 0)
-    && !document.querySelector('[data-testid=stStatusWidget], [data-testid=stSpinner], [data-testid=stSkeleton]'); }"""
+DRAWN_JS = (HERE / "page_drawn.js").read_text()
 
 
 def new_page(browser):
@@ -147,24 +145,7 @@ def press_series(pg, slider, image: str, presses: int, walk_input: str | None = 
 
 # A drag as the browser delivers it: an input event at every animation frame, the value
 # sweeping the slider; counts the new images that reached the screen. Returns [events, images, s].
-DRAG_JS = """async ([input, seconds]) => {
-  const deep = (sel, root) => root.querySelector(sel) || [...root.querySelectorAll('*')].reduce(
-    (hit, e) => hit || (e.shadowRoot && deep(sel, e.shadowRoot)), null);
-  const el = deep(input, document), img = el.getRootNode().querySelector('img.walk-image');
-  let images = 0, events = 0;
-  const seen = new MutationObserver(() => { images++; });
-  seen.observe(img, { attributes: true, attributeFilter: ['src'] });
-  const lo = +el.min, hi = +el.max, t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000) {
-    await new Promise(r => requestAnimationFrame(r));
-    const k = events++ % 200, f = k < 100 ? k / 100 : 2 - k / 100;
-    el.value = lo + (hi - lo) * f;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }
-  await new Promise(r => setTimeout(r, 100));
-  seen.disconnect();
-  return [events, images, (performance.now() - t0) / 1000];
-}"""
+DRAG_JS = (HERE / "slider_drag.js").read_text()
 
 
 def drag_series(pg, drags: int) -> list[float]:

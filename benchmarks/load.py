@@ -48,6 +48,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+HERE = Path(__file__).resolve().parent  # the benchmarks' page scripts (.js) lie beside them
 from support import server as srv  # noqa: E402
 from support.pages import WALK_DIMS as DIMS, walk_decoder  # noqa: E402
 
@@ -177,16 +178,8 @@ async def check_isolation(users: list, base: np.ndarray, decode, res: Result, wh
 # The k-th point (in a spread-out order) with no other point within 8 px, so a click on it
 # cannot land on a neighbour: [x, y, image index], in page pixels (the WebGL map's own
 # screen positions, from regl-scatterplot).
-PICK_POINT_JS = """(root, k) => {
-  const plot = root.__amap.plot, r = root.querySelector('canvas.amap-canvas').getBoundingClientRect(), pts = [];
-  for (let j = 0; j < root.__amap.data.n; j++) { const [x, y] = plot.getScreenPosition(j); pts.push([r.left + x, r.top + y, j]); }
-  let seen = 0;
-  for (let n = 0; n < pts.length; n++) {
-    const p = pts[(n * 7919) % pts.length];
-    if (pts.every(q => q === p || (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 >= 64) && seen++ === k) return p;
-  }
-  return pts[0];
-}"""
+PICK_POINT_JS = (HERE / "pick_point.js").read_text()
+HOVER_SHOWN_JS = (HERE / "hover_shown.js").read_text()
 
 
 async def open_map(u: User, res: Result) -> None:
@@ -198,10 +191,7 @@ async def open_map(u: User, res: Result) -> None:
     px, py, index = await pg.locator(".amap").evaluate(PICK_POINT_JS, max(u.i, 0))
     await pg.mouse.move(px - 3, py)  # onto the point, as a user's hand would come: its image shows on hover
     await pg.mouse.move(px, py)
-    await pg.locator(".amap").evaluate(
-        "(root, i) => new Promise(done => { const h = root.querySelector('canvas.amap-hover-image'); const t0 = Date.now();"
-        " (function look() { if ((h.dataset.kind === 'point' && h.dataset.index === String(i)) || Date.now() - t0 > 60000)"
-        " done(); else setTimeout(look, 50); })(); })", index)
+    await pg.locator(".amap").evaluate(HOVER_SHOWN_JS, index)
     await pg.mouse.click(px, py)
     await pg.get_by_text("Clicked image").wait_for()
     await settle(pg)
