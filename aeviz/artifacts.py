@@ -43,13 +43,26 @@ def cache_dir() -> Path:
 
 
 def file_name(model, kind: Kind, split: str) -> str:
+    return _name(model, kind.name, kind.suffix, split)
+
+
+def _name(model, kind_name: str, suffix: str, split: str) -> str:
     checksum = model.meta.get("checksum", "")[:12]
-    return f"{model.checkpoint_id}.{checksum}.{split}.{kind.name}{kind.suffix}"
+    return f"{model.checkpoint_id}.{checksum}.{split}.{kind_name}{suffix}"
+
+
+def stored(model, kind_name: str, split: str, suffix: str = ".npz") -> bool:
+    """Whether the artifact's file is in one of its places, unread: what a picker offers
+    without importing what reads it (a million-point map is 100 MB)."""
+    return any(path.is_file() for path in _places(model, _name(model, kind_name, suffix, split)))
 
 
 def places(model, kind: Kind, split: str) -> tuple[Path, Path]:
     """Where the artifact is looked for, in order: beside the checkpoint, in the user's cache."""
-    name = file_name(model, kind, split)
+    return _places(model, file_name(model, kind, split))
+
+
+def _places(model, name: str) -> tuple[Path, Path]:
     return Path(model.path).parent / name, cache_dir() / name
 
 

@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("checkpoint")
     m.add_argument("--out", required=True, help="output file: .parquet (columns index, label, map x and y, z0..), "
                                                 ".npz or .csv, with the same columns")
-    m.add_argument("--split", choices=("train", "test"), default="test")
+    m.add_argument("--split", choices=("train", "test", "augmented"), default="test",
+                   help="augmented: the train and test images, each in 15 seeded versions (the dashboard then "
+                        "offers this map in its sidebar)")
     m.add_argument("--method", choices=("umap", "pca"), default="umap")
     m.add_argument("--no-map", dest="with_map", action="store_false",
                    help="codes and labels only: no 2D map (which takes minutes on a large split)")

@@ -15,6 +15,7 @@ GPU processes: software WebGL keeps the points' buffers in the GPU process).
     python benchmarks/big_map.py --all      # 70,000: both splits' points in the same component
     python benchmarks/big_map.py --points 1000000   # a million seeded points (big_map_synthetic.py)
     python benchmarks/big_map.py --copies   # also each copy of a canvas into the map's (ms, source size)
+    python benchmarks/big_map.py --split augmented   # the dashboard's map of 1,050,000 real images (issue 28 item 4)
 
 The dashboard maps one split at a time, so --all draws the component on a page of its own
 (written to a temp folder): the shipped train map's 60,000 points and the test map's 10,000
@@ -34,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+HERE = Path(__file__).resolve().parent  # the benchmarks' page scripts (.js) lie beside them
 from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, isolated_env, settle, start, stop, wait_healthy  # noqa: E402
 
 
@@ -65,13 +67,7 @@ ARRIVAL_JS = (SUPPORT / "ws_arrival.js").read_text()
 SCREEN_JS = (SUPPORT / "map_screen.js").read_text()
 HOVERED_JS = (SUPPORT / "map_hovered.js").read_text()
 THUMBNAIL_JS = (SUPPORT / "map_thumbnail.js").read_text()
-COPIES_JS = """window.__copies = [];
-const drawImage = CanvasRenderingContext2D.prototype.drawImage;
-CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
-  const t = performance.now(), out = drawImage.call(this, src, ...rest);
-  if (src instanceof HTMLCanvasElement) window.__copies.push([Math.round(performance.now() - t), `${src.width}x${src.height}`]);
-  return out;
-};"""
+COPIES_JS = (HERE / "canvas_copies.js").read_text()
 
 
 def main() -> None:
@@ -81,6 +77,9 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="both splits' 70,000 points, on a page of their own")
     ap.add_argument("--points", type=int, default=0, help="this many seeded points resampled from the train map, "
                     "on a page of their own (big_map_synthetic.py): e.g. 1000000")
+    ap.add_argument("--split", choices=("train", "augmented"), default="train",
+                    help="the dashboard's map of this split: augmented is the 1,050,000 images, its map built "
+                         "first by `python benchmarks/million_map.py --dashboard` (read from your cache)")
     ap.add_argument("--hovers", type=int, default=40, help="hovers to time: half on points, half on empty space")
     ap.add_argument("--thumbnails", type=int, default=40, help="hovers on points past the atlas to time to their "
                     "thumbnail painted (the dashboard's map only)")
@@ -90,6 +89,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # the checkout's App (app.py, as `aeviz app` serves it): the router alone has no thumbnail route
         script, env = "app.py", isolated_env(Path(tmp))
+        if args.split == "augmented":  # the map million_map.py saved, where the dashboard looks
+            from aeviz import artifacts
+            env["AEVIZ_CACHE"] = str(artifacts.cache_dir())
         if args.all or args.points:  # static/ beside the script: the runtime's and the scatter's files are served from there
             script = Path(tmp) / "page" / "map.py"
             script.parent.mkdir()
@@ -115,7 +117,7 @@ def main() -> None:
                     pg.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
                     pg.get_by_role("option", name="fashion").first.click()
                     settle(pg)
-                    pg.locator("[data-testid=stSidebar]").get_by_text("train", exact=True).click()
+                    pg.locator("[data-testid=stSidebar]").get_by_text(args.split, exact=True).click()
                     t0 = time.time()
                 settle(pg)
                 amap = pg.locator(".amap[data-ready='1']")

@@ -33,7 +33,7 @@ def test_the_first_page_draws_the_shipped_default_without_torch(tmp_path):
     drawn = json.loads(out.stdout.strip().splitlines()[-1])
     assert not drawn["exceptions"] and not drawn["errors"], drawn
     assert drawn["titles"] == ["Reconstructions"]
-    assert any(c.startswith("vae on mnist5k (test split, 1000 images)") for c in drawn["captions"])
+    assert any(c.startswith("vae on mnist5k (test split, 1,000 images)") for c in drawn["captions"])
     assert drawn["images"] == 24  # the gallery's first page: input | reconstruction | PCA tiles
     assert drawn["imported"] == [], f"the first page imported {drawn['imported']}"
     # Everything came from the shipped files: nothing was computed into the user's cache.

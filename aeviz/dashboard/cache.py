@@ -86,6 +86,13 @@ def header_for(row: dict) -> checkpoints.Header:
     return header_at(row["path"], row["mtime"])
 
 
+def augmented_map_built(row: dict) -> bool:
+    """Whether the checkpoint's UMAP map of the augmented set is on disk (unread): the sidebar
+    offers that split then. The name is latent.projection_kind("umap", 2)'s, read here
+    without importing torch."""
+    return artifacts.stored(header_for(row), "umap2", datasets.AUGMENTED)
+
+
 def dataset_for(model, split: str):
     """The model's own dataset (aeviz caches the tensors in memory); model may be a header."""
     cfg = model.config

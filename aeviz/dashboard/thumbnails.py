@@ -5,8 +5,8 @@ The map's payload (components/scatter.py) registers its split here and sends the
 prefix holding a token; the page asks for `aeviz/thumbnail/<token>/<index>.png` when the
 hovered point has no thumbnail in the atlas (web/map/thumbnails.js). The token only names an
 entry of SOURCES: nothing from the URL ever reaches the file system. The image is read from
-the split the map's page already holds (cache.dataset_for: the dataset module's in-process
-cache), so serving a hover keeps nothing new in memory. A forged token, or an index that is
+the split the map's page already holds (the dataset module's in-process cache), or made alone
+for the augmented set, so serving a hover keeps nothing new in memory. A forged token, or an index that is
 not a plain number of the split, gets 404 and one sentence, never a traceback."""
 from __future__ import annotations
 
@@ -35,19 +35,21 @@ INDEX = re.compile(r"(0|[1-9][0-9]{0,11})\.png", re.ASCII)
 
 @dataclass(frozen=True)
 class Source:
-    """A split's images as the map's page reads them: cache.dataset_for(self, split) reads the
-    dataset named by config (its name, size and channels), as for the page."""
+    """A split's images as the map's page reads them: the dataset named by config (its name,
+    size and channels), from the datasets' in-process cache. The augmented set makes image i
+    alone when it is asked for (datasets/augmented.py)."""
     config: object  # the checkpoint's TrainConfig
     split: str
     count: int
 
     def png(self, i: int) -> bytes:
         # Imported here, not at the top: the server imports this module as it starts, before
-        # any page, and these bring Streamlit's caches and the datasets (imported by then).
-        from aeviz.dashboard import cache
+        # any page, and these bring the datasets and torch (imported by then).
+        from aeviz.datasets import load_dataset
         from aeviz.images import encode_png
 
-        return encode_png(cache.dataset_for(self, self.split).x[i])
+        cfg = self.config
+        return encode_png(load_dataset(cfg.dataset, self.split, cfg.image_size, cfg.grayscale).x[i])
 
 
 # Token -> Source. Unbounded, as there is one entry per (dataset, size, channels, split) a map

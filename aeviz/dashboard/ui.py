@@ -11,7 +11,7 @@ import streamlit as st
 
 from aeviz import lazy, models
 from aeviz.checkpoints import CheckpointError, user_dir
-from aeviz.datasets import DatasetError
+from aeviz.datasets import AUGMENTED, DatasetError
 from aeviz.images import encode_png, tile  # noqa: F401 - ui.tile, for the pages
 
 from . import cache
@@ -20,6 +20,10 @@ torch = lazy.module("torch")  # imported on first use (lazy.py): the first page 
 
 CHECKPOINT_KEY = "checkpoint"   # the sidebar's checkpoint id (a widget key)
 SPLIT_KEY = "split"
+AUGMENTED_HELP = (f"{AUGMENTED}, where offered: every train and test image in 15 seeded versions (shifted, turned, "
+                  "mirrored where that keeps the class), each made when shown. Offered once its map is built: "
+                  f"`aeviz embed CHECKPOINT --split {AUGMENTED} --out codes.parquet`, or "
+                  "`python benchmarks/million_map.py --dashboard` for Fashion-MNIST's 1,050,000.")
 SHOWN_PX = 112                  # small images are enlarged to about this size, crisp
 
 
@@ -49,7 +53,13 @@ def sidebar() -> None:
                          format_func=lambda i: usable[i]["label"],
                          help=f"Shipped checkpoints and the ones you trained (kept in {user_dir()}).")
             st.caption(f"{usable[st.session_state[CHECKPOINT_KEY]]['label']} ({st.session_state[CHECKPOINT_KEY]})")
-        st.radio("Dataset split shown", ["test", "train"], key=SPLIT_KEY, horizontal=True)
+        splits = ["test", "train"]
+        row = usable.get(st.session_state.get(CHECKPOINT_KEY))
+        if row is not None and cache.augmented_map_built(row):
+            splits.append(AUGMENTED)
+        if st.session_state.get(SPLIT_KEY) not in splits:  # the augmented map of another checkpoint
+            st.session_state[SPLIT_KEY] = "test"
+        st.radio("Dataset split shown", splits, key=SPLIT_KEY, horizontal=True, help=AUGMENTED_HELP)
         broken = [r for r in rows if r["error"]]
         if broken:
             with st.expander(f"{len(broken)} unreadable checkpoint file(s)"):
@@ -143,12 +153,18 @@ def require_code_vector(model, what: str) -> None:
                      f"code vector, so {what} does not apply; pick a VAE or AE checkpoint.", lambda r: r["vector_code"])
 
 
-def code_space_page(what: str):
+def code_space_page(what: str, pages_augmented: bool = False):
     """The start of every page that works in the code space: the sidebar's model (or a
-    one-line message when it has no code vector), the split and its dataset."""
+    one-line message when it has no code vector), the split and its dataset. A page that
+    works on a whole split's codes (pages_augmented False) shows the test split in place of
+    the augmented set, and says so."""
     model = current_model()
     require_code_vector(model, what)
     split = current_split()
+    if split == AUGMENTED and not pages_augmented:  # the page works on the whole split's codes
+        st.caption(f"This page shows the test split: the {AUGMENTED} set opens on the Latent map and "
+                   "Reconstructions pages, which page through it.")
+        split = "test"
     return model, split, dataset_or_stop(model, split)
 
 

@@ -12,6 +12,9 @@ per source declares its entries:
     torchvision_sets  mnist, fashion-mnist, kmnist, cifar10, svhn: downloaded, or memory-mapped
     folders           folder:PATH: a user's own images
 
+Beside train and test, any dataset has an "augmented" split (augmented.py): both splits' images,
+each in 15 seeded versions, made one at a time when asked for; the million-point map's set.
+
 A split is read once per process (an in-memory cache keyed by every argument) and is the
 same on every run. classes.py leaves classes out of training; streaming.py gives a training
 run its images one at a time when the whole split would not fit its memory budget.
@@ -21,11 +24,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from . import debian_photos, embedded, folders, torchvision_sets
+from . import augmented, debian_photos, embedded, folders, torchvision_sets
 from .base import (SPLITS, Arrays, DatasetError, DatasetSpec, ImageDataset, Request, Split, center_square,
                    default_data_dir, resize)
 from .corruptions import corrupt, to_gray
 from .embedded import EXAMPLE_PHOTOS, example_photo, photo_patches, photo_squares
+
+AUGMENTED = augmented.SPLIT  # the split name beside train and test
 
 DATASETS: dict[str, DatasetSpec] = {**embedded.DATASETS, **debian_photos.DATASETS, **torchvision_sets.DATASETS,
                                     **folders.DATASETS}
@@ -55,10 +60,12 @@ def find(name: str) -> tuple[DatasetSpec, str]:
 
 def load_dataset(name: str, split: str = "train", image_size: int = 0, grayscale: bool = False,
                  data_dir: str | Path | None = None) -> ImageDataset:
-    """Load a named dataset split. ``image_size`` 0 keeps the dataset's own size."""
+    """Load a named dataset split. ``image_size`` 0 keeps the dataset's own size. The
+    augmented split's x makes each image when it is indexed (augmented.Images)."""
     _check_split(split)
     find(name)
-    ds = _load_cached(name, split, int(image_size), bool(grayscale), str(data_dir or default_data_dir()))
+    key = (name, int(image_size), bool(grayscale), str(data_dir or default_data_dir()))
+    ds = _augmented(*key) if split == augmented.SPLIT else _load_cached(name, split, *key[1:])
     # Callers get their own tensor view; the cache keeps the shared copy untouched.
     return ImageDataset(ds.name, ds.split, ds.x, ds.y, ds.classes, ds.skipped)
 
@@ -69,7 +76,7 @@ def load_arrays(name: str, split: str = "train", image_size: int = 0,
     (DatasetSpec.arrays) at this size; None otherwise (load_dataset reads it)."""
     _check_split(split)
     spec, _ = find(name)
-    if spec.arrays is None or image_size not in (0, spec.image_shape[-1]):
+    if spec.arrays is None or image_size not in (0, spec.image_shape[-1]) or split == augmented.SPLIT:
         return None
     return _arrays_cached(name, split, str(data_dir or default_data_dir()))
 
@@ -85,6 +92,8 @@ def open_split(name: str, split: str = "train", image_size: int = 0, grayscale: 
     """A split with none of its images read yet, to be read one at a time; None for a
     dataset that is only ever read whole (the embedded and installed ones, all small)."""
     _check_split(split)
+    if split == augmented.SPLIT:
+        return augmented.as_split(load_dataset(name, split, image_size, grayscale, data_dir))
     spec, request = _request(name, split, image_size, grayscale, data_dir)
     return None if spec.stream is None else spec.stream(request)
 
@@ -93,17 +102,24 @@ def forget_loaded() -> None:
     """Drop the datasets kept in memory, so the next load_dataset() reads them again."""
     _load_cached.cache_clear()
     _arrays_cached.cache_clear()
+    _augmented.cache_clear()
 
 
 def _check_split(split: str) -> None:
-    if split not in SPLITS:
-        raise DatasetError(f"Unknown split '{split}'. Choose 'train' or 'test'.")
+    if split not in SPLITS and split != augmented.SPLIT:
+        raise DatasetError(f"Unknown split '{split}'. Choose 'train', 'test' or '{augmented.SPLIT}'.")
 
 
 def _request(name, split, image_size, grayscale, data_dir) -> tuple[DatasetSpec, Request]:
     spec, argument = find(name)
     size = image_size or spec.default_size
     return spec, Request(name, split, size, grayscale, Path(data_dir or default_data_dir()), argument)
+
+
+@functools.lru_cache(maxsize=4)
+def _augmented(name, image_size, grayscale, data_dir) -> ImageDataset:
+    splits = [load_dataset(name, s, image_size, grayscale, data_dir) for s in SPLITS]
+    return augmented.augmented(*splits, mirrors=find(name)[0].mirrors)
 
 
 @functools.lru_cache(maxsize=16)
@@ -117,7 +133,7 @@ def _load_cached(name, split, image_size, grayscale, data_dir) -> ImageDataset:
     return ds
 
 
-__all__ = ["DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "Arrays", "DatasetError", "DatasetSpec", "ImageDataset", "Request",
+__all__ = ["AUGMENTED", "DATASETS", "EXAMPLE_PHOTOS", "SPLITS", "Arrays", "DatasetError", "DatasetSpec", "ImageDataset", "Request",
            "Split", "center_square", "corrupt", "dataset_names", "default_data_dir", "example_photo", "find",
            "forget_loaded", "load_arrays", "load_dataset", "open_split", "photo_patches", "photo_squares", "register",
            "resize", "to_gray"]

@@ -94,6 +94,9 @@ class DatasetSpec:
     # The split as uint8 numpy arrays at its own size, without torch (load_arrays); None for
     # a dataset read only as tensors.
     arrays: Callable[[Request], Arrays] | None = None
+    # Its images look alike mirrored left-right (clothes, objects; not digits nor letters):
+    # the augmented set (augmented.py) may flip them.
+    mirrors: bool = False
 
     @property
     def offline(self) -> bool:

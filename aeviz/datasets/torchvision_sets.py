@@ -201,14 +201,14 @@ class _Held:
         return _image(self.pixels[i].numpy(), self.size)
 
 
-def _spec(description: str, shape: tuple[int, int, int]) -> DatasetSpec:
-    return DatasetSpec(load, description, shape, "download", stream=open_split)
+def _spec(description: str, shape: tuple[int, int, int], mirrors: bool = False) -> DatasetSpec:
+    return DatasetSpec(load, description, shape, "download", stream=open_split, mirrors=mirrors)
 
 
 DATASETS = {
     "mnist": _spec("MNIST through torchvision (downloads to --data-dir)", (1, 28, 28)),
-    "fashion-mnist": _spec("Fashion-MNIST through torchvision, or from Debian's dataset-fashion-mnist", (1, 28, 28)),
+    "fashion-mnist": _spec("Fashion-MNIST through torchvision, or from Debian's dataset-fashion-mnist", (1, 28, 28), mirrors=True),
     "kmnist": _spec("Kuzushiji-MNIST through torchvision", (1, 28, 28)),
-    "cifar10": _spec("CIFAR-10 through torchvision", (3, 32, 32)),
+    "cifar10": _spec("CIFAR-10 through torchvision", (3, 32, 32), mirrors=True),
     "svhn": _spec("SVHN (street-view house numbers) through torchvision", (3, 32, 32)),
 }

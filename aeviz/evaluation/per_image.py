@@ -17,6 +17,7 @@ from ..datasets import corrupt, load_dataset
 from ..datasets.classes import training_images
 
 torch = lazy.module("torch")  # imported on first use (lazy.py)
+CHUNK = 8192  # images of the augmented set measured at once
 
 
 @dataclass
@@ -38,7 +39,14 @@ def inputs(model, x: torch.Tensor, noisy: bool) -> torch.Tensor:
     cfg = model.config
     if not noisy:
         return x
+    if not torch.is_tensor(x):  # the noise of image i is drawn after that of all before it
+        raise ValueError("Noisy inputs are drawn for a split held in memory, not for the augmented set.")
     return corrupt(x, cfg.noise, cfg.noise_level, torch.Generator().manual_seed(cfg.seed))
+
+
+def in_memory(x) -> bool:
+    """Whether a split's x is one tensor, not a set made as it is read (datasets/augmented.py)."""
+    return torch.is_tensor(x)
 
 
 def kind(noisy: bool) -> artifacts.Kind:
@@ -65,12 +73,21 @@ def compute(model, split: str, noisy: bool, data_dir=None) -> Errors:
 
     cfg = model.config
     x = load_dataset(cfg.dataset, split, cfg.image_size, cfg.grayscale, data_dir).x
-    out = reconstruct_all(model, model.prepare(inputs(model, x, noisy)))
-    errors = Errors(mse_per_image(out, x).numpy())
-    if model.abilities.vector_code and not model.abilities.colorizes:
+    pca = model.abilities.vector_code and not model.abilities.colorizes
+    if pca:
         train_x = training_images(cfg, data_dir).x  # what the model saw: PCA sees no more
         mean, axes = pca_basis(train_x, cfg.latent_dim)
-        errors.pca_mse = mse_per_image(pca_project(x, mean, axes), x).numpy()
+    # A split in memory goes through at once; the augmented set (a million images) a chunk
+    # at a time, so that only a chunk of images and outputs is ever held.
+    chunks = [x] if in_memory(x) else (x[i:i + CHUNK] for i in range(0, len(x), CHUNK))
+    mse, pca_mse = [], []
+    for part in chunks:
+        mse.append(mse_per_image(reconstruct_all(model, model.prepare(inputs(model, part, noisy))), part))
+        if pca:
+            pca_mse.append(mse_per_image(pca_project(part, mean, axes), part))
+    errors = Errors(torch.cat(mse).numpy())
+    if pca:
+        errors.pca_mse = torch.cat(pca_mse).numpy()
         errors.pca_mean, errors.pca_axes = mean.float().numpy(), axes.float().numpy()
     return errors
 

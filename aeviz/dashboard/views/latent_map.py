@@ -17,7 +17,7 @@ NEIGHBOURS = 8
 MAX_SELECTED = 60
 NO_BROWSER_MAP = "aeviz_no_browser_map"  # set once a browser said it cannot draw or decode the map
 
-model, split, ds = ui.code_space_page("a latent map")
+model, split, ds = ui.code_space_page("a latent map", pages_augmented=True)
 cfg = model.config
 scale = ui.scale_for(ds.x.shape[-2])
 
@@ -113,7 +113,7 @@ def explore(proj, shown_as):
     what = shown_as
     if cfg.latent_dim <= proj.coords.shape[1]:  # nothing to project: the map is the code space itself
         what = f"The {cfg.latent_dim}-d codes themselves (no projection needed)"
-    st.caption(f"{what}: the {split} split's {len(proj.codes)} codes ({cfg.latent_dim}-d), colored by label.")
+    st.caption(f"{what}: the {split} split's {len(proj.codes):,} codes ({cfg.latent_dim}-d), colored by label.")
     if proj.coords.shape[1] == 3:
         st.plotly_chart(map_plot.map_figure_3d(proj, classes), key=f"map3d-{model.checkpoint_id}-{split}",
                         config={"displaylogo": False})
@@ -142,14 +142,18 @@ def explore(proj, shown_as):
         else:
             st.info("Click the map: a point shows its image and reconstruction; empty space is decoded.")
     if chosen:
-        more = f" (the first {MAX_SELECTED} shown)" if len(chosen) > MAX_SELECTED else ""
-        st.subheader(f"{len(chosen)} images selected{more}")
+        st.subheader(f"{len(chosen)} images selected")
+        pages = -(-len(chosen) // MAX_SELECTED)
+        # A page of the selection at a time: each image is read (or made, for the augmented
+        # set) when its page is shown, never the whole selection.
+        page = st.columns(4)[0].number_input(f"Page (of {pages}, {MAX_SELECTED} a page)", 1, pages, 1,
+                                             key=f"sel-page-{len(chosen)}") if pages > 1 else 1
+        shown = chosen[(page - 1) * MAX_SELECTED: page * MAX_SELECTED]
         if ds.y is not None:
             counts = np.bincount(ds.y[chosen].numpy(), minlength=len(ds.classes or []))
             st.caption("Labels in the selection: " + ", ".join(
                 f"{ds.classes[k] if ds.classes else k}: {c}" for k, c in enumerate(counts) if c))
-        ui.pictures(st, [ds.x[j] for j in chosen[:MAX_SELECTED]], [f"#{j}" for j in chosen[:MAX_SELECTED]],
-                    max(1, scale // 2))
+        ui.pictures(st, list(ds.x[shown]), [f"#{j}" for j in shown], max(1, scale // 2))
         use = st.columns(4)
         for col, group in zip(use, "AB"):
             if col.button(f"Use as group {group}", key=f"attr-group-{group}",

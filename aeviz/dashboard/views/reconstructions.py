@@ -9,6 +9,7 @@ import os
 import numpy as np
 import streamlit as st
 
+from aeviz.datasets import AUGMENTED
 from aeviz.evaluation import per_image
 from aeviz.dashboard import cache, ui
 from aeviz.dashboard.charts import training_curves
@@ -26,7 +27,7 @@ ds = ui.images_or_stop(model, split)
 path, mtime = str(model.path), os.path.getmtime(model.path)
 
 st.title("Reconstructions")
-st.caption(f"{cfg.model} on {cfg.dataset} ({split} split, {len(ds)} images). What the model gives back for "
+st.caption(f"{cfg.model} on {cfg.dataset} ({split} split, {len(ds):,} images). What the model gives back for "
            "each image; sort by error to see what it finds hard: the worst reconstructions are the anomalies.")
 
 test = model.meta.get("test", {})
@@ -55,7 +56,7 @@ def gallery():
     c1, c2, c3 = st.columns([2, 1, 1])
     order_by = c1.radio("Order", ["worst first", "best first", "dataset order"], horizontal=True, key="rec_order")
     noisy = False
-    if per_image.noisy_by_default(model):
+    if per_image.noisy_by_default(model) and split != AUGMENTED:  # its images are made one by one: no split-wide noise
         noisy = c3.toggle(f"Add the training noise ({cfg.noise}, {cfg.noise_level:g})", value=True, key="rec_noisy")
     with ui.unloadable_stops():  # the model is loaded for what is not stored
         errs = cache.split_errors(path, mtime, split, noisy)
