@@ -1,6 +1,6 @@
-"""The shipped Fashion-MNIST VAE's 60,000-point train map in the dashboard (aeviz issues 12
-and 14): headless Chromium against `streamlit run`, the sidebar set to that checkpoint and
-the train split; prints the seconds to a ready page, the map's own times from its data to
+"""The shipped Fashion-MNIST VAE's 60,000-point train map, or its 1,050,000-point map of the
+augmented set, in the dashboard (aeviz issues 12, 14 and 28): headless Chromium against
+`streamlit run app.py`, the sidebar set to that checkpoint and the split; prints the seconds to a ready page, the map's own times from its data to
 every point on screen (`data-shown-ms`: its 2D preview, drawn before WebGL's set-up) and to
 every point drawn by WebGL (`data-drawn-ms`: the map that hovers and selects), the same two
 from the arrival of the data's websocket message (the points travel as an Arrow table, binary,
@@ -9,24 +9,14 @@ move to its image painted (`data-hover-ms`; p50 and p95), hovers on points past 
 sprite atlas timed from the mouse move to their own thumbnail, fetched from the server, painted
 (`data-thumbnail-ms`; the dashboard's map only), clicks picked through the map's grid
 (`data-pick-ms`), and the page's memory (the JS heap, and the PSS of Chromium's renderer and
-GPU processes: software WebGL keeps the points' buffers in the GPU process).
+GPU processes: software WebGL keeps the points' buffers in the GPU process), and the server's.
 
-    python benchmarks/big_map.py            # the dashboard's own page: the train split's 60,000 points
-    python benchmarks/big_map.py --all      # 70,000: both splits' points in the same component
-    python benchmarks/big_map.py --points 1000000   # a million seeded points (big_map_synthetic.py)
-    python benchmarks/big_map.py --copies   # also each copy of a canvas into the map's (ms, source size)
-    python benchmarks/big_map.py --split augmented   # the dashboard's map of 1,050,000 real images (issue 28 item 4)
-
-The dashboard maps one split at a time, so --all draws the component on a page of its own
-(written to a temp folder): the shipped train map's 60,000 points and the test map's 10,000
-together (each map placed in the same square, so the two clouds overlap), with their labels,
-errors and the train map's inverse; the drawing is what is timed, and it costs the same for
-any positions. --points N does the same with N points resampled from the train map. Neither
-page fetches thumbnails: their points past the train split's are not its images."""
+    python benchmarks/big_map.py                     # the train split's 60,000 points
+    python benchmarks/big_map.py --split augmented   # 1,050,000 real images (after million_map.py --dashboard)
+    python benchmarks/big_map.py --copies   # also each copy of a canvas into the map's (ms, source size)"""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -38,31 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 HERE = Path(__file__).resolve().parent  # the benchmarks' page scripts (.js) lie beside them
 from support.server import CHROMIUM, CHROMIUM_ARGS, ERRORS_JS, isolated_env, settle, start, stop, wait_healthy  # noqa: E402
 
-
-ROOT = Path(__file__).resolve().parent.parent
-BOTH_SPLITS_PAGE = """import pyarrow as pa
-import streamlit as st
-
-import aeviz
-from aeviz import latent
-from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.dashboard.components import scatter
-
-path = next(SHIPPED_DIR.glob("vae-fashion-mnist-*.safetensors"))
-model = aeviz.load_checkpoint(path)
-parts = []
-for split in ("train", "test"):
-    proj = latent.cached_projection(model, split, "umap", 2)
-    ds = aeviz.load_dataset("fashion-mnist", split)
-    parts.append(scatter.payload(str(path), path.stat().st_mtime, split, "UMAP", proj, model, ds.x, tuple(ds.classes)))
-train, test = parts
-merged = dict(train, key="both-splits", n=train["n"] + test["n"], point_size=2, thumbnails=None,
-              points=pa.concat_tables([p["points"] for p in parts]))
-st.title("Both splits")
-scatter.latent_map("both", merged)
-"""
-
-SUPPORT = ROOT / "tests" / "support"
+SUPPORT = HERE.parent / "tests" / "support"
 ARRIVAL_JS = (SUPPORT / "ws_arrival.js").read_text()
 SCREEN_JS = (SUPPORT / "map_screen.js").read_text()
 HOVERED_JS = (SUPPORT / "map_hovered.js").read_text()
@@ -74,15 +40,12 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--all", action="store_true", help="both splits' 70,000 points, on a page of their own")
-    ap.add_argument("--points", type=int, default=0, help="this many seeded points resampled from the train map, "
-                    "on a page of their own (big_map_synthetic.py): e.g. 1000000")
     ap.add_argument("--split", choices=("train", "augmented"), default="train",
                     help="the dashboard's map of this split: augmented is the 1,050,000 images, its map built "
                          "first by `python benchmarks/million_map.py --dashboard` (read from your cache)")
     ap.add_argument("--hovers", type=int, default=40, help="hovers to time: half on points, half on empty space")
     ap.add_argument("--thumbnails", type=int, default=40, help="hovers on points past the atlas to time to their "
-                    "thumbnail painted (the dashboard's map only)")
+                    "thumbnail painted")
     ap.add_argument("--copies", action="store_true", help="time every drawImage of a canvas until the map is ready: "
                     "regl-scatterplot draws in WebGL, then copies into the map's canvas, which waits for the frame")
     args = ap.parse_args()
@@ -92,12 +55,6 @@ def main() -> None:
         if args.split == "augmented":  # the map million_map.py saved, where the dashboard looks
             from aeviz import artifacts
             env["AEVIZ_CACHE"] = str(artifacts.cache_dir())
-        if args.all or args.points:  # static/ beside the script: the runtime's and the scatter's files are served from there
-            script = Path(tmp) / "page" / "map.py"
-            script.parent.mkdir()
-            script.write_text(BOTH_SPLITS_PAGE if args.all else (ROOT / "benchmarks" / "big_map_synthetic.py").read_text())
-            os.symlink(ROOT / "aeviz" / "dashboard" / "static", script.parent / "static")
-            env["AEVIZ_BENCH_POINTS"] = str(args.points)
         srv = start(script, Path(tmp), env)
         try:
             wait_healthy(srv)
@@ -108,27 +65,23 @@ def main() -> None:
                 pg.add_init_script(ARRIVAL_JS)
                 if args.copies:
                     pg.add_init_script(COPIES_JS)
-                if args.all or args.points:
-                    t0 = time.time()
-                    pg.goto(srv.url)
-                else:
-                    pg.goto(f"{srv.url}/latent-map")
-                    settle(pg)
-                    pg.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
-                    pg.get_by_role("option", name="fashion").first.click()
-                    settle(pg)
-                    pg.locator("[data-testid=stSidebar]").get_by_text(args.split, exact=True).click()
-                    t0 = time.time()
+                pg.goto(f"{srv.url}/latent-map")
+                settle(pg)
+                pg.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+                pg.get_by_role("option", name="fashion").first.click()
+                settle(pg)
+                pg.locator("[data-testid=stSidebar]").get_by_text(args.split, exact=True).click()
+                t0 = time.time()
                 settle(pg)
                 amap = pg.locator(".amap[data-ready='1']")
                 amap.wait_for()
                 report_draw(pg, amap, time.time() - t0)
                 if args.copies:
                     print("canvas copies until ready (ms, source w x h):", pg.evaluate("window.__copies"))
-                if amap.evaluate("r => Boolean(r.__amap.data.thumbnails)"):  # before report_hovers fetches any
-                    report_thumbnails(pg, amap, args.thumbnails)
+                report_thumbnails(pg, amap, args.thumbnails)  # before report_hovers fetches any
                 report_hovers(pg, amap, args.hovers)
                 report_memory(b, pg)
+                report_server_memory(srv.proc.pid)
                 assert pg.evaluate(ERRORS_JS) == []
                 b.close()
         finally:
@@ -228,6 +181,15 @@ def report_memory(browser, pg) -> None:
     print(f"page memory (MiB): JS heap used {metrics.get('JSHeapUsedSize', 0) / 2**20:.0f} "
           f"of {metrics.get('JSHeapTotalSize', 0) / 2**20:.0f} |",
           " | ".join(f"{kind} PSS {mib:.0f}" for kind, mib in sorted(pss.items())))
+
+
+def report_server_memory(pid: int) -> None:
+    """The dashboard server's resident memory now and at its peak (VmRSS, VmHWM): what it
+    holds to serve the map (its points, codes and errors; the split's images or, for the
+    augmented set, the 70,000 it makes the million from)."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    mib = {k: int(status[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")}
+    print(f"server memory (MiB): resident {mib['VmRSS']:.0f}, peak {mib['VmHWM']:.0f}")
 
 
 def _pss_mib(pid: int) -> float:

@@ -5,6 +5,7 @@ Images are compared by their media URLs, which hash the image bytes: a different
 a different picture."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from support.files import encode
 from support.pages import VIEWS, open_page, rerun, shipped
 from support.server import stop_training
+from support.routes import get
 
 import aeviz
 
@@ -91,7 +93,12 @@ def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_imag
     assert data["n"] == 1000 and points.num_rows == 1000 and "xy" not in data
     assert [str(points.schema.field(c).type) for c in ("x", "y", "label", "error")] == ["float", "float", "uint8", "float"]
     assert np.abs(np.stack([points["x"], points["y"]])).max() <= 1
-    assert data["atlas"]["count"] == 1000 and data["atlas"]["url"].startswith("data:image/png;base64,")
+    # the sprite atlas comes from the server's thumbnail route, beside its images, not in the message
+    assert data["atlas"]["count"] == 1000 and data["atlas"]["url"] == data["thumbnails"] + "atlas.png"
+    status, headers, body = get(f"/{data['atlas']['url']}")
+    cols = data["atlas"]["cols"]
+    assert status == 200 and "immutable" in headers["cache-control"]
+    assert Image.open(io.BytesIO(body)).size == (cols * 28, -(-1000 // cols) * 28)
     assert len(data["classes"]) == 10 and all(c.startswith("#") for c in data["palette"])
     # the map's inverse, run in the browser, is the projection's own
     model = aeviz.load_checkpoint(shipped("vae", latent_dim=16, dataset="mnist5k"))

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from support.pages import open_page, rerun, shipped
 from test_app import images, map_payload
-from test_app_thumbnails import get
+from support.routes import get
 
 import aeviz
 from aeviz import artifacts, datasets, latent

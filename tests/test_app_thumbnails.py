@@ -3,7 +3,6 @@ sends image i of a registered split as PNG, and answers anything else under its 
 forged token, an index that is not a plain number of the split) with a 404 of one sentence."""
 from __future__ import annotations
 
-import asyncio
 import io
 
 import numpy as np
@@ -11,34 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
-from starlette.applications import Starlette
 from support.fuzz import assert_one_sentence, fuzz
+from support.routes import get
 
 import aeviz
 from aeviz.config import TrainConfig
 from aeviz.dashboard import server, thumbnails
-from aeviz.images import to_uint8
-
-APP = Starlette(routes=thumbnails.ROUTES)
-
-
-def get(path: str) -> tuple[int, dict, bytes]:
-    """One GET through the routes: (status, headers, body)."""
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode("utf-8", "surrogateescape"),
-             "query_string": b"", "root_path": "", "headers": [], "http_version": "1.1", "scheme": "http",
-             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1)}
-    asyncio.run(APP(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
-
+from aeviz.images import encode_png, to_uint8
 
 @pytest.fixture(scope="module")
 def split():
@@ -71,6 +49,17 @@ def test_a_registered_index_gives_that_images_png_to_keep(split, i):
         assert "immutable" in headers["cache-control"] and "max-age=" in headers["cache-control"]
         shown = np.asarray(Image.open(io.BytesIO(body)))
         assert shown.shape == tuple(x.shape[-2:]) and np.array_equal(shown, to_uint8(x[i]))
+
+
+def test_the_sprite_atlas_is_served_beside_the_images_once_registered():
+    config = TrainConfig(dataset="digits")
+    prefix = thumbnails.register(config, "train", 10)
+    assert refused(f"/{prefix}atlas.png")  # a split registered without one has none
+    png = encode_png(aeviz.load_dataset("digits", "train").x[:4].flatten(0, 1)[:, None].mean(0))
+    assert thumbnails.register(config, "train", 10, atlas=png) == prefix
+    thumbnails.register(config, "train", 10)  # registered again without: the atlas stays
+    status, headers, body = get(f"/under/a/base/{prefix}atlas.png")
+    assert status == 200 and body == png and "immutable" in headers["cache-control"]
 
 
 def test_the_same_split_gets_the_same_token_and_another_split_another():

@@ -114,9 +114,9 @@ function thumbnail(cv, atlas, thumbs, data, i) {
   g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
   const index = cv.dataset.index = i === undefined ? '' : String(i);
   if (i === undefined) return;
-  if (i < data.atlas.count) {
-    if (atlas.complete) g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
-  } else thumbs?.get(i).then(image => {
+  if (i < data.atlas.count && atlas.complete && atlas.naturalWidth > 0) {
+    g.drawImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h, w, h, 0, 0, w, h);
+  } else thumbs?.get(i).then(image => {  // past the atlas, or before it has come
     if (image && cv.dataset.index === index) g.drawImage(image, 0, 0, w, h);  // not if the drawing has moved on
   });
 }

@@ -130,10 +130,12 @@ export async function wireHover({ st, root, canvas, plot, data, xy, grid, labels
   };
   const showPoint = (/** @type {number} */ i, /** @type {number} */ since) => {
     hoverCanvas.dataset.kind = 'point'; hoverCanvas.dataset.index = String(i);
-    if (i < data.atlas.count) {
+    // The atlas comes beside the points, not in their message: until it is in, a point of it
+    // is shown as one past it is (its place decoded, its own thumbnail asked for).
+    if (i < data.atlas.count && atlas.complete && atlas.naturalWidth > 0) {
       hoverText.textContent = named(i);
       hoverCanvas.dataset.source = 'atlas';
-      paintImage(atlas.complete ? atlas : null, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h);
+      paintImage(atlas, (i % data.atlas.cols) * w, Math.floor(i / data.atlas.cols) * h);
       done('point', since);
       return;
     }

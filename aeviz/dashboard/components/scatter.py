@@ -6,7 +6,7 @@ table (browser_runtime.map_points), which components v2 sends as binary beside t
 the page reads as typed arrays; the hover and the click find their point through a grid built
 in the page (web/map/grid.js). Everything a hover shows is made
 in the page: a point's own image comes from a sprite atlas of the split's images (its first
-ATLAS_MAX; a point beyond them shows the decoder's image of its place at once, and its own image
+ATLAS_MAX, fetched from the dashboard's server beside the points; a point beyond them shows the decoder's image of its place at once, and its own image
 once the server has sent it: thumbnails.py), and empty
 space is decoded through the map's inverse and the checkpoint's decoder (both ONNX, run by
 onnxruntime-web), with its distance from real data. Only what needs the server reaches it: a
@@ -23,7 +23,6 @@ import base64
 
 import numpy as np
 import streamlit as st
-import torch
 
 from aeviz.export import onnx_graphs
 from aeviz.browser_runtime import drawing_data, map_points
@@ -54,13 +53,15 @@ def payload(path: str, mtime: float, split: str, shown_as: str, _proj, _model, _
     errs = cache.split_errors_of(model, split).mse
     lo, hi = np.percentile(errs, [1, 99])
     frame, points = map_points(proj.coords, proj.labels, np.clip((errs - lo) / ((hi - lo) or 1.0), 0, 1))
-    atlas = _atlas(images, min(frame["n"], ATLAS_MAX))
+    count = min(frame["n"], ATLAS_MAX)
+    png, cols = sprite_sheet(images, count)
+    served = thumbnails.register(model.config, split, len(images), atlas=png)
     return {"key": f"{model.checkpoint_id}-{split}-{shown_as}", "size": SIZE, **frame, "points": points,
             "classes": list(classes) if classes else None,
             "error_range": f"MSE {lo:.4f} to {hi:.4f}",
             "palette": [hex_colour(c) for c in map_plot.PALETTE], "ramp": RAMP,
-            "shape": list(images.shape[1:]), "atlas": atlas, "decoder": decoder,
-            "thumbnails": thumbnails.register(model.config, split, len(images)),
+            "shape": list(images.shape[1:]), "decoder": decoder, "thumbnails": served,
+            "atlas": {"url": served + thumbnails.ATLAS, "cols": cols, "count": count},
             "inverse": {"id": f"{decoder['id']}.{shown_as}.inverse", "onnx": base64.b64encode(inverse).decode(),
                         "width": 2},
             **drawing_data(model, proj.codes, images, browser_decoder.graph(model, "encoder"))}
@@ -76,11 +77,6 @@ def hex_colour(colour: str) -> str:
         return colour
     r, g, b = (int(float(v)) for v in colour[colour.index("(") + 1: colour.index(")")].split(",")[:3])
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _atlas(x: torch.Tensor, count: int) -> dict:
-    png, cols = sprite_sheet(x, count)
-    return {"url": "data:image/png;base64," + base64.b64encode(png).decode(), "cols": cols, "count": count}
 
 
 def latent_map(key: str, data: dict) -> dict:
