@@ -7,7 +7,7 @@ once the map is built). Image i is version i // B of base image i % B, where B c
 train images then the test images: the first B are the images as they are. Version v of base
 b is shifted by up to 2 px of 28, turned by up to 10 degrees and, for a dataset whose spec
 says its images look alike mirrored (DatasetSpec.mirrors), flipped left-right half the time.
-Its draws come from a hash of (v, b), so any image is made on its own, the same on every
+Its draws come from a hash of its number i, so any image is made on its own, the same on every
 run and in every process, without making the others: a hover's thumbnail costs one image.
 """
 from __future__ import annotations
