@@ -71,7 +71,7 @@ MODELS: dict[str, ModelSpec] = {
                           {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
                            "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
                            "epochs": 6},
-                          Abilities(vector_code=False, settings=("stage_convs",)),
+                          Abilities(vector_code=False, settings=("stage_convs", "log_error")),
                           title="residual denoiser", config_problem=residual_problem),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
