@@ -40,7 +40,7 @@ def test_the_loss_is_the_error_of_the_input_less_the_predicted_noise():
     assert float(net.loss(noisy, clean)["loss"].detach()) == pytest.approx(float((noisy - clean).pow(2).sum() / 4), rel=1e-5)
 
 
-def blindly_trained(log_error: bool, steps: int = 100):
+def blindly_trained(log_error: bool, steps: int = 200):
     """A model after `steps` steps on smooth images, noise levels drawn per image from 0 to 0.5
     (gaussian-range), and its error {sigma: (noisy input's, output's)} at two levels."""
     net = model(log_error=log_error)
@@ -61,8 +61,9 @@ def blindly_trained(log_error: bool, steps: int = 100):
 
 @pytest.mark.parametrize("log_error", [False, True])
 def test_blind_training_steps_learn_to_remove_noise_of_every_level(log_error):
-    # One model for every level: after 100 steps on smooth images it removes much of the noise
-    # at a high level, and neither light noise nor a clean image is made much worse.
+    # One model for every level: after 200 steps on smooth images it removes much of the noise
+    # at a high level, and neither light noise nor a clean image is made much worse. (The log
+    # error learns the high levels later: after 100 steps it had removed 25% of sigma 0.3's.)
     errors = blindly_trained(log_error)
     assert errors[0.3][1] < 0.7 * errors[0.3][0], errors
     assert errors[0.05][1] < 1.2 * errors[0.05][0], errors
