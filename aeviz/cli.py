@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--stage-convs", type=int, help="conv family: 3x3 convs per stage, the strided one included "
                                                   "(2, or 1 for about half the cost)")
     t.add_argument("--log-error", action=argparse.BooleanOptionalAction, default=None,
-                   help="colorizer: each image's error counts through its log, so a nearly gray photo counts as "
-                        "much as a colorful one: paler guesses, fewer wrong tints on gray photos")
+                   help="colorizer and residual denoiser: each image's error counts through its log (its PSNR), "
+                        "so a nearly gray photo counts as much as a colorful one, and a lightly noisy photo as "
+                        "much as a heavily noisy one")
     t.add_argument("--image-size", type=int)
     t.add_argument("--grayscale", action=argparse.BooleanOptionalAction, default=None)
     t.add_argument("--seed", type=int)

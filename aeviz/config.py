@@ -58,6 +58,8 @@ class TrainConfig:
     # photo by), so a nearly gray photo's error counts as much as a colorful one's; the plain
     # sum lets colorful images decide. Paler guesses, fewer wrong tints on gray photos; not the
     # shipped recipe, which gained more on the held-out photos (BENCHMARKS.md, the colorizer).
+    # Residual denoiser: the same, so a lightly noisy image counts as much as a heavily noisy
+    # one (models/residual.py).
     log_error: bool = False
     image_size: int = 0               # 0: the dataset's own size (folder: and photos are resized)
     grayscale: bool = False           # folder: datasets only: read images as one channel

@@ -1,10 +1,10 @@
 """A phone-sized photo on the Denoise page, split by stage (aeviz issue 12, item 7).
 
-    python benchmarks/photo_stages.py [--megapixels 12] [--threads 0] [--repeats 1]
+    python benchmarks/photo_stages.py [--megapixels 12] [--threads 0] [--repeats 1] [--checkpoint ID_OR_PATH]
 
 A 4:3 photo of the given size (an example photo enlarged, saved as a JPEG of quality 90 as
 a phone would) goes through what cache.apply_model and ui.image_result do, each stage timed:
-decode the upload, add Gaussian noise (0.3), the shipped photo denoiser over its tiles,
+decode the upload, add Gaussian noise (0.3), the shipped photo denoiser (or --checkpoint's) over its tiles,
 PSNR and SSIM (noisy and denoised, against the clean photo), the three shown PNGs (shrunk
 to 1,024 px), and the full-size PNG for the download (made only when the download is
 asked for; at zlib level 1 as encode_png does above a megapixel, and at Pillow's default 6
@@ -39,18 +39,17 @@ def photo_bytes(megapixels: float) -> bytes:
     return buf.getvalue()
 
 
-def stages(data: bytes) -> list[tuple[str, float, str]]:
+def stages(data: bytes, denoiser: str = DENOISER) -> list[tuple[str, float, str]]:
     import torch
     from PIL import Image
 
     import aeviz
     from aeviz.evaluation import metrics
     from aeviz.apply import run_on_image, tiles
-    from aeviz.checkpoints import SHIPPED_DIR
     from aeviz.dashboard.ui import display_png
     from aeviz.images import decode_image, to_uint8
 
-    model = aeviz.load_checkpoint(SHIPPED_DIR / f"{DENOISER}.safetensors")
+    model = aeviz.load_checkpoint(denoiser)
     run_on_image(model, torch.rand(3, 64, 64))  # warm: the page's model is loaded and has run
     rows = []
 
@@ -85,16 +84,18 @@ def main(argv=None) -> int:
     ap.add_argument("--megapixels", type=float, default=12)
     ap.add_argument("--threads", type=int, default=0, help="torch threads; 0 leaves torch's own count")
     ap.add_argument("--repeats", type=int, default=1, help="the fastest of this many runs of each stage")
+    ap.add_argument("--checkpoint", default=DENOISER, help="the denoiser's id or path (default: the shipped photo denoiser)")
     args = ap.parse_args(argv)
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
     data = photo_bytes(args.megapixels)
-    runs = [stages(data) for _ in range(args.repeats)]
+    runs = [stages(data, args.checkpoint) for _ in range(args.repeats)]
     best = [(what, min(r[i][1] for r in runs), note) for i, (what, _, note) in enumerate(runs[0])]
     waited = sum(t for what, t, _ in best if not what.startswith("download") and "not used" not in what)
     print(machine_line())
-    print(f"{args.megapixels:g} MP photo, {len(data) / 1e6:.1f} MB JPEG, torch threads {torch.get_num_threads()}")
+    print(f"{args.megapixels:g} MP photo, {len(data) / 1e6:.1f} MB JPEG, torch threads {torch.get_num_threads()}, "
+          f"denoiser {args.checkpoint}")
     print_table(("stage", "seconds", "note"), [(w, f"{t:.2f}", n) for w, t, n in best]
                 + [("total the user waits for", f"{waited:.2f}", "all but the download and what is not used")])
     return 0

@@ -14,7 +14,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "contractive": ("contractive_weight",),
     "fully_conv": ("fully_conv",),
     "stage_convs": ("stage_convs",),  # the conv family's depth per stage
-    "log_error": ("log_error",),      # the colorizer's error per image, through its log
+    "log_error": ("log_error",),      # the error per image through its log (colorizer, residual denoiser)
 }
 
 

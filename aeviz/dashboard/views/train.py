@@ -81,8 +81,9 @@ with st.form("train_form"):
     if "log_error" in applies:
         chosen["log_error"] = st.checkbox(
             "Each image's error through its log", value=d.log_error,
-            help="A nearly gray photo's error counts as much as a colorful one's: fewer wrong tints on gray "
-                 "photos, as PSNR judges each photo.")
+            help="Each image counts by its PSNR, as a user judges each photo. Colorizer: a nearly gray photo "
+                 "counts as much as a colorful one (fewer wrong tints on gray photos). Residual denoiser: a lightly "
+                 "noisy photo as much as a heavily noisy one (light noise is removed, not smoothed with the texture).")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     c9h, c9, c10 = st.columns([1, 1, 2])
