@@ -9,9 +9,9 @@ the ratio is the point, not the seconds), and it found the truly nearer of
 two neighbours the float32 blocks had tied. It is imported when first used: its import
 costs 1.4 s of CPU that a page without neighbours need not pay.
 
-Exact search costs the product of the two sets' sizes: 17.5 s for the 8 nearest of 150,000
+Exact search costs the product of the two sets' sizes: 15.6 s for the 8 nearest of 150,000
 codes among 50,000 (a fresh process, imports counted). Where a map has more codes than that
-(latent.large), `Approximate` searches with faiss's inverted file instead: 5.5 s there, and
+(latent.large), `Approximate` searches with faiss's inverted file instead: 5.7 s there, and
 it found every one of the true 8 on Fashion-MNIST's codes (benchmarks/million_map.py). faiss was picked over pynndescent,
 which umap-learn uses, for its start: importing it costs 0.05 s in a fresh process, where
 pynndescent compiles with numba for a minute and more (the same benchmark's first table).
