@@ -324,6 +324,8 @@ def test_denoise_upload_gives_a_result_and_a_bad_upload_a_message():
     at.file_uploader(key="dn_upload").set_value([("photo.png", png_bytes(photo), "image/png"),
                                                  ("empty.png", b"", "image/png")])
     rerun(at)
+    # whole photos go to the best shipped denoiser of color images (residual learning)
+    assert at.selectbox(key="dn_model_upload").value == shipped("residual")
     assert any("denoised (56×40)" in c for c in at.image[1].captions)
     assert at.get("download_button")
     assert any("empty" in e.value for e in at.error), "a zero-byte file is refused with a message"
@@ -488,3 +490,19 @@ def test_broken_and_corrupt_checkpoints_get_a_message_not_a_traceback(aeviz_dirs
     assert at.error and "checksum" in at.error[0].value
     assert any("unreadable" in e.label for e in at.sidebar.expander)
     st.cache_data.clear()
+
+
+def test_denoise_an_example_photo_in_tiles_shows_non_local_means_and_reruns():
+    """An example photo goes through the denoiser in several tiles, under a progress bar drawn
+    inside the cached call; non-local means beside it and a rerun (a cache hit) replay nothing
+    onto a block that is gone (it was a traceback in the page: CacheReplayClosureError)."""
+    at = open_page("views/denoise.py")
+    at.radio(key="dn_source").set_value("example photo")
+    rerun(at)
+    at.selectbox(key="dn_noise_example photo").set_value("gaussian")
+    rerun(at)
+    assert not at.error and any(c.startswith("non-local means") for image in at.image for c in image.captions)
+    at.slider(key="dn_level").set_value(0.1)
+    rerun(at)
+    rerun(at)
+    assert not at.error and any(c.startswith("non-local means") for image in at.image for c in image.captions)

@@ -217,12 +217,10 @@ def example_photo(name: str) -> np.ndarray:
 # a byte budget, not only a count, bounds the cache's memory; an hour unused frees it.
 @st.cache_data(show_spinner="Running the model on the image…", max_entries=16, max_size="1GiB", ttl=3600)
 def apply_model(path: str, mtime: float, data: bytes | None, example: str | None,
-                noise: str = "none", level: float = 0.0, seed: int = 0, saturation: float | None = None,
-                _on_tile=None) -> dict:
+                noise: str = "none", level: float = 0.0, seed: int = 0, saturation: float | None = None) -> dict:
     """A denoiser or colorizer on one whole image (an upload's bytes or an example photo):
     what it was fed, what it gave, and the clean original with PSNR/SSIM when one is known.
     saturation: how much of its guessed colors a colorizer paints (None: its default).
-    _on_tile(done, total) is told of each tile the model has done (left out of the cache key).
     Raises aeviz.images.ImageError for an upload that is not a usable image."""
     from aeviz.apply import run_on_image
     from aeviz.images import decode_image
@@ -236,7 +234,7 @@ def apply_model(path: str, mtime: float, data: bytes | None, example: str | None
     else:
         fed = aeviz.corrupt(image[None], noise, level, gen)[0]
         clean = image if noise != "none" and level > 0 else None
-    out = run_on_image(model, fed, _on_tile, saturation)
+    out = run_on_image(model, fed, saturation=saturation)
     result = {"fed": fed.numpy(), "output": out.numpy(), "clean": None if clean is None else clean.numpy()}
     if clean is not None:
         ref, fed_, out_ = (_channels(t[None], out.shape[0]) for t in (clean, fed, out))

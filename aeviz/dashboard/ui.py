@@ -268,19 +268,3 @@ def _scale(result: dict) -> str:
 
 def _full_png(output: np.ndarray) -> bytes:
     return encode_png(torch.from_numpy(output))
-
-
-@contextlib.contextmanager
-def tile_progress(what: str):
-    """A progress bar over a big image's tiles while the body runs, gone after; yields the
-    on_tile(done, total) callback for aeviz.apply.run_on_image. An image of one tile shows none."""
-    slot = st.empty()
-
-    def on_tile(done: int, total: int) -> None:
-        if total > 1:
-            slot.progress(done / total, text=f"{what}: tile {done} of {total}")
-
-    try:
-        yield on_tile
-    finally:
-        slot.empty()

@@ -2,12 +2,14 @@
 added (or the upload denoised as it is); input, output and the clean original with PSNR
 and SSIM when it is known; the result to download; non-local means beside it, the classical
 baseline. Photos of any size go through a fully convolutional denoiser whole, in tiles,
-under a progress bar."""
+under a spinner. (A progress bar drawn from inside the cached call broke the page on a rerun:
+Streamlit replays a cached call's elements, and the bar's block was the page's.)"""
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
+from aeviz import datasets
 from aeviz.datasets import EXAMPLE_PHOTOS, DatasetError
 from aeviz.evaluation.classical import REGION
 from aeviz.images import ImageError
@@ -26,10 +28,22 @@ if not denoisers:
     st.stop()
 
 
+def in_color(row: dict) -> bool:
+    """Whether the checkpoint was trained on color images (its dataset's registry entry)."""
+    try:
+        return datasets.find(row["dataset"])[0].image_shape[0] == 3
+    except DatasetError:  # a dataset this aeviz does not know
+        return False
+
+
 def preferred(source: str) -> dict:
-    """Whole photos want a fully convolutional denoiser; dataset images the one trained on them."""
+    """Whole photos want a fully convolutional denoiser of color images, the best on its test
+    split (the residual one gains 1.2 dB over the other shipped one there, and more on whole
+    photos: BENCHMARKS.md); dataset images the one trained on them."""
     want_fc = source != "dataset images"
-    return sorted(denoisers, key=lambda r: (r["vector_code"] == want_fc, not r["shipped"], r["id"]))[0]
+    return sorted(denoisers, key=lambda r: (r["vector_code"] == want_fc, not r["shipped"],
+                                            want_fc and not in_color(r), -(r["psnr"] or 0) if want_fc else 0,
+                                            r["id"]))[0]
 
 
 @st.fragment
@@ -86,8 +100,7 @@ def page():
     for k, (name, data, example) in enumerate(items):
         st.subheader(name)
         try:
-            with ui.tile_progress(f"Denoising {name}") as on_tile:
-                result = cache.apply_model(path, mtime, data, example, noise, level, seed, _on_tile=on_tile)
+            result = cache.apply_model(path, mtime, data, example, noise, level, seed)
         except ImageError as exc:
             st.error(f"{name}: {exc}")
             continue
@@ -102,7 +115,7 @@ def show_nl_means(beside: dict | None, noise: str) -> None:
         st.caption(f"Non-local means is made for Gaussian noise, not {NOISES[noise]}: not shown.")
         return
     where = "the whole image" if beside["whole"] else f"the central {REGION}×{REGION} pixels (it is slow on big photos)"
-    level = f"{'estimated' if beside['estimated'] else 'the added'} noise level {beside['sigma']:.3f}"
+    level = f"{'estimated' if beside['estimated'] else 'added'} noise level {beside['sigma']:.3f}"
     st.caption(f"The classical baseline: scikit-image's non-local means on {where}, given the {level}.")
     left, right = st.columns(2)
     scores = "psnr_nlm" in beside
