@@ -39,7 +39,7 @@ class ResidualDenoiser(Autoencoder):
     """A U-Net over the folded image, predicting the noise; no dense layer, any image size.
 
     hidden: the channels of each level (each level below the first halves the size);
-    stage_convs: the 3x3 conv + batch norm + ReLU blocks at each level going down, and as
+    stage_convs: the 3x3 conv + ReLU blocks at each level going down, and as
     many coming up."""
     channels_last = True
 
