@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .checks import residual_problem
 from .spec import SETTINGS, Abilities, ModelSpec, lazy
 
 # The classes are named, not imported: they import torch (2 s), and reading a checkpoint's
@@ -21,7 +22,7 @@ DenseAE, ContractiveAE, SparseAE = lazy("dense", "DenseAE"), lazy("dense", "Cont
 build_conv, VAE, AAE = lazy("conv", "build_conv"), lazy("vae", "VAE"), lazy("aae", "AAE")
 Colorizer, ResidualDenoiser, TransformerAE = lazy("colorizer", "Colorizer"), lazy("residual", "ResidualDenoiser"), \
     lazy("transformer", "TransformerAE")
-residual_problem, config_problem = lazy("residual", "config_problem"), lazy("transformer", "config_problem")
+config_problem = lazy("transformer", "config_problem")
 
 MODELS: dict[str, ModelSpec] = {
     "vanilla": ModelSpec(DenseAE, "one dense layer to the code and one back", {"latent_dim": 32, "epochs": 60, "lr": 3e-3}),

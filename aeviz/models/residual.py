@@ -113,10 +113,3 @@ class ResidualDenoiser(Autoencoder):
             err = F.l1_loss if self.cfg.loss == "l1" else F.mse_loss
             recon = err(out, target, reduction="sum") / target.shape[0]
         return {"recon": recon, "loss": recon}
-
-
-def config_problem(cfg) -> str | None:
-    """What a residual denoiser cannot take: its output is not squashed to (0, 1), so no BCE."""
-    if cfg.loss == "bce":
-        return "the residual denoiser's output is the input less the noise, not a probability: use loss mse or l1"
-    return None
