@@ -16,15 +16,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 from support.files import encode
-from support.pages import VIEWS, open_page, rerun, shipped
+from support.pages import VIEWS, images, map_payload, open_page, rerun, shipped
 from support.server import stop_training
 from support.routes import get
 
 import aeviz
-
-
-def images(at: AppTest) -> list[str]:
-    return [url for img in at.image for url in img.value]
 
 
 def png_bytes(array: np.ndarray) -> bytes:
@@ -67,18 +63,6 @@ def test_reconstructions_sort_by_error_changes_the_gallery():
     mse = lambda caption: float(caption.split("MSE ")[1].split()[0])
     assert mse(worst[0]) > mse(best[0])
     assert any("PCA" in m.label for m in at.metric), "the PCA baseline is shown beside the test MSE"
-
-
-def map_payload(at: AppTest) -> dict:
-    """The map's JSON, and its points: the Arrow table sent as bytes beside it (not in the JSON)."""
-    import pyarrow as pa
-
-    (component,) = [c for c in at.get("bidi_component") if "amap" in c.key]
-    mixed = component.proto.mixed
-    data = json.loads(mixed.json)
-    ref = data["points"]["__streamlit_arrow_ref__"]
-    data["points"] = pa.ipc.open_stream(mixed.arrow_blobs[ref].data).read_all()
-    return data, component.key
 
 
 def test_latent_map_shows_the_shipped_umap_and_neighbours_follow_the_chosen_image():

@@ -11,8 +11,7 @@ import shutil
 import numpy as np
 import pytest
 from PIL import Image
-from support.pages import open_page, rerun, shipped
-from test_app import images, map_payload
+from support.pages import images, map_payload, open_page, rerun, shipped
 from support.routes import get
 
 import aeviz

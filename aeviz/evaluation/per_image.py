@@ -39,7 +39,7 @@ def inputs(model, x: torch.Tensor, noisy: bool) -> torch.Tensor:
     cfg = model.config
     if not noisy:
         return x
-    if not torch.is_tensor(x):  # the noise of image i is drawn after that of all before it
+    if not in_memory(x):  # the noise of image i is drawn after that of all before it
         raise ValueError("Noisy inputs are drawn for a split held in memory, not for the augmented set.")
     return corrupt(x, cfg.noise, cfg.noise_level, torch.Generator().manual_seed(cfg.seed))
 

@@ -49,6 +49,25 @@ def open_page(page: str, **state) -> AppTest:
     return at
 
 
+def images(at: AppTest) -> list[str]:
+    """The media URLs of every image on the page: a different URL is a different picture."""
+    return [url for img in at.image for url in img.value]
+
+
+def map_payload(at: AppTest) -> dict:
+    """The map's JSON, and its points: the Arrow table sent as bytes beside it (not in the JSON)."""
+    import json
+
+    import pyarrow as pa
+
+    (component,) = [c for c in at.get("bidi_component") if "amap" in c.key]
+    mixed = component.proto.mixed
+    data = json.loads(mixed.json)
+    ref = data["points"]["__streamlit_arrow_ref__"]
+    data["points"] = pa.ipc.open_stream(mixed.arrow_blobs[ref].data).read_all()
+    return data, component.key
+
+
 def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
