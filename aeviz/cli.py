@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="conv family: no dense layer, any image size")
     t.add_argument("--stage-convs", type=int, help="conv family: 3x3 convs per stage, the strided one included "
                                                   "(2, or 1 for about half the cost)")
+    t.add_argument("--full-size-conv", action=argparse.BooleanOptionalAction, default=None,
+                   help="conv family: batch norm and a 3x3 conv at the image's full size after the last transposed "
+                        "conv (--no-full-size-conv: the transposed conv draws the image, about half a step's cost)")
     t.add_argument("--log-error", action=argparse.BooleanOptionalAction, default=None,
                    help="colorizer and residual denoiser: each image's error counts through its log (its PSNR), "
                         "so a nearly gray photo counts as much as a colorful one, and a lightly noisy photo as "

@@ -22,7 +22,7 @@ SPARSITY = ("l1", "kl")
 
 # Fields added after checkpoints were shipped: left out of the canonical JSON while at their
 # default, so every config that does not use them keeps the id (and the checkpoint) it had.
-OMITTED_AT_DEFAULT = ("exclude_classes", "schedule", "stage_convs", "log_error")
+OMITTED_AT_DEFAULT = ("exclude_classes", "schedule", "stage_convs", "log_error", "full_size_conv")
 
 
 class ConfigError(ValueError):
@@ -54,6 +54,11 @@ class TrainConfig:
     # Conv family: 3x3 convs in each stage, the strided one included. 2: a strided conv, then
     # one more at that size; 1: the strided conv alone, the tutorials' shape, about half the cost.
     stage_convs: int = 2
+    # Conv family: after the last transposed conv, batch norm, a ReLU and a 3x3 conv to the
+    # image at full size (True); or the last transposed conv draws the image itself (False,
+    # the tutorials' shape). The full-size layers were over half of a training step of the
+    # mnist5k VAE's recipe (BENCHMARKS.md, time to quality).
+    full_size_conv: bool = True
     # Colorizer: each image's squared error counts through its log (the PSNR a user judges each
     # photo by), so a nearly gray photo's error counts as much as a colorful one's; the plain
     # sum lets colorful images decide. Paler guesses, fewer wrong tints on gray photos; not the

@@ -22,9 +22,9 @@ COMMANDS = [
     # Batches of 32, a one-cycle rate and 60 epochs: its prior samples' Frechet distance 99.6
     # against 199.7 for the registry's 30-epoch recipe, and a lower test MSE (BENCHMARKS.md's log at 695848e).
     # Trained with OMP_NUM_THREADS=1, as the figure was measured.
-    "aeviz train --model vae --dataset mnist5k --latent-dim 16 --hidden '' --stage-convs 2 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 60",
+    "aeviz train --model vae --dataset mnist5k --latent-dim 16 --hidden '' --stage-convs 2 --full-size-conv --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 60",
     # With the map as it learned (the Latent map page plays it): recording changes no weight.
-    "aeviz train --model vae --dataset mnist5k --latent-dim 2 --hidden '' --stage-convs 2 --batch-size 128 --lr 1e-3 --epochs 30 --record-learning",
+    "aeviz train --model vae --dataset mnist5k --latent-dim 2 --hidden '' --stage-convs 2 --full-size-conv --batch-size 128 --lr 1e-3 --epochs 30 --record-learning",
     # The heavier conv (32, 64 channels, two convs a stage), longer, batches of 32 and a one-cycle rate:
     # 0.32x PCA-16's test MSE, where the 10-epoch default recipe gets 0.39x.
     "aeviz train --model conv --dataset mnist5k --latent-dim 16 --hidden 32,64 --stage-convs 2 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 30",
@@ -40,7 +40,7 @@ COMMANDS = [
     "aeviz train --model colorizer --dataset debian-scenes --image-size 32 --hidden 16,32,64 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 2",
     # The VAE's schedule, twice as long: prior samples at a Frechet distance of 65 (BENCHMARKS.md).
     "aeviz train --model aae --dataset mnist5k --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 120",
-    "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --hidden 16,32 --stage-convs 2 --batch-size 128 --lr 1e-3 --epochs 5",
+    "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --hidden 16,32 --stage-convs 2 --full-size-conv --batch-size 128 --lr 1e-3 --epochs 5",
 ]
 # Datasets whose train split's map ships too: the big real map a first launch can show.
 TRAIN_MAPS = ("fashion-mnist",)

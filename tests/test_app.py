@@ -358,6 +358,7 @@ def test_train_serves_a_configuration_trained_before_from_the_cache():
     by_label["Learning rate"].set_value(1e-3)
     by_label["Batch size"].set_value(128)
     by_label["Convs per stage"].set_value(2)
+    next(c for c in at.checkbox if c.label == "A conv at the image's full size").check()
     at.button(key="tr_submit").click()
     rerun(at)
     assert any("served from the cache" in s.value for s in at.success), [e.value for e in at.error]

@@ -197,7 +197,7 @@ def test_a_model_without_a_code_vector_is_refused_in_one_sentence():
 def test_ids_of_configs_without_left_out_classes_are_unchanged():
     # the VAE's first recipe (two stages of the family's channels, two convs each, batch 128, lr 1e-3)
     cfg = aeviz.defaults_for("vae", dataset="mnist5k", latent_dim=16, epochs=30, hidden=(), stage_convs=2,
-                             batch_size=128, lr=1e-3)
+                             full_size_conv=True, batch_size=128, lr=1e-3)
     assert cfg.id == "vae-mnist5k-db5d8b57bb65"  # the id the 16-d VAE was shipped under until its recipe changed
     shipped = cfg.replace(epochs=60, batch_size=32, lr=2e-3, schedule="onecycle")
     assert shipped.id == "vae-mnist5k-e4fbd8312e88" and (SHIPPED_DIR / f"{shipped.id}.safetensors").is_file()

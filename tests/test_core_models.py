@@ -178,12 +178,29 @@ def test_one_conv_a_stage_drops_the_stride_1_convs_and_keeps_the_shape(name):
     # stage_convs=1 is the tutorials' shape: each stage keeps its strided conv (down) or its
     # transposed conv (up) and loses the 3x3 conv after it, so the model costs about half.
     shape = (3, 32, 32) if aeviz.MODELS[name].abilities.colorizes else (1, 28, 28)
-    cfg = aeviz.defaults_for(name, hidden=(8, 16))
+    cfg = aeviz.defaults_for(name, hidden=(8, 16)).replace(full_size_conv=True)  # the VAE's recipe has none
     convs = {k: sum(isinstance(m, torch.nn.Conv2d) for m in aeviz.build(cfg.replace(stage_convs=k), shape).modules())
              for k in (1, 2, 3)}
     assert convs[2] - convs[1] == convs[3] - convs[2] == 4  # one per stage, down and up
     x = torch.rand(2, *shape)
     assert aeviz.build(cfg.replace(stage_convs=1), shape).eval().reconstruct(x).shape == x.shape
+
+
+@pytest.mark.parametrize("name", sorted(n for n, spec in aeviz.MODELS.items()
+                                         if "full_size_conv" in spec.abilities.settings))
+@pytest.mark.parametrize("fully_conv", [False, True])
+def test_without_the_full_size_conv_nothing_runs_at_full_size_after_the_last_transposed_conv(name, fully_conv):
+    shape, x = (1, 28, 28), torch.rand(2, 1, 28, 28)
+    cfg = aeviz.defaults_for(name, hidden=(8, 16), stage_convs=2, fully_conv=fully_conv)
+    full, lean = (aeviz.build(cfg.replace(full_size_conv=k), shape) for k in (True, False))
+    assert isinstance(full.upsample[-1], torch.nn.Conv2d) and full.upsample[-1].out_channels == 1
+    # the last stage loses its batch norm, its ReLU and its two 3x3 convs (the stride-1 one and the output's)
+    assert len(full.upsample) - len(lean.upsample) == 2 + 3 + 1
+    last = lean.upsample[-1]
+    assert isinstance(last, torch.nn.ConvTranspose2d) and (last.in_channels, last.out_channels) == (8, 1)
+    assert lean.eval().reconstruct(x).shape == x.shape
+    lean.start_output_at(torch.tensor([0.2]))  # it starts at the data's mean, as the full-size conv does
+    assert torch.allclose(torch.sigmoid(last.bias), torch.tensor([0.2]))
 
 
 def test_the_conv_setting_keeps_every_id_made_before_it():
@@ -192,6 +209,8 @@ def test_the_conv_setting_keeps_every_id_made_before_it():
     shipped = aeviz.defaults_for("conv", dataset="mnist5k", latent_dim=16, hidden=(32, 64), stage_convs=2,
                                  batch_size=32, lr=2e-3, schedule="onecycle", epochs=30)
     assert shipped.id == "conv-mnist5k-b0399f799bd2" and "stage_convs" not in shipped.canonical_json()
+    assert shipped.replace(full_size_conv=True).id == shipped.id  # at its default it is left out too
+    assert '"full_size_conv":false' in aeviz.defaults_for("vae").canonical_json()
     assert aeviz.defaults_for("conv").stage_convs == 1 and '"stage_convs":1' in aeviz.defaults_for("conv").canonical_json()
     with pytest.raises(aeviz.ConfigError, match="stage_convs must be at least 1"):
         aeviz.defaults_for("conv", stage_convs=0)

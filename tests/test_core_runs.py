@@ -98,6 +98,7 @@ def test_the_command_a_run_is_started_with_gives_its_configuration_back(name):
     changes = {"epochs": 3, "lr": 0.1 + 0.2, "seed": 7, "exclude_classes": (3, 7), "hidden": ()}
     changes.update({"fully_conv": not d.fully_conv} if "fully_conv" in own else {})
     changes.update({"log_error": not d.log_error} if "log_error" in own else {})
+    changes.update({"full_size_conv": not d.full_size_conv} if "full_size_conv" in own else {})
     changes.update({"beta": 0.25} if "beta" in own else {})
     cfg = aeviz.defaults_for(name, **changes)
     argv = train_command(cfg)

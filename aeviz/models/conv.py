@@ -29,11 +29,16 @@ def down_stack(in_ch: int, channels, per_stage: int = 2) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def up_stack(channels, out_ch: int, per_stage: int = 2) -> nn.Sequential:
-    """Mirror of down_stack: each stage doubles the size; the last conv maps to out_ch."""
+def up_stack(channels, out_ch: int, per_stage: int = 2, full_size_conv: bool = True) -> nn.Sequential:
+    """Mirror of down_stack: each stage doubles the size; the last conv maps to out_ch. Without
+    full_size_conv the last stage's transposed conv maps to out_ch itself, and nothing runs at
+    the image's full size after it."""
     chans = list(channels)[::-1]
     layers: list[nn.Module] = []
-    for ch, nxt in zip(chans, chans[1:] + [chans[-1]]):
+    for i, (ch, nxt) in enumerate(zip(chans, chans[1:] + [chans[-1]])):
+        if not full_size_conv and i == len(chans) - 1:
+            layers.append(nn.ConvTranspose2d(ch, out_ch, 4, stride=2, padding=1))
+            return nn.Sequential(*layers)
         layers += [nn.ConvTranspose2d(ch, nxt, 4, stride=2, padding=1), nn.BatchNorm2d(nxt), nn.ReLU()]
         for _ in range(per_stage - 1):
             layers += conv_bn_relu(nxt, nxt)
@@ -45,7 +50,7 @@ def up_stack(channels, out_ch: int, per_stage: int = 2) -> nn.Sequential:
 OUTPUT_START_SCALE = 0.1
 
 
-def start_at(layer: nn.Conv2d, mean: torch.Tensor) -> None:
+def start_at(layer: nn.Conv2d | nn.ConvTranspose2d, mean: torch.Tensor) -> None:
     """The output layer starts near the training images' mean: its bias the logit of each
     channel's mean pixel, its weights a tenth of their random start, so the first image the
     decoder draws is the data's mean rather than a random one. Without it a seed whose output
@@ -81,7 +86,7 @@ class ConvAE(Autoencoder):
         self.features = down_stack(self.in_channels(), self.channels, cfg.stage_convs)
         self.to_code = nn.Linear(flat, self.code_width())
         self.from_code = nn.Sequential(nn.Linear(cfg.latent_dim, flat), nn.ReLU())
-        self.upsample = up_stack(self.channels, self.out_channels or c, cfg.stage_convs)
+        self.upsample = up_stack(self.channels, self.out_channels or c, cfg.stage_convs, cfg.full_size_conv)
 
     def in_channels(self) -> int:
         return self.image_shape[0]
@@ -113,7 +118,7 @@ class FullyConvAE(Autoencoder):
         self.features = nn.Sequential(down_stack(in_channels or c, self.channels, cfg.stage_convs),
                                       nn.Conv2d(self.channels[-1], cfg.latent_dim, 1))
         self.from_code = nn.Sequential(nn.Conv2d(cfg.latent_dim, self.channels[-1], 1), nn.ReLU())
-        self.upsample = up_stack(self.channels, out_channels or c, cfg.stage_convs)
+        self.upsample = up_stack(self.channels, out_channels or c, cfg.stage_convs, cfg.full_size_conv)
         self.multiple = 2 ** len(self.channels)
 
     def encode(self, x):

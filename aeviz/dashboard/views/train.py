@@ -84,6 +84,11 @@ with st.form("train_form"):
             help="Each image counts by its PSNR, as a user judges each photo. Colorizer: a nearly gray photo "
                  "counts as much as a colorful one (fewer wrong tints on gray photos). Residual denoiser: a lightly "
                  "noisy photo as much as a heavily noisy one (light noise is removed, not smoothed with the texture).")
+    if "full_size_conv" in applies:
+        chosen["full_size_conv"] = st.checkbox(
+            "A conv at the image's full size", value=d.full_size_conv,
+            help="After the last transposed conv: batch norm and a 3x3 conv at full size. Off, the transposed conv "
+                 "draws the image itself, as in the tutorials: an epoch costs about half.")
     if "fully_conv" in applies:
         chosen["fully_conv"] = st.checkbox("Fully convolutional (no dense code; any image size)", value=d.fully_conv)
     c9h, c9, c10 = st.columns([1, 1, 2])
