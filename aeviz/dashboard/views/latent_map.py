@@ -142,7 +142,7 @@ def explore(proj, shown_as):
         else:
             st.info("Click the map: a point shows its image and reconstruction; empty space is decoded.")
     if chosen:
-        st.subheader(f"{len(chosen)} images selected")
+        st.subheader(f"{len(chosen):,} images selected")
         pages = -(-len(chosen) // MAX_SELECTED)
         # A page of the selection at a time: each image is read (or made, for the augmented
         # set) when its page is shown, never the whole selection.
