@@ -115,13 +115,18 @@ def test_a_stop_while_an_epoch_is_kept_waits_until_the_epoch_is_reported(stop):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    reported, before = [], signal.signal(signal.SIGTERM, interrupt)  # as `aeviz train` does
+    # Ctrl+C as Python sets it up in a terminal: a shell starts a background job with SIGINT
+    # ignored, and Python then keeps it ignored, so a suite run with `&` got no KeyboardInterrupt.
+    before = {signal.SIGTERM: signal.signal(signal.SIGTERM, interrupt),  # as `aeviz train` does
+              signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
+    reported = []
     try:
         with pytest.raises(KeyboardInterrupt):
             fit(tiny(epochs=3), lambda epoch, logs: reported.append(epoch), device="cpu",
                 save_state=lambda state: state["epoch"] == 1 and signal.raise_signal(stop))
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
     assert reported == [1]
 
 
