@@ -14,7 +14,8 @@ Phases (all users at once within each): open the latent walk (with --stagger, on
 another, each once the one before can decode); --presses timed key presses
 on the user's own slider (key press -> new image, decoded in the page; and the websocket
 frames the page sent the server meanwhile, which should be none; with --in-turn, one user
-after another, the rest connected and the training run going on); move the
+after another, the rest connected and idle, and the training run going on: the presses start
+once the browsers' own CPU has quietened after opening twenty pages); move the
 slider to the user's own end (user i: dimension i mod 16, Home or End), so every user holds
 a distinct code; then the even users flip theirs while the odd ones wait; every image must
 be its own user's code decoded (pixels within 3/255 of the expected image, and nearest to
@@ -36,6 +37,7 @@ import argparse
 import asyncio
 import base64
 import io
+import os
 import re
 import sys
 import tempfile
@@ -87,6 +89,7 @@ class Result:
     training: list = field(default_factory=list)   # (phase, the Train page's state)
     phases: dict = field(default_factory=dict)     # phase -> (start, end) seconds
     accounted: dict = field(default_factory=dict)  # phase -> streamlit_memory() at its end
+    quiet_s: float = 0.0         # with --in-turn: the wait for the browsers to idle before the presses
 
 
 async def settle(pg) -> None:
@@ -274,6 +277,40 @@ async def soak(u: User, minutes: float, think: float, res: Result) -> None:
 SHOTS = srv.ROOT / "artifacts" / "load"
 
 
+def browsers_cpu_s() -> float:
+    """CPU seconds used so far by the Chromium processes this script started (Linux /proc)."""
+    total = 0
+    for p in srv.tree(os.getpid()):
+        try:
+            program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
+            if "chrom" in Path(program.decode(errors="replace")).name:
+                stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(stat[11]) + int(stat[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+# Below this share of one core over a second, the browsers are taken to be idle: twenty walk
+# pages at rest, and the Train page redrawing its progress, use about a tenth.
+QUIET_CORES = 0.25
+
+
+async def browsers_quiet(limit_s: float = 120.0) -> float:
+    """Wait until the pages have finished what opening them started, and return the seconds
+    waited. A page whose decoder is ready goes on for seconds on its own CPU after that (the
+    browser compiling onnxruntime's wasm further in the background, among others); twenty
+    pages on two cores doing so slowed the first in-turn presses to 60-110 ms, where every
+    press after it took 4-17 ms, and that is twenty browsers on one machine, not the server."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_s:
+        before = browsers_cpu_s()
+        await asyncio.sleep(1.0)
+        if browsers_cpu_s() - before < QUIET_CORES:
+            break
+    return time.perf_counter() - start
+
+
 async def together(users: list, step, res: Result, where: str) -> list:
     """step(u) for every user at once. A user whose step raises (a page that never showed
     what it waited for) is reported with a screenshot under artifacts/load/ and takes no
@@ -355,6 +392,8 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         else:
             active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
         if in_turn:  # each user's presses alone: what one browser sees of the server's load
+            res.quiet_s = await browsers_quiet()
+            log(f"[{time.time() - t0:6.1f} s] the browsers idle after {res.quiet_s:.0f} s")
             active = [u for u in active
                       if await together([u], lambda u: bounce(u, presses, think), res, "pressing its slider")]
         else:
@@ -495,6 +534,8 @@ def report(res: Result, b: Bounds) -> str:
     ready = [u.ready_s for u in res.users if u.ready_s == u.ready_s]
     lines.append(f"| opening the walk -> the page's decoder ready (s) | {len(ready)} | {pct(ready, 50):.1f} | "
                  f"{pct(ready, 95):.1f} | {max(ready, default=float('nan')):.1f} |")
+    if res.quiet_s:
+        lines.append(f"| in turn: the wait, after opening, until the browsers idled (s) | 1 | {res.quiet_s:.0f} | | |")
     lines.append(f"| websocket frames a page sent the server per timed press (server decodes: none asked) | "
                  f"{len(frames)} | {pct(frames, 50):.0f} | {pct(frames, 95):.0f} | {max(frames, default=0):.0f} |")
     lines += ["", "| server memory (MiB) | value | bound |", "|---|---|---|"]
