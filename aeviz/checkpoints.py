@@ -160,9 +160,15 @@ def _build_to_fit(cfg: TrainConfig, image_shape: list[int], state: dict, path: P
     (shapes without memory) before anything is allocated: the checksum is no signature, so a
     file can claim a model of any size with a valid one, and building that first would take
     the memory it claims (tens of GB) before load_state_dict refused it."""
-    from .models import build
+    from .models import MODELS, build
 
     mismatch = CheckpointError(f"{path.name}: its weights do not match its config ({cfg.model}).")
+    # The model's module imported first, outside the meta device: a module imported under it
+    # makes its own constant tensors there too (the colorizer's palette centers were, and the
+    # model then failed at its first guess with "Cannot copy out of meta tensor").
+    spec = MODELS.get(cfg.model)
+    if spec is not None and hasattr(spec.factory, "resolve"):
+        spec.factory.resolve()
     try:
         with torch.device("meta"):
             skeleton = build(cfg, image_shape)

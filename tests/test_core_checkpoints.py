@@ -220,3 +220,27 @@ def test_every_shipped_command_still_names_its_checkpoint():
     shipped = {p.stem for p in SHIPPED_DIR.glob("*.safetensors")}
     ids = [config_from_args(build_parser().parse_args(shlex.split(c)[1:])).id for c in ship.COMMANDS]
     assert sorted(ids) == sorted(shipped)
+
+
+def test_a_checkpoint_loaded_first_in_a_fresh_process_has_no_tensor_left_on_the_meta_device():
+    """load_checkpoint checks a file's shapes on torch's meta device; a model's module first
+    imported there made its module-level tensors meta ones, and the shipped colorizer then
+    failed at its first picture. Each shipped checkpoint is loaded in a fresh interpreter, so
+    its model's module is imported by the load itself, and then used."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, torch, aeviz
+from aeviz.checkpoints import SHIPPED_DIR
+for path in sorted(SHIPPED_DIR.glob("*.safetensors")):
+    model = aeviz.load_checkpoint(path)
+    c, h, w = model.image_shape
+    model.reconstruct(torch.rand(1, c, h, w))
+meta = [f"{name}.{attr}" for name, module in list(sys.modules.items()) if name.startswith("aeviz")
+        for attr, value in vars(module).items() if isinstance(value, torch.Tensor) and value.is_meta]
+assert not meta, meta
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

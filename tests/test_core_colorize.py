@@ -90,6 +90,23 @@ def test_guess_takes_any_size_and_hints_and_a_palette(small, h, w):
     assert not torch.allclose(ab, plain)  # the hints and the palette reach the output
 
 
+def test_a_hint_gives_its_pixel_its_color_and_spreads_further_at_its_own_lightness_than_across_an_edge(small):
+    # a light left half and a dark right one; a hint near the edge, on the light side
+    h, w = 24, 24
+    gray = torch.full((1, 1, h, w), 0.8)
+    gray[..., w // 2:] = 0.2
+    hints = torch.zeros(1, 3, h, w)
+    hints[0, :, 12, 9] = torch.tensor([0.5, -0.3, 1.0])
+    ab = torch.zeros(1, 2, h, w)
+    with torch.no_grad():
+        toward = small._toward_hints(ab, hints, gray)
+    assert torch.allclose(toward[0, :, 12, 9], torch.tensor([0.5, -0.3]), atol=1e-5)  # the hinted pixel
+    same_side, across = toward[0, 0, 12, 9 - 5], toward[0, 0, 12, 9 + 5]  # as far, left and right
+    assert float(same_side) > 0.2 and float(across) < 0.1 * float(same_side), (float(same_side), float(across))
+    flat = small._toward_hints(ab, hints, torch.full_like(gray, 0.8))  # no edge: as far each way
+    assert torch.allclose(flat[0, 0, 12, 9 - 5], flat[0, 0, 12, 9 + 5], atol=1e-5)
+
+
 def test_steered_colors_are_painted_whole_and_unsteered_ones_at_the_automatic_strength():
     hints = torch.zeros(1, 3, 4, 4)
     assert colorizer.default_strength(None, None) == colorizer.default_strength(hints, torch.zeros(1, 9)) \

@@ -124,7 +124,7 @@ def test_the_exported_colorizer_guesses_as_torch_does_at_any_size(size, tmp_path
         assert got.shape == (1, 2, h, w) and np.abs(want).max() > 1e-3  # a guess, not all gray
         np.testing.assert_allclose(got, want, atol=1e-4, rtol=0)
     # computed once per checkpoint: kept in the user's cache, which a second ask reads
-    cached = list(artifacts.cache_dir().glob(f"{model.checkpoint_id}.*.all.colorizer.onnx"))
+    cached = list(artifacts.cache_dir().glob(f"{model.checkpoint_id}.*.all.colorizer2.onnx"))
     assert len(cached) == 1 and cached[0].read_bytes() == graph == onnx_graphs.cached_colorizer(model)
 
 

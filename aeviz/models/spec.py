@@ -53,8 +53,12 @@ class lazy:  # noqa: N801 - stands where the class or function it names would
     module: str
     name: str
 
+    def resolve(self):
+        """The class or function itself (its module imported)."""
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)
+
     def __call__(self, *args, **kwargs):
-        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)(*args, **kwargs)
+        return self.resolve()(*args, **kwargs)
 
 
 @dataclass(frozen=True)
