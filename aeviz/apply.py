@@ -59,8 +59,9 @@ def _report(on_tile, done: int, total: int) -> None:
 
 def _tiled(model, x, dev, on_tile=None):
     h, w = x.shape[-2:]
+    whole = model.image_settings(x.to(dev))  # measured on the whole image, the same for every tile
     if h <= TILE + 2 * OVERLAP and w <= TILE + 2 * OVERLAP:
-        out = model.reconstruct(x.to(dev)).float().cpu()
+        out = model.reconstruct(x.to(dev), **whole).float().cpu()
         _report(on_tile, 1, 1)
         return out
     # The model's own layout (checkpoints.load makes a conv model channels-last): a tile in
@@ -71,7 +72,7 @@ def _tiled(model, x, dev, on_tile=None):
     for done, (top, left, bh, bw) in enumerate(boxes, 1):
         t0, l0 = max(top - OVERLAP, 0), max(left - OVERLAP, 0)
         t1, l1 = min(top + bh + OVERLAP, h), min(left + bw + OVERLAP, w)
-        y = model.reconstruct(x[..., t0:t1, l0:l1].to(dev, memory_format=layout)).float().cpu()
+        y = model.reconstruct(x[..., t0:t1, l0:l1].to(dev, memory_format=layout), **whole).float().cpu()
         if out is None:
             out = torch.empty(1, y.shape[1], h, w)  # every pixel is written by exactly one tile
         out[..., top:top + bh, left:left + bw] = y[..., top - t0:top - t0 + bh, left - l0:left - l0 + bw]

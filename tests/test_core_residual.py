@@ -17,17 +17,60 @@ def model(**overrides):
     return aeviz.build(aeviz.defaults_for("residual", hidden=(8, 16), **overrides), (3, 32, 32))
 
 
-def test_the_output_is_the_input_less_the_predicted_noise_at_any_size():
+def test_the_output_is_the_input_less_its_noise_levels_share_of_the_predicted_noise_at_any_size():
     net = model().eval()
     x = torch.rand(2, 3, 37, 53)  # neither side a multiple of the levels: padded, then cropped
     with torch.no_grad():
         noise = net.noise(net._padded(x))[..., :37, :53]
-        out = net.reconstruct(x)
-    assert out.shape == x.shape
-    assert torch.allclose(out, (x - noise).clamp(0, 1), atol=1e-6)
+        given = net.reconstruct(x, torch.tensor([residual.SHRINK, 1e3]))  # half of it taken away, and all
+        own = net.reconstruct(x)
+    assert given.shape == own.shape == x.shape
+    assert torch.allclose(given[0], (x[0] - 0.5 * noise[0]).clamp(0, 1), atol=1e-6)
+    assert torch.allclose(given[1], (x[1] - noise[1]).clamp(0, 1), atol=1e-6)
+    sigma = residual.noise_level(x)
+    share = (sigma ** 2 / (sigma ** 2 + residual.SHRINK ** 2)).view(-1, 1, 1, 1)
+    assert torch.allclose(own, (x - share * noise).clamp(0, 1), atol=1e-6)
     torch.nn.init.zeros_(net.to_noise.weight)
     torch.nn.init.zeros_(net.to_noise.bias)
     assert torch.equal(net.reconstruct(x), x), "no predicted noise: the input comes back as it is"
+
+
+def smooth_images(n: int = 3, h: int = 64, w: int = 96) -> torch.Tensor:
+    """Gradients in 0.3..0.7, so noise added to them is never clipped."""
+    y, x = torch.meshgrid(torch.linspace(0, 1, h), torch.linspace(0, 1, w), indexing="ij")
+    return torch.stack([torch.stack([0.3 + 0.4 * (a * x + (1 - a) * y), 0.3 + 0.4 * y, 0.7 - 0.4 * x])
+                        for a in torch.linspace(0, 1, n)])
+
+
+@pytest.mark.parametrize("sigma", [0.0, 0.02, 0.05, 0.1, 0.2])
+def test_the_noise_level_of_an_image_is_the_sigma_of_its_gaussian_noise(sigma):
+    clean = smooth_images()
+    noisy = clean + sigma * torch.randn(clean.shape, generator=torch.Generator().manual_seed(0))
+    found = residual.noise_level(noisy)
+    assert found.shape == (3,)
+    assert torch.all((found - sigma).abs() <= 0.05 * sigma + 1e-3), (sigma, found)
+
+
+def test_a_clean_image_comes_back_nearly_as_it_is_and_a_tiny_one_is_taken_as_clean():
+    clean = smooth_images()
+    net = model().eval()
+    with torch.no_grad():
+        noise = net.noise(net._padded(clean))[..., :64, :96]
+        out = net.reconstruct(clean)
+    assert float((out - clean).abs().max()) < 1e-3 * max(1.0, float(noise.abs().max()))
+    assert torch.equal(residual.noise_level(torch.rand(2, 3, 2, 5)), torch.zeros(2))
+
+
+def test_every_tile_of_a_big_photo_takes_the_whole_photos_noise_level(monkeypatch):
+    net = model().eval()
+    photo = smooth_images(1, 300, 410)[0]
+    photo[:, :, 205:] += 0.1 * torch.randn(3, 300, 205, generator=torch.Generator().manual_seed(1))  # one half noisy
+    seen = []
+    tile = net.reconstruct
+    monkeypatch.setattr(net, "reconstruct", lambda x, sigma=None: seen.append(sigma) or tile(x, sigma))
+    run_on_image(net, photo.clamp(0, 1))
+    whole = residual.noise_level(photo.clamp(0, 1)[None])
+    assert len(seen) > 1 and all(s is not None and torch.equal(s, whole) for s in seen)
 
 
 def test_the_loss_is_the_error_of_the_input_less_the_predicted_noise():

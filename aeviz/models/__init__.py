@@ -72,7 +72,8 @@ MODELS: dict[str, ModelSpec] = {
                           # Every noise level from 0 to 0.5, each image's error through its log: with the
                           # summed error (and 6 epochs) the held-out photos at sigma 0.05, 0.1, 0.2 and 0.3
                           # gained -1.39, +4.35, +9.77 and +11.34 dB; with the log +3.87, +7.79, +10.67 and
-                          # +11.86 (BENCHMARKS.md, photo denoisers against the classical ones).
+                          # +11.86, all of the predicted noise taken away (BENCHMARKS.md, photo denoisers
+                          # against the classical ones; models/residual.py takes less at light noise).
                           {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
                            "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
                            "epochs": 14, "log_error": True},
