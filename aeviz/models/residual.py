@@ -132,15 +132,19 @@ class ResidualDenoiser(Autoencoder):
         return self.decode_logits(z)
 
     def image_settings(self, x):
-        """The whole image's noise level, for each of its tiles (apply.run_on_image)."""
+        """The whole photo's noise level, for each of its tiles (apply.run_on_image)."""
         return {"sigma": noise_level(x)}
 
     def reconstruct(self, x, sigma=None):
-        """x less the share of its predicted noise that its noise level calls for (SHRINK);
-        sigma: (N,) the noise level of each image (None: each image's own, noise_level)."""
-        sigma = noise_level(x) if sigma is None else sigma.to(x.device, torch.float32)
-        share = (sigma ** 2 / (sigma ** 2 + SHRINK ** 2)).view(-1, 1, 1, 1)
+        """x less the share of its predicted noise that the noise level sigma ((N,), one per
+        image) calls for (SHRINK). Without sigma, all of it: the network alone, as its test
+        figures were measured (small patches, whose own noise level reads less surely than a
+        photo's); a whole photo goes through apply.run_on_image, which reads its level."""
         noise = self.noise(self._padded(x))[..., : x.shape[-2], : x.shape[-1]]
+        if sigma is None:
+            return (x - noise).clamp(0, 1)
+        sigma = sigma.to(x.device, torch.float32)
+        share = (sigma ** 2 / (sigma ** 2 + SHRINK ** 2)).view(-1, 1, 1, 1)
         return (x - share.to(noise.dtype) * noise).clamp(0, 1)
 
     def loss(self, x, target):
