@@ -50,6 +50,20 @@ def test_reconstruction_has_the_input_shape(name):
 
 
 @pytest.mark.parametrize("name", sorted(aeviz.MODELS))
+def test_a_models_code_is_named_by_what_its_size_changes(name):
+    # latent_dim declared as its code's size only where changing it changes the model
+    from aeviz.models import code_phrase
+
+    small, big = (aeviz.build(aeviz.defaults_for(name, latent_dim=d), (1, 16, 16)) for d in (4, 8))
+    sizes_it = sum(p.numel() for p in small.parameters()) != sum(p.numel() for p in big.parameters())
+    cfg = aeviz.defaults_for(name, latent_dim=4)
+    assert small.abilities.code_size == sizes_it
+    assert code_phrase(cfg) == ("no bottleneck" if not sizes_it else "4-d code" if small.abilities.vector_code
+                                else "4-channel map")
+    assert code_phrase(cfg) == code_phrase(cfg.to_dict())  # as a checkpoint table row gives it
+
+
+@pytest.mark.parametrize("name", sorted(aeviz.MODELS))
 def test_loss_terms_are_named_and_finite_and_train_step_reports_them(name):
     cfg, model, x = batch_for(name, 8)
     terms = model.loss(model.prepare(x), x)

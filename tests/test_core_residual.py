@@ -10,6 +10,7 @@ import torch
 import aeviz
 from aeviz.apply import run_on_image
 from aeviz.models import residual
+from aeviz.noise_level import noise_level
 
 
 def model(**overrides):
@@ -44,7 +45,7 @@ def smooth_images(n: int = 3, h: int = 64, w: int = 96) -> torch.Tensor:
 def test_the_noise_level_of_an_image_is_the_sigma_of_its_gaussian_noise(sigma):
     clean = smooth_images()
     noisy = clean + sigma * torch.randn(clean.shape, generator=torch.Generator().manual_seed(0))
-    found = residual.noise_level(noisy)
+    found = noise_level(noisy)
     assert found.shape == (3,)
     assert torch.all((found - sigma).abs() <= 0.05 * sigma + 1e-3), (sigma, found)
 
@@ -57,7 +58,7 @@ def test_a_clean_photo_comes_back_nearly_as_it_is_and_a_tiny_one_is_taken_as_cle
     out = run_on_image(net, clean[0])
     assert float(noise.abs().max()) > 1e-2  # the network alone would change it
     assert float((out - clean[0]).abs().max()) < 1e-4
-    assert torch.equal(residual.noise_level(torch.rand(2, 3, 2, 5)), torch.zeros(2))
+    assert torch.equal(noise_level(torch.rand(2, 3, 2, 5)), torch.zeros(2))
 
 
 def test_every_tile_of_a_big_photo_takes_the_whole_photos_noise_level(monkeypatch):
@@ -68,7 +69,7 @@ def test_every_tile_of_a_big_photo_takes_the_whole_photos_noise_level(monkeypatc
     tile = net.reconstruct
     monkeypatch.setattr(net, "reconstruct", lambda x, sigma=None: seen.append(sigma) or tile(x, sigma))
     run_on_image(net, photo.clamp(0, 1))
-    whole = residual.noise_level(photo.clamp(0, 1)[None])
+    whole = noise_level(photo.clamp(0, 1)[None])
     assert len(seen) > 1 and all(s is not None and torch.equal(s, whole) for s in seen)
 
 

@@ -41,7 +41,7 @@ def checkpoint_table() -> list[dict]:
         rows.append({
             "id": e.id, "path": str(e.path), "error": None, "shipped": shipped,
             "model": c["model"], "title": models.title(c["model"]), "dataset": c["dataset"],
-            "latent_dim": c["latent_dim"], "vector_code": can.vector_code, "prior": can.prior,
+            "latent_dim": c["latent_dim"], "code": models.code_phrase(c), "vector_code": can.vector_code, "prior": can.prior,
             "colorizes": can.colorizes, "denoises": c.get("noise", "none") != "none" and not can.colorizes,
             "noise": c.get("noise", "none"), "mse": test.get("mse"), "psnr": test.get("psnr"),
             "exclude_classes": c.get("exclude_classes", []),
@@ -58,7 +58,7 @@ def label(row: dict) -> str:
     if row["error"]:
         return f"{row['id']} (unreadable)"
     model = row["title"]
-    code = f"{row['latent_dim']}-d code" if row["vector_code"] else f"{row['latent_dim']}-ch map"
+    code = row["code"]
     where = "shipped" if row["shipped"] else "yours"
     err = f"test MSE {row['mse']:.4f}" if row.get("mse") is not None else "no test figures"
     left_out = row.get("exclude_classes")

@@ -23,11 +23,12 @@ def region(h: int, w: int, side: int = REGION) -> tuple[slice, slice]:
 
 
 def noise_sigma(image: torch.Tensor) -> float:
-    """The standard deviation of the Gaussian noise in a (C, H, W) image in [0, 1], as scikit-image
-    estimates it (Donoho's wavelet estimator), for an upload whose noise level nobody gave."""
-    from skimage.restoration import estimate_sigma
+    """The standard deviation of the Gaussian noise in a (C, H, W) image in [0, 1]
+    (aeviz.noise_level), for an upload whose noise level nobody gave. (scikit-image's
+    estimate_sigma needs PyWavelets, which aeviz does not install: the page failed with it.)"""
+    from ..noise_level import noise_level
 
-    return float(estimate_sigma(image.permute(1, 2, 0).numpy(), channel_axis=-1, average_sigmas=True))
+    return float(noise_level(image[None].float())[0])
 
 
 def nl_means(image: torch.Tensor, sigma: float, h: float = NLM_H, patch: int = NLM_PATCH,

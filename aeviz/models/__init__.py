@@ -77,7 +77,7 @@ MODELS: dict[str, ModelSpec] = {
                           {"dataset": "debian-photos", "noise": "gaussian-range", "noise_level": 0.5,
                            "hidden": (32, 64, 128), "stage_convs": 2, "batch_size": 64, "lr": 3e-3, "schedule": "onecycle",
                            "epochs": 14, "log_error": True},
-                          Abilities(vector_code=False, settings=("stage_convs", "log_error")),
+                          Abilities(vector_code=False, code_size=False, settings=("stage_convs", "log_error")),
                           title="residual denoiser", config_problem=residual_problem),
     "transformer": ModelSpec(TransformerAE, "patch tokens through a transformer encoder and decoder",
                              {"latent_dim": 32, "hidden": (64, 64), "lr": 3e-3, "batch_size": 64, "epochs": 20},
@@ -107,6 +107,17 @@ def title(name: str) -> str:
     return MODELS[name].title or name
 
 
+def code_phrase(cfg) -> str:
+    """What a model's code is, as a picker or a heading says it: "16-d code", "64-channel map",
+    or "no bottleneck" for a model that squeezes nothing through a code. cfg: a TrainConfig or
+    its dict."""
+    can = abilities(cfg)
+    dim = cfg["latent_dim"] if isinstance(cfg, dict) else cfg.latent_dim
+    if not can.code_size:
+        return "no bottleneck"
+    return f"{dim}-d code" if can.vector_code else f"{dim}-channel map"
+
+
 def build(cfg, image_shape) -> Autoencoder:
     """The one place a model is made: from its config and the (C, H, W) of its images."""
     model = MODELS[cfg.model].factory(cfg, tuple(image_shape))
@@ -121,4 +132,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["MODELS", "SETTINGS", "Abilities", "Autoencoder", "ModelSpec", "abilities", "build", "register", "title"]
+__all__ = ["MODELS", "SETTINGS", "Abilities", "Autoencoder", "ModelSpec", "abilities", "build", "code_phrase", "register",
+           "title"]

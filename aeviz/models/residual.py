@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ..noise_level import noise_level
 from .base import Autoencoder
 
 FOLD = 2                  # pixel unshuffle: the network sees 2 x 2 blocks as one position
@@ -34,26 +35,6 @@ LOG_FLOOR = 3e-4
 # +8.38 (+5.24) against +8.24 (+4.70); 0.2 and 0.3 within 0.04 dB. SHRINK was chosen there
 # among 0.02-0.07 (0.05: +3.65 at sigma 0.05, +7.51 at 0.1; 0.02: +4.82, +8.36, worst +1.14).
 SHRINK = 0.03
-NOISE_SAMPLE = 1 << 20  # responses a noise level's median is taken over, at most
-
-
-def noise_level(x: torch.Tensor) -> torch.Tensor:
-    """(N,) the sigma of Gaussian noise in each image of x (N, C, H, W) in [0, 1]: the median
-    absolute response of every channel to Immerkaer's Laplacian difference (1996, "Fast noise
-    variance estimation": [1 -2 1] down times [1 -2 1] across, over 6, which cancels a linear ramp
-    and answers white noise of sigma with a standard deviation of sigma), as a standard deviation
-    (x 1.4826, Donoho's MAD), so edges and texture, a minority of the pixels, barely move it. On
-    21 training photos with noise of 0, 0.02, 0.05 and 0.1 it read 0.002, 0.022, 0.050 and 0.096
-    (median). A big image is read on evenly spaced rows, NOISE_SAMPLE responses in all (a 3x3
-    convolution over all of a 12 MP photo took 1 s)."""
-    n, c, h, w = x.shape
-    if min(h, w) < 3:
-        return x.new_zeros(n)
-    step = max(1, (c * (h - 2) * (w - 2)) // NOISE_SAMPLE)
-    rows = torch.arange(1, h - 1, step, device=x.device)
-    down = x[..., rows - 1, :] - 2 * x[..., rows, :] + x[..., rows + 1, :]
-    response = (down[..., :-2] - 2 * down[..., 1:-1] + down[..., 2:]) / 6
-    return 1.4826 * response.reshape(n, -1).abs().float().median(1).values
 
 
 def conv_relu(in_ch: int, out_ch: int) -> list[nn.Module]:

@@ -34,6 +34,9 @@ class Abilities:
     # A wide code of which each image uses a few units: its fair linear baseline is PCA with as
     # many components as the units an image uses on average, not as the code is wide.
     sparse_code: bool = False
+    # latent_dim sizes its code (a vector, or a map's channels); False where nothing is squeezed
+    # through a code (the residual denoiser's is the noise it predicts, at the image's size)
+    code_size: bool = True
     settings: tuple[str, ...] = ()  # keys of SETTINGS that apply to it
 
     def __post_init__(self):

@@ -11,6 +11,7 @@ import aeviz
 from aeviz.checkpoints import find
 from aeviz.config import LOSSES, NOISES, SPARSITY, ConfigError, parse_classes, parse_widths
 from aeviz.dashboard import cache, jobs, ui
+from aeviz.models import code_phrase
 from aeviz.dashboard.charts import training_curves
 from aeviz.datasets import DATASETS
 from aeviz.training import runs
@@ -45,7 +46,10 @@ with st.form("train_form"):
     dataset = c1.selectbox("Dataset", NAMED, key="tr_dataset",
                            help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes "
                                 "need their Debian packages; the others download through torchvision.")
-    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent")
+    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent",
+                                 disabled=not aeviz.MODELS[model_name].abilities.code_size,
+                                 help=None if aeviz.MODELS[model_name].abilities.code_size
+                                 else f"A {model_name} model squeezes nothing through a code: this is not used.")
     epochs = c3.number_input("Epochs", 1, 500, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
     c4, c5, c6 = st.columns(3)
@@ -148,7 +152,7 @@ def progress(was_running: bool):
         return
     cfg, p = run.cfg, run.progress
     without = f" without class {', '.join(map(str, cfg.exclude_classes))}" if cfg.exclude_classes else ""
-    st.subheader(f"{cfg.model} on {cfg.dataset}{without}, {cfg.latent_dim}-d code, {cfg.epochs} epochs")
+    st.subheader(f"{cfg.model} on {cfg.dataset}{without}, {code_phrase(cfg)}, {cfg.epochs} epochs")
     if trainer.busy():
         elapsed = time.time() - run.started
         frac = min(p.step / p.total, 1.0) if p.total else 0.0
