@@ -43,6 +43,7 @@ def test_reconstruction_has_the_input_shape(name):
     out = model.reconstruct(model.prepare(x))
     assert out.shape == x.shape
     assert out.dtype == torch.float32 and 0 <= float(out.min()) and float(out.max()) <= 1
+    assert not out.requires_grad, "reconstruct() keeps no graph: evaluation and pages call it on whole splits"
     z = model.encode(model.prepare(x))
     assert all(t.shape[0] == len(x) and torch.isfinite(t).all() for t in tree_leaves(z))
     if model.abilities.vector_code:

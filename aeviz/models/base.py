@@ -71,12 +71,12 @@ class Autoencoder(nn.Module, metaclass=ABCMeta):
         """A start that knows the data, before the first step: mean is each channel's mean
         pixel over some training images. Most models start from their random weights alone."""
 
-    @torch.no_grad()
     def image_settings(self, x: torch.Tensor) -> dict:
         """What reconstruct() should be given for each tile of the whole image x, measured on
         all of it (apply.run_on_image: a denoiser's noise level); none for most models."""
         return {}
 
+    @torch.no_grad()
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
         # The crop is a no-op except for fully convolutional models, which pad their input.
         return self.decode(self.encode(x))[..., : x.shape[-2], : x.shape[-1]].clamp(0, 1)

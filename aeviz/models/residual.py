@@ -116,6 +116,7 @@ class ResidualDenoiser(Autoencoder):
         """The whole photo's noise level, for each of its tiles (apply.run_on_image)."""
         return {"sigma": noise_level(x)}
 
+    @torch.no_grad()
     def reconstruct(self, x, sigma=None):
         """x less the share of its predicted noise that the noise level sigma ((N,), one per
         image) calls for (SHRINK). Without sigma, all of it: the network alone, as its test
