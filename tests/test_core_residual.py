@@ -10,7 +10,7 @@ import torch
 import aeviz
 from aeviz.apply import run_on_image
 from aeviz.models import residual
-from aeviz.noise_level import noise_level
+from aeviz.datasets.corruptions import noise_level
 
 
 def model(**overrides):

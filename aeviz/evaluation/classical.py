@@ -24,9 +24,9 @@ def region(h: int, w: int, side: int = REGION) -> tuple[slice, slice]:
 
 def noise_sigma(image: torch.Tensor) -> float:
     """The standard deviation of the Gaussian noise in a (C, H, W) image in [0, 1]
-    (aeviz.noise_level), for an upload whose noise level nobody gave. (scikit-image's
+    (aeviz.datasets.corruptions.noise_level), for an upload whose noise level nobody gave. (scikit-image's
     estimate_sigma needs PyWavelets, which aeviz does not install: the page failed with it.)"""
-    from ..noise_level import noise_level
+    from ..datasets.corruptions import noise_level
 
     return float(noise_level(image[None].float())[0])
 

@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..noise_level import noise_level
+from ..datasets.corruptions import noise_level
 from .base import Autoencoder
 
 FOLD = 2                  # pixel unshuffle: the network sees 2 x 2 blocks as one position
