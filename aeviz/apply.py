@@ -59,7 +59,7 @@ def _report(on_tile, done: int, total: int) -> None:
 
 def _tiled(model, x, dev, on_tile=None):
     h, w = x.shape[-2:]
-    whole = model.image_settings(x.to(dev))  # measured on the whole image, the same for every tile
+    whole = model.image_settings(x)  # measured on the whole image, the same for every tile
     if h <= TILE + 2 * OVERLAP and w <= TILE + 2 * OVERLAP:
         out = model.reconstruct(x.to(dev), **whole).float().cpu()
         _report(on_tile, 1, 1)

@@ -280,12 +280,10 @@ SHOTS = srv.ROOT / "artifacts" / "load"
 def browsers_cpu_s() -> float:
     """CPU seconds used so far by the Chromium processes this script started (Linux /proc)."""
     total = 0
-    for p in srv.tree(os.getpid()):
+    for p in srv.chromium_pids(os.getpid()):
         try:
-            program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
-            if "chrom" in Path(program.decode(errors="replace")).name:
-                stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(stat[11]) + int(stat[12])  # utime, stime
+            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(stat[11]) + int(stat[12])  # utime, stime
         except (OSError, IndexError, ValueError):
             continue  # it ended meanwhile
     return total / os.sysconf("SC_CLK_TCK")
@@ -335,8 +333,9 @@ async def together(users: list, step, res: Result, where: str) -> list:
 
 async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: float = 0.5, train_epochs: int = 0,
               minutes: float = 0, sample_every: float = 1.0, log=print, stagger: bool = False,
-              in_turn: bool = False, cores: list | None = None) -> Result:
-    """cores: with --pin, the server's and this script's first, Chromium's the rest."""
+              in_turn: bool = False, cores: list | None = None, wait: bool = True) -> Result:
+    """cores: with --pin, the server's and this script's first, Chromium's the rest. wait: with
+    in_turn, the presses start once the browsers have gone quiet (browsers_quiet)."""
     from playwright.async_api import async_playwright
 
     base, decode = walk_decoder()
@@ -392,8 +391,9 @@ async def run(url: str, pid: int, sessions: int = 20, presses: int = 5, think: f
         else:
             active = await together(users, lambda u: open_walk(u, url, res), res, "opening the walk")
         if in_turn:  # each user's presses alone: what one browser sees of the server's load
-            res.quiet_s = await browsers_quiet()
-            log(f"[{time.time() - t0:6.1f} s] the browsers idle after {res.quiet_s:.0f} s")
+            if wait:
+                res.quiet_s = await browsers_quiet()
+                log(f"[{time.time() - t0:6.1f} s] the browsers idle after {res.quiet_s:.0f} s")
             active = [u for u in active
                       if await together([u], lambda u: bounce(u, presses, think), res, "pressing its slider")]
         else:
@@ -581,6 +581,9 @@ def main() -> None:
                     "one before has its decoder ready (all at once otherwise); the rest is done by all at once")
     ap.add_argument("--in-turn", action="store_true", help="the timed presses one user after another (the others "
                     "connected, the training going on); all at once otherwise")
+    ap.add_argument("--no-wait", action="store_true", help="with --in-turn, start the presses as soon as every "
+                    "page can decode, without waiting for the browsers to go quiet")
+    ap.add_argument("--per-user", action="store_true", help="print each user's timed presses (ms), in the order made")
     ap.add_argument("--pin", action="store_true", help="the server and this script on the first core, Chromium "
                     "alone on the others (as on separate machines)")
     ap.add_argument("--per-user-mib", type=float, default=Bounds.per_user, help="bound: MiB kept per idle user")
@@ -592,13 +595,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, srv.running("app.py", Path(tmp)) as server:
         res = asyncio.run(run(server.url, server.proc.pid, args.sessions, args.presses, args.think,
                               args.train_epochs, args.minutes, stagger=args.stagger, in_turn=args.in_turn,
-                              cores=cores if args.pin else None))
+                              cores=cores if args.pin else None, wait=not args.no_wait))
     bounds = Bounds(args.per_user_mib, args.transient_mib, args.soak_warmup, args.soak_bound_mib)
     fails = res.errors + memory_checks(res, bounds)
     where = (f"server and this script on core {cores[0]}, Chromium on {', '.join(map(str, cores[1:]))}" if args.pin
              else "server, script and Chromium sharing every core")
     print(f"\nMachine: {server_machine()}; {where}; presses {'in turn' if args.in_turn else 'all at once'}\n")
     print(report(res, bounds))
+    if args.per_user:
+        print("\nEach user's timed presses, key press -> new image (ms): "
+              + "; ".join(f"user {u.i}: {', '.join(f'{x:.0f}' for x in u.image_ms)}" for u in res.users))
     print("\nRSS samples (s, MiB, phase): " + ", ".join(f"{t:.0f}:{m:.0f}:{ph}" for t, m, ph in res.rss))
     if fails:
         print("\nFAILED:\n" + "\n".join(f"- {f}" for f in fails[:50]))

@@ -170,7 +170,6 @@ class Colorizer(Autoencoder):
         near its own lightness; all of it convolutions, so the ONNX graph runs it too. The
         weight of lightness L' at lightness L is the cosine of their levels' weights: 1 when
         L' = L, falling as exp(-(L - L')^2 / (4 LIGHTNESS_SPREAD^2)) between levels."""
-        n, _, h, w = hints.shape
         near = torch.exp(-(gray.to(ab.dtype) - self.levels.to(ab.dtype)) ** 2 / (2 * LIGHTNESS_SPREAD ** 2))  # (N, B, h, w)
         # unit length at each pixel: a pixel reads a hint of its own lightness at weight 1
         # (their dot product), and one of another lightness at less

@@ -31,9 +31,10 @@ LOG_FLOOR = 3e-4
 # image's own noise level (noise_level): all of it at high noise, half at sigma = SHRINK, next to
 # none on a clean photo. At low noise the network also takes some texture for noise: a clean
 # training photo came out at 32 dB (median), 76 dB with the shrinkage. On 21 training photos
-# (every 14th), median gain (worst): sigma 0.05 +4.79 dB (+1.97) against +3.99 (-0.06); 0.1
-# +8.38 (+5.24) against +8.24 (+4.70); 0.2 and 0.3 within 0.04 dB. SHRINK was chosen there
-# among 0.02-0.07 (0.05: +3.65 at sigma 0.05, +7.51 at 0.1; 0.02: +4.82, +8.36, worst +1.14).
+# (every 14th), median gain (worst): sigma 0.05 +4.78 dB (+2.00) against +3.99 (-0.06); 0.1
+# +8.38 (+5.25) against +8.24 (+4.70); 0.2 and 0.3 within 0.04 dB. SHRINK was chosen there
+# among 0.02-0.07 (0.05: +3.64 at sigma 0.05, +7.52 at 0.1; 0.02: +4.82, +8.36, worst +1.15):
+# benchmarks/denoiser_shrink.py.
 SHRINK = 0.03
 
 

@@ -177,6 +177,19 @@ def pin(pid: int, cpus: set[int]) -> None:
                 pass  # the thread ended meanwhile
 
 
+def chromium_pids(pid: int) -> list[int]:
+    """The Chromium processes among a process's descendants (Linux /proc)."""
+    found = []
+    for p in tree(pid):
+        try:
+            program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
+        except OSError:
+            continue  # it ended meanwhile
+        if "chrom" in Path(program.decode(errors="replace")).name:
+            found.append(p)
+    return found
+
+
 def pin_apart(server_cpus: set[int], browser_cpus: set[int]) -> None:
     """This process and everything it started on server_cpus, except Chromium's processes, on
     browser_cpus: the server and the harness that drives the pages (this script, Playwright's
@@ -184,13 +197,8 @@ def pin_apart(server_cpus: set[int], browser_cpus: set[int]) -> None:
     Call it again after starting a server or a browser."""
     me = os.getpid()
     pin(me, server_cpus)
-    for p in tree(me):
-        try:
-            program = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0", 1)[0]
-        except OSError:
-            continue  # it ended meanwhile
-        if "chrom" in Path(program.decode(errors="replace")).name:
-            pin(p, browser_cpus)
+    for p in chromium_pids(me):
+        pin(p, browser_cpus)
 
 
 # How often a page is asked whether the script finished, in ms. Playwright's default asks at

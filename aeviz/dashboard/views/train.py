@@ -46,10 +46,10 @@ with st.form("train_form"):
     dataset = c1.selectbox("Dataset", NAMED, key="tr_dataset",
                            help="mnist5k, digits and photos ship with aeviz; debian-photos and debian-scenes "
                                 "need their Debian packages; the others download through torchvision.")
-    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent",
-                                 disabled=not aeviz.MODELS[model_name].abilities.code_size,
-                                 help=None if aeviz.MODELS[model_name].abilities.code_size
-                                 else f"A {model_name} model squeezes nothing through a code: this is not used.")
+    sized = aeviz.MODELS[model_name].abilities.code_size
+    latent_dim = c2.number_input("Code size (latent_dim)", 1, 1024, key="tr_latent", disabled=not sized,
+                                 help=None if sized else f"A {model_name} model squeezes nothing through a code: "
+                                                         "this is not used.")
     epochs = c3.number_input("Epochs", 1, 500, key="tr_epochs",
                              help="On two CPU cores an epoch of mnist5k takes some seconds.")
     c4, c5, c6 = st.columns(3)
