@@ -298,8 +298,9 @@ async def browsers_quiet(limit_s: float = 120.0) -> float:
     """Wait until the pages have finished what opening them started, and return the seconds
     waited. A page whose decoder is ready goes on for seconds on its own CPU after that (not
     profiled; the browser compiling onnxruntime's wasm further would be one such job); twenty
-    pages on two cores doing so slowed the first in-turn presses to 20-113 ms, where every
-    press after it took 4-17 ms, and that is twenty browsers on one machine, not the server."""
+    pages on two cores doing so slowed the first in-turn presses to 12-112 ms, where every
+    press after them took 4-16 ms (--no-wait --per-user shows it), and that is twenty browsers
+    on one machine, not the server."""
     start = time.perf_counter()
     while time.perf_counter() - start < limit_s:
         before = browsers_cpu_s()
