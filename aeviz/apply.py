@@ -143,7 +143,7 @@ def colorize_tensor(image: torch.Tensor, hints=(), reference: torch.Tensor | Non
     if not model.abilities.hints:
         raise HintError(f"{getattr(model, 'checkpoint_id', 'This model')} does not take color hints; "
                         "use a colorizer checkpoint (aeviz list).")
-    ref = None if reference is None else palette(reference.expand(3, -1, -1))
+    ref = None if reference is None else palette(reference.expand(3, -1, -1), model.image_shape[-1])
     return run_on_image(model, image, hints=marks, palette=ref)
 
 

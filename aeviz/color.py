@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from .datasets.corruptions import to_gray
+
 
 def rgb_to_lab(rgb: torch.Tensor) -> torch.Tensor:
     """(N, 3, H, W) sRGB in [0, 1] -> Lab with L in [0, 100], a and b roughly in [-110, 110]."""
@@ -30,31 +32,77 @@ def gray_lightness(gray: torch.Tensor) -> torch.Tensor:
     return rgb_to_lab(gray.expand(-1, 3, -1, -1))[:, :1]
 
 
-# The global hint (Zhang et al. 2017's global histogram): how much of a photo falls in each
-# cell of a PALETTE_BINS x PALETTE_BINS grid over (a, b) in [-110, 110]. Cells 13.75 units wide:
-# coarse enough that a reference of another scene still says "blue and sand", fine enough to
-# tell a deep sky from a gray one.
+# The global hint, a reference photo's color distribution, in two parts:
+# - Zhang et al. 2017's global histogram, which the network reads: how much of the photo falls
+#   in each cell of a PALETTE_BINS x PALETTE_BINS grid over (a, b) in [-110, 110]. Cells 13.75
+#   units wide: coarse enough that a reference of another scene still says "blue and sand",
+#   fine enough to tell a deep sky from a gray one.
+# - The colors it gives each kind of gray (Welsh et al. 2002, "Transferring Color to Greyscale
+#   Images", match pixels by lightness and by the spread of lightness around them): a soft
+#   table over LEVELS lightness levels x TEXTURES texture levels of each cell's share of the
+#   photo and its mean (a, b). The colorizer paints each pixel the colors of the reference's
+#   pixels of its lightness and texture (Colorizer._toward_reference). The histogram alone
+#   cannot: it says a photo is blue and green, not which of its grays are the blue.
+# The texture is the fourth root of the lightness variance over 3 x 3 pixels, at the
+# colorizer's working size, so the levels, evenly spaced, resolve smooth sky and sharp edges
+# alike. The constants were chosen on training photos (benchmarks/colorizer_reference.py).
 PALETTE_BINS = 16
-PALETTE_SIZE = PALETTE_BINS * PALETTE_BINS
-PALETTE_SIDE = 256  # a larger reference is shrunk to this long side first: the shares barely move
+HISTOGRAM_SIZE = PALETTE_BINS * PALETTE_BINS
+LEVELS, LEVEL_SPREAD = 24, 0.03               # lightness levels (gray in [0, 1]) and their Gaussian's sigma
+TEXTURES, TEXTURE_TOP, TEXTURE_SPREAD = 10, 0.6, 0.035 # texture levels from 0 to TEXTURE_TOP, and their sigma
+VARIANCE_FLOOR = (0.5 / 255) ** 2           # half an 8-bit gray level, squared: less is no texture
+CELLS = LEVELS * TEXTURES
+PALETTE_SIZE = HISTOGRAM_SIZE + 3 * CELLS  # the histogram, then each cell's share, then its mean a and b times its share
 
 
-def palettes(rgb: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W) sRGB in [0, 1] -> (N, PALETTE_SIZE) float32: each image's share of pixels
-    in each (a, b) cell (row: a, column: b), summing to 1."""
+def texture(gray: torch.Tensor) -> torch.Tensor:
+    """(N, 1, h, w) gray in [0, 1] -> the fourth root of its variance over each 3 x 3 neighbourhood,
+    less VARIANCE_FLOOR: the fourth root would make rounding's variance in a flat area texture."""
+    pool = lambda t: torch.nn.functional.avg_pool2d(t, 3, stride=1, padding=1, count_include_pad=False)
+    mean = pool(gray)
+    return (pool(gray * gray) - mean * mean - VARIANCE_FLOOR).clamp(min=0).sqrt().sqrt()
+
+
+def cell_weights(gray: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, 1, h, w) gray in [0, 1] -> how much each pixel belongs to each lightness level,
+    (N, LEVELS, h * w), and to each texture level, (N, TEXTURES, h * w): Gaussians of its distance
+    from the levels. Its weight in the (lightness, texture) cell is their product: kept apart,
+    a table is read with one matrix product (Colorizer._toward_reference), cheap in the browser."""
+    levels = torch.linspace(0, 1, LEVELS, device=gray.device, dtype=gray.dtype).view(1, -1, 1)
+    textures = torch.linspace(0, TEXTURE_TOP, TEXTURES, device=gray.device, dtype=gray.dtype).view(1, -1, 1)
+    by_level = torch.exp(-(gray.flatten(1)[:, None] - levels) ** 2 / (2 * LEVEL_SPREAD ** 2))
+    by_texture = torch.exp(-(texture(gray).flatten(1)[:, None] - textures) ** 2 / (2 * TEXTURE_SPREAD ** 2))
+    return by_level, by_texture
+
+
+def histograms(rgb: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W) sRGB in [0, 1] -> (N, HISTOGRAM_SIZE) float32: each image's share of pixels
+    in each (a, b) cell (row: a, column: b), summing to 1; all the network reads of a palette."""
     ab = rgb_to_lab(rgb)[:, 1:].flatten(2) / 110.0
     cell = ((ab + 1) / 2 * PALETTE_BINS).long().clamp(0, PALETTE_BINS - 1)
     index = cell[:, 0] * PALETTE_BINS + cell[:, 1]
-    counts = torch.zeros(len(rgb), PALETTE_SIZE, device=rgb.device).scatter_add_(
+    counts = torch.zeros(len(rgb), HISTOGRAM_SIZE, device=rgb.device).scatter_add_(
         1, index, torch.ones_like(index, dtype=torch.float32))
     return counts / index.shape[1]
 
 
-def palette(rgb: torch.Tensor) -> torch.Tensor:
+def palettes(rgb: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W) sRGB in [0, 1] -> (N, PALETTE_SIZE) float32, each image's global hint: its
+    histogram, then each (lightness, texture) cell's share of its pixels (lightness major), then
+    the cells' mean a and mean b / 110, each times the cell's share."""
+    ab = rgb_to_lab(rgb)[:, 1:].flatten(2) / 110.0  # (N, 2, P)
+    by_level, by_texture = cell_weights(to_gray(rgb.float()))
+    values = torch.cat([torch.ones_like(ab[:, :1]), ab], 1)  # (N, 3, P): 1 for the share, then a and b
+    table = (by_level[:, None] * values[:, :, None]) @ by_texture[:, None].transpose(-1, -2)  # (N, 3, LEVELS, TEXTURES)
+    return torch.cat([histograms(rgb), (table / ab.shape[-1]).flatten(1)], 1)
+
+
+def palette(rgb: torch.Tensor, short_side: int) -> torch.Tensor:
     """The global hint of one reference photo, (3, H, W) sRGB in [0, 1] -> (PALETTE_SIZE,)
-    float32: its color distribution as palettes() gives it. All zeros means no reference."""
+    float32, as palettes() gives it, read at the size a colorizer of training size short_side
+    sees a photo: shrunk by area to that short side, never enlarged. All zeros means no reference."""
     h, w = rgb.shape[-2:]
-    f = PALETTE_SIDE / max(h, w)
+    f = short_side / min(h, w)
     if f < 1:
         rgb = torch.nn.functional.interpolate(rgb[None].float(), size=(max(1, round(h * f)), max(1, round(w * f))),
                                               mode="area")[0]

@@ -20,8 +20,8 @@ k hints are the first k of them (so the 2 include the 1), each the photo's true 
 (rounded to 0..255) over a square patch around its pixel whose side is 1% of the photo's short
 side (at least one pixel). One more row gives the photo itself as the reference (the oracle, as
 Zhang et al. 2017's global histogram is measured). Each row: the median gain over the gray
-image and the worst photo; --grid then writes gray | 0 hints | 1 hint | 10 hints | truth rows,
-the hints marked, as a small JPEG."""
+image and the worst photo; --grid then writes gray | 0 hints | 1 hint | 10 hints | the photo as
+its own reference | truth rows, the hints marked, as a small JPEG."""
 from __future__ import annotations
 
 import argparse
@@ -98,8 +98,9 @@ def steered_gains(model, photos, ks, strength: float | None = None, keep: bool =
             out = run_on_image(model, x[0], saturation=strength, hints=check_hints(drawn[:k], x.shape[-1], x.shape[-2]))
             rows[k].append((psnr(out[None], x).item() - base, name))
             shown[k] = (out, drawn[:k])
-        out = run_on_image(model, x[0], saturation=strength, palette=palette(x[0]))
+        out = run_on_image(model, x[0], saturation=strength, palette=palette(x[0], model.image_shape[-1]))
         rows["reference"].append((psnr(out[None], x).item() - base, name))
+        shown["reference"] = out
         if keep:
             tiles.append(shown)
     return rows, tiles
@@ -116,7 +117,7 @@ def print_steered(rows) -> None:
 
 
 def steered_grid(tiles, path: str, ks=(0, 1, 10), photos: int = 5, side: int = 176) -> None:
-    """gray | k hints for each k | truth, for a few photos spread over the list, each tile's long
+    """gray | k hints for each k | itself as the reference | truth, for a few photos spread over the list, each tile's long
     side `side` px, each hint a small square of its color in a white frame; a JPEG."""
     from PIL import Image
 
@@ -126,7 +127,7 @@ def steered_grid(tiles, path: str, ks=(0, 1, 10), photos: int = 5, side: int = 1
     rows = []
     for shown in tiles[::step][:photos]:
         row = []
-        for what in ("gray", *ks, "truth"):
+        for what in ("gray", *ks, "reference", "truth"):
             img, hints = shown[what] if what in ks else (shown[what], [])
             h, w = img.shape[-2:]
             f = side / max(h, w)
@@ -140,7 +141,7 @@ def steered_grid(tiles, path: str, ks=(0, 1, 10), photos: int = 5, side: int = 1
             row.append(torch.nn.functional.pad(tile, (0, 4, 0, 4), value=1.0))
         rows.append(torch.cat(row, 2))
     Image.fromarray(to_uint8(torch.cat(rows, 1))).save(path, quality=82)
-    print(f"grid: {path} (columns: gray, {', '.join(f'{k} hints' for k in ks)}, truth)")
+    print(f"grid: {path} (columns: gray, {', '.join(f'{k} hints' for k in ks)}, itself as the reference, truth)")
 
 
 def skimage_photos():

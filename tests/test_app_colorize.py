@@ -110,6 +110,7 @@ def test_the_download_is_aeviz_apply_colorize_with_the_same_hints(page, aeviz_di
 
 
 def test_a_reference_gives_the_component_its_palette_and_the_caption_says_so(page):
+    from aeviz.apply import default_colorizer
     from aeviz.color import PALETTE_SIZE, palette
 
     blue = np.zeros((20, 20, 3), np.uint8)
@@ -118,7 +119,7 @@ def test_a_reference_gives_the_component_its_palette_and_the_caption_says_so(pag
     _, data = component(rerun(page))
     got = np.frombuffer(base64.b64decode(data["palette"]), np.float32)
     assert got.shape == (PALETTE_SIZE,)
-    np.testing.assert_allclose(got, palette(decode_image(png_bytes(blue))).numpy(), atol=1e-6)
+    np.testing.assert_allclose(got, palette(decode_image(png_bytes(blue)), default_colorizer().image_shape[-1]).numpy(), atol=1e-6)
     assert "and the reference" in psnr_caption(page)
     page.file_uploader(key="cz_reference").set_value(("bad.png", b"not an image", "image/png"))
     rerun(page)

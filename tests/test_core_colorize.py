@@ -13,7 +13,7 @@ from PIL import Image
 import aeviz
 from aeviz.apply import HintError, check_hints, colorize, colorize_tensor, parse_hint
 from aeviz.cli import main
-from aeviz.color import PALETTE_SIZE, palette, palettes, rgb_to_lab
+from aeviz.color import CELLS, HISTOGRAM_SIZE, PALETTE_SIZE, palette, palettes, rgb_to_lab
 from aeviz.models import colorizer
 from aeviz.models.colorizer import AB_SCALE, hint_tensor, simulated_hints
 
@@ -46,14 +46,42 @@ def test_a_later_hint_on_the_same_pixel_wins():
 def test_a_palette_is_the_share_of_each_color_cell_and_a_gray_photo_fills_the_middle_ones():
     half = torch.zeros(3, 40, 60)
     half[0, :, :30] = 1.0           # half red, half black
-    p = palette(half)
-    assert p.shape == (PALETTE_SIZE,) and p.dtype == torch.float32 and math.isclose(float(p.sum()), 1, rel_tol=1e-5)
-    assert sorted(p[p > 0].tolist()) == pytest.approx([0.5, 0.5])
-    gray = palette(torch.rand(1, 30, 30).expand(3, -1, -1))
-    middle = colorizer_cells(gray)
+    p = palette(half, 32)
+    histogram = p[:HISTOGRAM_SIZE]
+    assert p.shape == (PALETTE_SIZE,) and p.dtype == torch.float32 and math.isclose(float(histogram.sum()), 1, rel_tol=1e-5)
+    assert sorted(histogram[histogram > 0].tolist()) == pytest.approx([0.5, 0.5])
+    gray = palette(torch.rand(1, 30, 30).expand(3, -1, -1), 32)
+    middle = colorizer_cells(gray[:HISTOGRAM_SIZE])
     assert middle <= {(7, 7), (7, 8), (8, 7), (8, 8)}
-    big = torch.rand(3, 1, 1) * torch.ones(3, 900, 1200)  # one color: shrinking it first changes nothing
-    assert torch.equal(palette(big), palettes(big[None, :, :8, :8])[0])
+    assert float(gray[HISTOGRAM_SIZE + CELLS:].abs().max()) < 1e-3  # and no color for any of its grays
+    big = torch.rand(3, 1, 1) * torch.ones(3, 900, 1200)  # one color: shrinking it first changes next to nothing
+    torch.testing.assert_close(palette(big, 8), palettes(big[None, :, :8, :8])[0], atol=1e-3, rtol=0)
+
+
+def test_a_reference_paints_each_gray_the_color_it_has_there_and_leaves_grays_it_lacks_to_the_guess(small):
+    # the reference: a light red left half and a dark blue right one, both flat
+    ref = torch.zeros(3, 24, 24)
+    ref[:, :, :12] = torch.tensor([0.9, 0.5, 0.5]).view(3, 1, 1)
+    ref[:, :, 12:] = torch.tensor([0.1, 0.1, 0.45]).view(3, 1, 1)
+    true_ab = rgb_to_lab(ref[None])[:, 1:] / AB_SCALE
+    pal = palette(ref, 24)[None]
+    gray = aeviz.to_gray(ref[None])
+    ab = torch.zeros(1, 2, 24, 24)
+    with torch.no_grad():
+        moved = ab + small._toward_reference(ab, gray, pal)
+    torch.testing.assert_close(moved[..., 2:-2, 2:10], true_ab[..., 2:-2, 2:10], atol=0.02, rtol=0)  # away from the edge
+    torch.testing.assert_close(moved[..., 2:-2, 14:22], true_ab[..., 2:-2, 14:22], atol=0.02, rtol=0)
+    # mirrored: the same colors follow the grays, not the places
+    flipped = gray.flip(-1)
+    with torch.no_grad():
+        moved = ab + small._toward_reference(ab, flipped, pal)
+    torch.testing.assert_close(moved[..., 2:-2, 14:22], true_ab[..., 2:-2, 2:10], atol=0.02, rtol=0)
+    # a gray the reference has none of keeps (almost all of) the network's guess; no reference moves nothing
+    guess = torch.full((1, 2, 24, 24), 0.3)
+    with torch.no_grad():
+        unlike = small._toward_reference(guess, torch.full_like(gray, 0.38), pal)  # its grays: 0.14, 0.62
+        none = small._toward_reference(guess, gray, torch.zeros_like(pal))
+    assert float(unlike.abs().max()) < 0.01 and float(none.abs().max()) == 0
 
 
 def colorizer_cells(p):
@@ -82,7 +110,7 @@ def test_guess_takes_any_size_and_hints_and_a_palette(small, h, w):
     gray = torch.rand(2, 1, h, w)
     hints = torch.zeros(2, 3, h, w)
     hints[:, :, h // 2, w // 3] = torch.tensor([0.5, -0.3, 1.0])
-    pal = torch.stack([palette(torch.rand(3, 8, 8)), torch.zeros(PALETTE_SIZE)])
+    pal = torch.stack([palette(torch.rand(3, 8, 8), 24), torch.zeros(PALETTE_SIZE)])
     with torch.no_grad():
         ab = small.guess(gray, hints, pal)
         plain = small.guess(gray, torch.zeros_like(hints), torch.zeros_like(pal))

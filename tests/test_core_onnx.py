@@ -106,7 +106,7 @@ def test_export_cli_refuses_a_model_without_a_code_in_one_sentence(tmp_path, sma
 
 @pytest.mark.parametrize("size", [onnx_graphs.EXAMPLE_SIZE, (64, 64), (48, 85), (96, 128), (9, 13)])
 def test_the_exported_colorizer_guesses_as_torch_does_at_any_size(size, tmp_path):
-    from aeviz.color import PALETTE_SIZE
+    from aeviz.color import PALETTE_SIZE, palette
     from support.colorizer import save_colorizer
 
     model = aeviz.load_checkpoint(save_colorizer(tmp_path))
@@ -116,15 +116,16 @@ def test_the_exported_colorizer_guesses_as_torch_does_at_any_size(size, tmp_path
     gray = rng.random((1, 1, h, w), dtype=np.float32)
     hints = np.zeros((1, 3, h, w), np.float32)
     hints[0, :, h // 2, w // 3] = [0.4, -0.3, 1]
-    for palette in (np.zeros((1, PALETTE_SIZE), np.float32), rng.dirichlet(np.ones(PALETTE_SIZE))[None].astype(np.float32)):
+    reference = palette(torch.from_numpy(rng.random((3, 40, 30), dtype=np.float32)), model.image_shape[-1])
+    for pal in (np.zeros((1, PALETTE_SIZE), np.float32), reference[None].numpy()):
         with torch.no_grad():
-            want = model.guess(*(torch.from_numpy(a) for a in (gray, hints, palette))).numpy()
+            want = model.guess(*(torch.from_numpy(a) for a in (gray, hints, pal))).numpy()
         session = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])
-        got = session.run(["ab"], {"gray": gray, "hints": hints, "palette": palette})[0]
+        got = session.run(["ab"], {"gray": gray, "hints": hints, "palette": pal})[0]
         assert got.shape == (1, 2, h, w) and np.abs(want).max() > 1e-3  # a guess, not all gray
         np.testing.assert_allclose(got, want, atol=1e-4, rtol=0)
     # computed once per checkpoint: kept in the user's cache, which a second ask reads
-    cached = list(artifacts.cache_dir().glob(f"{model.checkpoint_id}.*.all.colorizer2.onnx"))
+    cached = list(artifacts.cache_dir().glob(f"{model.checkpoint_id}.*.all.colorizer3.onnx"))
     assert len(cached) == 1 and cached[0].read_bytes() == graph == onnx_graphs.cached_colorizer(model)
 
 

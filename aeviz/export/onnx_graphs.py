@@ -202,10 +202,11 @@ def cached_encoder(model) -> bytes:
     return artifacts.get(model, ENCODER, "all", lambda: encoder_bytes(model))
 
 
-# The colorizer's graph, per checkpoint too: `{checkpoint}.{checksum}.all.colorizer2.onnx`. The
-# "2": the graph holds guess()'s spreading of hints, which changed (a Gaussian across lightness
-# too), and a graph cached before it would otherwise stay in the user's cache.
-COLORIZER = artifacts.Kind("colorizer2", "the colorizer's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
+# The colorizer's graph, per checkpoint too: `{checkpoint}.{checksum}.all.colorizer3.onnx`. The
+# "3": the graph holds guess()'s reading of hints and of the reference, which changed (hints
+# spread across lightness too; the reference's colors given by lightness and texture, and a longer
+# palette input), and a graph cached before it would otherwise stay in the user's cache.
+COLORIZER = artifacts.Kind("colorizer3", "the colorizer's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
 
 
 def cached_colorizer(model) -> bytes:

@@ -5,7 +5,9 @@ blurred by the network (the usual choice since Zhang et al. 2016, "Colorful Imag
 
 Beside the lightness it takes local hints (a and b at the pixels a user clicked, and a mask of
 where they are) and a global hint (a reference photo's color distribution, aeviz.color.palette,
-fed through a small branch into the bottleneck, as Zhang's global histogram network is). With
+its histogram fed through a small branch into the bottleneck, as Zhang's global histogram
+network is, and the colors it gives each lightness and texture painted on the pixels that
+match them, as Welsh et al. 2002 transfer color). With
 neither it is an automatic colorizer. It learns to use them from hints simulated from the true
 colors (simulated_hints); spreading a given color along a region's edges needs far less data
 than guessing the color, which is what lets a few hundred photos teach it.
@@ -24,7 +26,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..color import PALETTE_BINS, PALETTE_SIZE, gray_lightness, lab_to_rgb, palette, palettes, rgb_to_lab
+from ..color import (HISTOGRAM_SIZE, LEVELS, PALETTE_SIZE, TEXTURES, cell_weights, gray_lightness, histograms, lab_to_rgb,
+                     palette, rgb_to_lab)
 from ..datasets import to_gray
 from .base import Autoencoder
 from .conv import DEFAULT_CHANNELS, conv_bn_relu, down_stack
@@ -51,9 +54,12 @@ REFERENCE_SHARE = 0.25  # the share of training images given their own palette a
 # LIGHTNESS_BINS levels). Chosen on training photos (every 7th, 41), never the held-out ones: at
 # 10 hints the median gain went from +2.88 dB (a spatial Gaussian of 0.25) to +3.71 (BENCHMARKS.md).
 SPREAD, LIGHTNESS_SPREAD, LIGHTNESS_BINS = 0.5, 0.07, 8
-REFERENCE_PULL = 1.0  # how much of the way to the reference's mean color the guess is moved
-PALETTE_CENTERS = torch.stack(torch.meshgrid(*[(torch.arange(PALETTE_BINS) + 0.5) / PALETTE_BINS * 2 - 1] * 2,
-                                             indexing="ij"), -1).reshape(-1, 2)  # (PALETTE_SIZE, 2): (a, b) / 110
+# A reference's colors are trusted at a pixel as its share of the reference near the pixel's
+# (lightness, texture) cell, s, against this: s / (s + REFERENCE_TRUST); the network's guess fills
+# the rest. Chosen on training photos (benchmarks/colorizer_reference.py): at 0.003 another
+# scene as the reference cost a median 0.57 dB against gray, at 0 0.93; more gives up more of
+# what the photo itself as the reference gains.
+REFERENCE_TRUST = 0.003
 # log_error: the floor under an image's mean error (in (a, b) / 110 units, where a colorful
 # photo's is about 1e-2), and a weight that puts the loss in the range of the plain sum's.
 LOG_FLOOR, LOG_WEIGHT = 1e-4, 100.0
@@ -78,7 +84,7 @@ class Colorizer(Autoencoder):
         ins = (IN_CHANNELS, *chans[:-1])  # each stage's input: the skip its mirror stage gets
         self.down = nn.ModuleList(down_stack(i, (c,), cfg.stage_convs) for i, c in zip(ins, chans))
         self.to_code = nn.Conv2d(chans[-1], cfg.latent_dim, 1)
-        self.global_hint = nn.Sequential(nn.Linear(PALETTE_SIZE, cfg.latent_dim), nn.ReLU(),
+        self.global_hint = nn.Sequential(nn.Linear(HISTOGRAM_SIZE, cfg.latent_dim), nn.ReLU(),
                                          nn.Linear(cfg.latent_dim, cfg.latent_dim))
         self.from_code = nn.Sequential(nn.Conv2d(cfg.latent_dim, chans[-1], 1), nn.ReLU())
         # Each up stage's width: the next one up's input; the full-size one a quarter of the first
@@ -119,7 +125,7 @@ class Colorizer(Autoencoder):
             x = stage(x)
         code = self.to_code(x)
         if palette is not None:
-            code = code + self.global_hint(palette.to(code.dtype))[..., None, None]
+            code = code + self.global_hint(palette[:, :HISTOGRAM_SIZE].to(code.dtype))[..., None, None]
         return Code(code, skips)
 
     def decode_logits(self, z: Code):
@@ -138,9 +144,9 @@ class Colorizer(Autoencoder):
         (N, 2, h, w) predicted (a, b) / 110, the whole guess, at the size given.
         The photo and its mirror image are guessed in one batch and averaged: colors do not
         depend on left and right, and where the two disagree the average is the safer, paler one.
-        Steered, the guess is then moved toward each hint around it (_toward_hints) and to the
-        reference's mean color (_toward_reference): a network trained this briefly does not yet
-        spread a hint far by itself (BENCHMARKS.md, the colorizer)."""
+        Steered, the guess is then moved to the reference's colors for each pixel's lightness and
+        texture (_toward_reference), and then toward each hint around it (_toward_hints): a
+        network trained this briefly does not yet spread a hint far by itself (BENCHMARKS.md)."""
         n, (h, w) = gray.shape[0], gray.shape[-2:]
         hints = hints.to(gray.dtype)
         x = torch.cat([gray, hints], 1)
@@ -152,13 +158,21 @@ class Colorizer(Autoencoder):
         # guess far from every hint would otherwise cost more than the hints gain.
         steered = ((hints[:, 2].flatten(1).sum(1) + palette.float().sum(1)) > 0).to(ab.dtype).view(-1, 1, 1, 1)
         ab = ab * (1 - steered * (1 - SATURATION))
-        return (ab + self._toward_reference(ab, palette) + self._toward_hints(ab, hints.float(), gray)).clamp(-1, 1)
+        ab = ab + self._toward_reference(ab, gray, palette.float())
+        return (ab + self._toward_hints(ab, hints.float(), gray)).clamp(-1, 1)
 
-    def _toward_reference(self, ab, palette):
-        """The shift that gives the guess the reference's mean color (none without one)."""
-        given = palette.float().sum(1).view(-1, 1, 1, 1)
-        mean = (palette.float() @ PALETTE_CENTERS.to(ab.device)).view(-1, 2, 1, 1)
-        return REFERENCE_PULL * given * (mean - ab.mean((-2, -1), keepdim=True))
+    def _toward_reference(self, ab, gray, palette):
+        """The shift that paints each pixel the reference's mean color over the pixels of its
+        lightness and texture (aeviz.color.palettes' table, read through the same soft cells),
+        as far as the reference has such pixels (REFERENCE_TRUST); none without a reference."""
+        n, (h, w) = gray.shape[0], gray.shape[-2:]
+        table = palette[:, HISTOGRAM_SIZE:].reshape(n, 3 * LEVELS, TEXTURES)  # share, then a and b
+        by_level, by_texture = cell_weights(gray.float())  # (N, LEVELS, P), (N, TEXTURES, P)
+        read = ((table @ by_texture).unflatten(1, (3, LEVELS)) * by_level[:, None]).sum(2)  # (N, 3, P)
+        near, colors = read[:, :1], read[:, 1:]
+        total = by_level.sum(1, keepdim=True) * by_texture.sum(1, keepdim=True)  # each pixel's weight in all cells
+        trust = near / (near + REFERENCE_TRUST * total.clamp(min=1e-12))
+        return (trust * (colors / near.clamp(min=1e-12) - ab.flatten(2))).unflatten(2, (h, w))
 
     def _toward_hints(self, ab, hints, gray):
         """Each hint's difference from the guess at its pixel, spread around it: by a Gaussian of
@@ -225,7 +239,8 @@ class Colorizer(Autoencoder):
         hints = simulated_hints(ab_target)
         given = (torch.rand(n, 1, device=target.device) < REFERENCE_SHARE).float()
         x = torch.cat([gray, hints.to(gray.dtype)], 1)
-        ab = torch.tanh(self.decode_logits(self.encode(x, palettes(target) * given)).float())
+        # the network reads the histogram alone (encode); the table is guess()'s, after the network
+        ab = torch.tanh(self.decode_logits(self.encode(x, histograms(target) * given)).float())
         ab = ab[..., : target.shape[-2], : target.shape[-1]]
         if self.cfg.log_error:
             # The mean over images of log(their mean error): a photo's PSNR, up to scale and sign.

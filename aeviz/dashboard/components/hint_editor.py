@@ -70,9 +70,10 @@ def lightness(name: str, width: int, height: int, _image: torch.Tensor) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def reference_palette(name: str, _reference: torch.Tensor) -> np.ndarray:
-    """The reference photo's color distribution: the global hint (aeviz.color.palette)."""
-    return palette(_reference.float().expand(3, -1, -1)).numpy()
+def reference_palette(name: str, short_side: int, _reference: torch.Tensor) -> np.ndarray:
+    """The reference photo's color distribution, the global hint (aeviz.color.palette), as a
+    colorizer of training size short_side reads it."""
+    return palette(_reference.float().expand(3, -1, -1), short_side).numpy()
 
 
 # Keyed by the hints: one entry per arrangement the user rested on, the latest few kept.

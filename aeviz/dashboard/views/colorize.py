@@ -71,7 +71,7 @@ def steer(row: dict, name: str, photo_id: str, image, reference, reference_id: s
     in_browser = browser_decoder.browser_decodes(state)
     model = cache.model_for(row)
     graph = browser_decoder.graph(model, "colorizer") if in_browser else None
-    palette = None if reference is None else editor.reference_palette(reference_id, reference)
+    palette = None if reference is None else editor.reference_palette(reference_id, model.image_shape[-1], reference)
     view = events.view(state.get("view"), w, h)
     editor.hint_editor(key, editor.payload(key, row, photo_id, image, view, palette, graph))
     if graph is not None and view is None:
