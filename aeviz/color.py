@@ -49,7 +49,7 @@ def gray_lightness(gray: torch.Tensor) -> torch.Tensor:
 PALETTE_BINS = 16
 HISTOGRAM_SIZE = PALETTE_BINS * PALETTE_BINS
 LEVELS, LEVEL_SPREAD = 24, 0.03               # lightness levels (gray in [0, 1]) and their Gaussian's sigma
-TEXTURES, TEXTURE_TOP, TEXTURE_SPREAD = 10, 0.6, 0.035 # texture levels from 0 to TEXTURE_TOP, and their sigma
+TEXTURES, TEXTURE_TOP, TEXTURE_SPREAD = 10, 0.6, 0.035  # texture levels from 0 to TEXTURE_TOP, and their sigma
 VARIANCE_FLOOR = (0.5 / 255) ** 2           # half an 8-bit gray level, squared: less is no texture
 CELLS = LEVELS * TEXTURES
 PALETTE_SIZE = HISTOGRAM_SIZE + 3 * CELLS  # the histogram, then each cell's share, then its mean a and b times its share
