@@ -67,12 +67,27 @@ def cell_weights(gray: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(N, 1, h, w) gray in [0, 1] -> how much each pixel belongs to each lightness level,
     (N, LEVELS, h * w), and to each texture level, (N, TEXTURES, h * w): Gaussians of its distance
     from the levels. Its weight in the (lightness, texture) cell is their product: kept apart,
-    a table is read with one matrix product (Colorizer._toward_reference), cheap in the browser."""
+    a table is made (cell_table) and read (read_cells) with matrix products, cheap in the browser."""
     levels = torch.linspace(0, 1, LEVELS, device=gray.device, dtype=gray.dtype).view(1, -1, 1)
     textures = torch.linspace(0, TEXTURE_TOP, TEXTURES, device=gray.device, dtype=gray.dtype).view(1, -1, 1)
     by_level = torch.exp(-(gray.flatten(1)[:, None] - levels) ** 2 / (2 * LEVEL_SPREAD ** 2))
     by_texture = torch.exp(-(texture(gray).flatten(1)[:, None] - textures) ** 2 / (2 * TEXTURE_SPREAD ** 2))
     return by_level, by_texture
+
+
+def cell_table(values: torch.Tensor, cells: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """(N, K, P) values at each pixel and a photo's cell_weights -> (N, K, LEVELS, TEXTURES): each
+    value summed over the pixels, weighted by each pixel's weight in each cell."""
+    by_level, by_texture = cells
+    return (by_level[:, None] * values[:, :, None]) @ by_texture[:, None].transpose(-1, -2)
+
+
+def read_cells(table: torch.Tensor, cells: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """(N, K, LEVELS, TEXTURES) a table and a photo's cell_weights -> (N, K, P): at each pixel, the
+    table's cells summed, weighted by the pixel's weight in each."""
+    by_level, by_texture = cells
+    n, k = table.shape[:2]
+    return ((table.reshape(n, k * LEVELS, TEXTURES) @ by_texture).unflatten(1, (k, LEVELS)) * by_level[:, None]).sum(2)
 
 
 def histograms(rgb: torch.Tensor) -> torch.Tensor:
@@ -91,9 +106,8 @@ def palettes(rgb: torch.Tensor) -> torch.Tensor:
     histogram, then each (lightness, texture) cell's share of its pixels (lightness major), then
     the cells' mean a and mean b / 110, each times the cell's share."""
     ab = rgb_to_lab(rgb)[:, 1:].flatten(2) / 110.0  # (N, 2, P)
-    by_level, by_texture = cell_weights(to_gray(rgb.float()))
     values = torch.cat([torch.ones_like(ab[:, :1]), ab], 1)  # (N, 3, P): 1 for the share, then a and b
-    table = (by_level[:, None] * values[:, :, None]) @ by_texture[:, None].transpose(-1, -2)  # (N, 3, LEVELS, TEXTURES)
+    table = cell_table(values, cell_weights(to_gray(rgb.float())))  # (N, 3, LEVELS, TEXTURES)
     return torch.cat([histograms(rgb), (table / ab.shape[-1]).flatten(1)], 1)
 
 

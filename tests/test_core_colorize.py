@@ -127,12 +127,29 @@ def test_a_hint_gives_its_pixel_its_color_and_spreads_further_at_its_own_lightne
     hints[0, :, 12, 9] = torch.tensor([0.5, -0.3, 1.0])
     ab = torch.zeros(1, 2, h, w)
     with torch.no_grad():
-        toward = small._toward_hints(ab, hints, gray)
+        toward, reach = small._toward_hints(ab, hints, gray)
     assert torch.allclose(toward[0, :, 12, 9], torch.tensor([0.5, -0.3]), atol=1e-5)  # the hinted pixel
     same_side, across = toward[0, 0, 12, 9 - 5], toward[0, 0, 12, 9 + 5]  # as far, left and right
     assert float(same_side) > 0.2 and float(across) < 0.1 * float(same_side), (float(same_side), float(across))
-    flat = small._toward_hints(ab, hints, torch.full_like(gray, 0.8))  # no edge: as far each way
+    assert float(reach[0, 0, 12, 9]) == pytest.approx(1) and float(reach[0, 0, 12, 9 + 5]) < 0.1
+    flat, _ = small._toward_hints(ab, hints, torch.full_like(gray, 0.8))  # no edge: as far each way
     assert torch.allclose(flat[0, 0, 12, 9 - 5], flat[0, 0, 12, 9 + 5], atol=1e-5)
+
+
+def test_where_the_spread_does_not_reach_a_hint_colors_the_pixels_of_its_own_lightness_and_texture(small):
+    # a light stripe at each end of a long dark photo; a hint on the left one only
+    gray = torch.full((1, 1, 24, 240), 0.2)
+    gray[..., :12] = gray[..., -12:] = 0.7
+    hints = torch.zeros(1, 3, 24, 240)
+    hints[0, :, 12, 5] = torch.tensor([0.5, -0.3, 1.0])
+    ab = torch.zeros(1, 2, 24, 240)
+    with torch.no_grad():
+        spread, reach = small._toward_hints(ab, hints, gray)
+        like = small._like_hints(ab, hints, gray)
+        none = small._like_hints(ab, torch.zeros_like(hints), gray)
+    assert float(reach[0, 0, 12, 234]) < 1e-3 and float(spread[0, :, 12, 234].abs().max()) < 1e-3  # too far
+    torch.testing.assert_close(like[0, :, 12, 234], torch.tensor([0.5, -0.3]), atol=0.05, rtol=0)  # its lightness
+    assert float(like[0, :, 12, 120].abs().max()) < 0.01 and float(none.abs().max()) == 0  # not another's
 
 
 def test_steered_colors_are_painted_whole_and_unsteered_ones_at_the_automatic_strength():

@@ -204,8 +204,9 @@ def cached_encoder(model) -> bytes:
 
 # The colorizer's graph, per checkpoint too: `{checkpoint}.{checksum}.all.colorizer3.onnx`. The
 # "3": the graph holds guess()'s reading of hints and of the reference, which changed (hints
-# spread across lightness too; the reference's colors given by lightness and texture, and a longer
-# palette input), and a graph cached before it would otherwise stay in the user's cache.
+# spread across lightness, and read by lightness and texture beyond their spread; the reference's
+# colors given by lightness and texture, through a longer palette input), and a graph cached
+# before it would otherwise stay in the user's cache.
 COLORIZER = artifacts.Kind("colorizer3", "the colorizer's ONNX export", read_graph, lambda f, data: f.write(data), ".onnx")
 
 
