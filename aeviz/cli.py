@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="colorizer and residual denoiser: each image's error counts through its log (its PSNR), "
                         "so a nearly gray photo counts as much as a colorful one, and a lightly noisy photo as "
                         "much as a heavily noisy one")
+    t.add_argument("--noise-map", action=argparse.BooleanOptionalAction, default=None,
+                   help="residual denoiser: the noise level is an input beside the image (FFDNet): the noise's "
+                        "own in training, the photo's as read when it denoises")
     t.add_argument("--image-size", type=int)
     t.add_argument("--grayscale", action=argparse.BooleanOptionalAction, default=None)
     t.add_argument("--seed", type=int)

@@ -22,7 +22,7 @@ SPARSITY = ("l1", "kl")
 
 # Fields added after checkpoints were shipped: left out of the canonical JSON while at their
 # default, so every config that does not use them keeps the id (and the checkpoint) it had.
-OMITTED_AT_DEFAULT = ("exclude_classes", "schedule", "stage_convs", "log_error", "full_size_conv")
+OMITTED_AT_DEFAULT = ("exclude_classes", "schedule", "stage_convs", "log_error", "full_size_conv", "noise_map")
 
 
 class ConfigError(ValueError):
@@ -66,6 +66,10 @@ class TrainConfig:
     # Residual denoiser: the same, so a lightly noisy image counts as much as a heavily noisy
     # one (models/residual.py).
     log_error: bool = False
+    # Residual denoiser: the noise level is an input beside the image (FFDNet, Zhang et al.
+    # 2018), the noise's own in training and the photo's as read (noise_level) when used; the
+    # network then need not guess it from the image, and takes less texture for noise.
+    noise_map: bool = False
     image_size: int = 0               # 0: the dataset's own size (folder: and photos are resized)
     grayscale: bool = False           # folder: datasets only: read images as one channel
     seed: int = 0

@@ -1,9 +1,10 @@
 """How much of the noise it predicts the residual denoiser takes away (aeviz/models/residual.py,
-SHRINK: sigma^2 / (sigma^2 + SHRINK^2) of it, sigma the photo's own noise level), tried on
-training photos: the rule is chosen there, never on the held-out photos that
-benchmarks/denoise_gains.py scores.
+SHRINK: sigma^2 / (sigma^2 + SHRINK^2) of it, sigma the photo's own noise level; SHRINK_TOLD
+for a network told the noise level), tried on training photos: the rule is chosen there, never
+on the held-out photos that benchmarks/denoise_gains.py scores.
 
-    python benchmarks/denoiser_shrink.py
+    python benchmarks/denoiser_shrink.py                    # the shipped one, told the level
+    python benchmarks/denoiser_shrink.py --checkpoint ID    # another (the blind one: SHRINK)
 
 On every 14th training photo of debian-photos (21), shrunk as denoise_gains.py shrinks them,
 with Gaussian noise of each sigma below (clipped to [0, 1], seeded per photo): what
@@ -11,6 +12,8 @@ aeviz.datasets.corruptions.noise_level reads (median over the photos), and for e
 median gain over the noisy input (and the worst photo); at sigma 0, the PSNR of the clean photo
 that comes back. SHRINK 0 takes all of the predicted noise away (the network alone)."""
 from __future__ import annotations
+
+import argparse
 
 import numpy as np
 import torch
@@ -22,17 +25,22 @@ from aeviz.models import residual
 
 from denoise_gains import as_array, model_method, noisy, psnr, shrunk
 
-CHECKPOINT = "residual-debian-photos-c6814ffdb9f5"
+CHECKPOINT = "residual-debian-photos-04b60bd552cd"
 SIGMAS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3)
 SHRINKS = (0.0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.07)
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--checkpoint", default=CHECKPOINT, help="a residual denoiser's id or path")
+    args = ap.parse_args()
     torch.manual_seed(0)
     train = debian_photos.photos("train")
     photos = [as_array(shrunk(p.pixels)) for p in train[::14]]
-    run = model_method(aeviz.load_checkpoint(CHECKPOINT))
-    print(f"{CHECKPOINT}, {len(photos)} training photos (every 14th)\n")
+    model = aeviz.load_checkpoint(args.checkpoint)
+    run = model_method(model)
+    rule = "SHRINK_TOLD" if model.told else "SHRINK"  # the constant this network's share is read from
+    print(f"{model.checkpoint_id} ({rule}), {len(photos)} training photos (every 14th)\n")
     print("| sigma | level read | " + " | ".join(f"SHRINK {s:g}" for s in SHRINKS) + " |")
     print("|---|---|" + "---|" * len(SHRINKS))
     for sigma in SIGMAS:
@@ -43,7 +51,7 @@ def main() -> None:
             read.append(float(noise_level(torch.from_numpy(x).permute(2, 0, 1)[None])[0]))
             base = psnr(x, clean) if sigma else 0.0
             for s in SHRINKS:
-                residual.SHRINK = s or 1e-9  # read at each call: 1e-9 takes all of it away
+                setattr(residual, rule, s or 1e-9)  # read at each call: 1e-9 takes all of it away
                 gains[s].append(psnr(np.clip(run(x, sigma), 0, 1), clean) - base)
         print(f"| {sigma:g} | {np.median(read):.3f} | " + " | ".join(
             f"{np.median(g):+.2f} ({min(g):+.2f})" for g in gains.values()) + " |", flush=True)

@@ -18,20 +18,50 @@ def model(**overrides):
     return aeviz.build(aeviz.defaults_for("residual", hidden=(8, 16), **overrides), (3, 32, 32))
 
 
-def test_the_output_is_the_input_less_its_noise_levels_share_of_the_predicted_noise_at_any_size():
-    net = model().eval()
+@pytest.mark.parametrize("told", [False, True])
+def test_the_output_is_the_input_less_its_noise_levels_share_of_the_predicted_noise_at_any_size(told):
+    net = model(noise_map=told).eval()
     x = torch.rand(2, 3, 37, 53)  # neither side a multiple of the levels: padded, then cropped
+    shrink = residual.SHRINK_TOLD if told else residual.SHRINK
+    levels = torch.tensor([shrink, 1e3])  # half of it taken away, and all
     with torch.no_grad():
         noise = net.noise(net._padded(x))[..., :37, :53]
-        given = net.reconstruct(x, torch.tensor([residual.SHRINK, 1e3]))  # half of it taken away, and all
+        for_levels = net.noise(net._padded(x), levels)[..., :37, :53]  # a network told them sees them
+        given = net.reconstruct(x, levels)
         own = net.reconstruct(x)
-    assert given.shape == own.shape == x.shape
-    assert torch.allclose(given[0], (x[0] - 0.5 * noise[0]).clamp(0, 1), atol=1e-6)
-    assert torch.allclose(given[1], (x[1] - noise[1]).clamp(0, 1), atol=1e-6)
+    if not told:
+        assert torch.equal(for_levels, noise)
+    assert torch.allclose(given[0], (x[0] - 0.5 * for_levels[0]).clamp(0, 1), atol=1e-6)
+    assert torch.allclose(given[1], (x[1] - for_levels[1]).clamp(0, 1), atol=1e-6)
     assert torch.allclose(own, (x - noise).clamp(0, 1), atol=1e-6)  # no level given: all of it
     torch.nn.init.zeros_(net.to_noise.weight)
     torch.nn.init.zeros_(net.to_noise.bias)
     assert torch.equal(net.reconstruct(x), x), "no predicted noise: the input comes back as it is"
+
+
+def test_a_network_told_the_noise_level_reads_it_beside_the_image_and_learns_from_the_noises_own():
+    net = model(noise_map=True).eval()
+    assert net.down[0][0].in_channels == model(noise_map=False).down[0][0].in_channels + 1
+    x = torch.rand(1, 3, 32, 32)
+    with torch.no_grad():
+        low, high = (net.noise(x, torch.tensor([s])) for s in (0.01, 0.4))
+        read = net.noise(x)  # no level: the one read from the image
+        as_read = net.noise(x, noise_level(x))
+    assert not torch.allclose(low, high) and torch.equal(read, as_read)
+    seen = []
+    predict = net.noise
+    net.noise = lambda x, sigma=None: seen.append(sigma) or predict(x, sigma)
+    clean = torch.rand(3, 3, 32, 32) * 0.5 + 0.25
+    noisy = clean + torch.tensor([0.05, 0.1, 0.2]).view(-1, 1, 1, 1) * torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    net.loss(noisy, clean)
+    torch.testing.assert_close(seen[0], (noisy - clean).flatten(1).std(1))  # the noise's own, not a reading
+
+
+def test_untold_is_the_default_of_the_config_so_earlier_checkpoints_keep_their_ids():
+    from aeviz.config import TrainConfig
+
+    assert TrainConfig().noise_map is False and "noise_map" not in TrainConfig(model="residual").to_dict()
+    assert aeviz.defaults_for("residual").noise_map is True  # the registry's recipe is told
 
 
 def smooth_images(n: int = 3, h: int = 64, w: int = 96) -> torch.Tensor:
@@ -83,10 +113,11 @@ def test_the_loss_is_the_error_of_the_input_less_the_predicted_noise():
     assert float(net.loss(noisy, clean)["loss"].detach()) == pytest.approx(float((noisy - clean).pow(2).sum() / 4), rel=1e-5)
 
 
-def blindly_trained(log_error: bool, steps: int = 200):
+def blindly_trained(log_error: bool, steps: int = 200, told: bool = False):
     """A model after `steps` steps on smooth images, noise levels drawn per image from 0 to 0.5
-    (gaussian-range), and its error {sigma: (noisy input's, output's)} at two levels."""
-    net = model(log_error=log_error)
+    (gaussian-range), and its error {sigma: (noisy input's, output's)} at two levels; told: a
+    network told the noise level (read from each image when it denoises)."""
+    net = model(log_error=log_error, noise_map=told)
     y, x = torch.meshgrid(torch.linspace(0, 1, 32), torch.linspace(0, 1, 32), indexing="ij")
     images = torch.stack([torch.stack([a * x + (1 - a) * y, 0.2 + 0.6 * y, 1 - x]) for a in torch.linspace(0, 1, 16)])
     gen = torch.Generator().manual_seed(0)
@@ -102,12 +133,12 @@ def blindly_trained(log_error: bool, steps: int = 200):
     return errors
 
 
-@pytest.mark.parametrize("log_error", [False, True])
-def test_blind_training_steps_learn_to_remove_noise_of_every_level(log_error):
+@pytest.mark.parametrize("log_error, told", [(False, False), (True, False), (True, True)])
+def test_blind_training_steps_learn_to_remove_noise_of_every_level(log_error, told):
     # One model for every level: after 200 steps on smooth images it removes much of the noise
     # at a high level, and neither light noise nor a clean image is made much worse. (The log
     # error learns the high levels later: after 100 steps it had removed 25% of sigma 0.3's.)
-    errors = blindly_trained(log_error)
+    errors = blindly_trained(log_error, told=told)
     assert errors[0.3][1] < 0.7 * errors[0.3][0], errors
     assert errors[0.05][1] < 1.2 * errors[0.05][0], errors
     assert errors[0][1] < 2e-3, errors

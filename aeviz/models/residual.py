@@ -8,7 +8,12 @@ take minutes on a 2-core CPU. So the network works as FFDNet does (Zhang et al. 
 image folded into 2 x 2 blocks (pixel unshuffle: a quarter of the positions, four times the
 channels), then as a small U-Net: each further level halves the size again and sees four
 times the area, so the receptive field grows fast for little compute (benchmarks/denoise_gains.py,
-BENCHMARKS.md: photo denoisers against the classical ones)."""
+BENCHMARKS.md: photo denoisers against the classical ones).
+
+With cfg.noise_map it is told the noise level, as FFDNet is: a constant map of it beside the
+folded image. Training gives it each image's own noise (the noisy input less the clean one);
+a photo to denoise, the level read from it (noise_level). A blind network must guess the
+level from the image, and at light noise takes texture for noise."""
 from __future__ import annotations
 
 import torch
@@ -36,6 +41,12 @@ LOG_FLOOR = 3e-4
 # among 0.02-0.07 (0.05: +3.64 at sigma 0.05, +7.52 at 0.1; 0.02: +4.82, +8.36, worst +1.15):
 # benchmarks/denoiser_shrink.py.
 SHRINK = 0.03
+# The same rule for a network told the noise level (noise_map): it takes less texture for noise
+# by itself, so less is held back. On the same 21 training photos, the shipped told network's
+# median gain at sigma 0.02 / 0.05 / 0.1: all of it taken away -0.33 / +5.60 / +9.02 dB; 0.02
+# +2.05 / +5.92 / +9.00; 0.025 +2.03 / +5.74 / +8.96; 0.03 +1.83 / +5.46 / +8.87; at 0.2 and 0.3
+# all within 0.05 dB up to 0.05 (benchmarks/denoiser_shrink.py).
+SHRINK_TOLD = 0.02
 
 
 def conv_relu(in_ch: int, out_ch: int) -> list[nn.Module]:
@@ -63,7 +74,8 @@ class ResidualDenoiser(Autoencoder):
         def convs(in_ch, out_ch):
             return nn.Sequential(*[m for i in range(cfg.stage_convs) for m in conv_relu(in_ch if i == 0 else out_ch, out_ch)])
 
-        self.down = nn.ModuleList([convs(folded, widths[0])])
+        self.told = cfg.noise_map  # the noise level is an input: one more channel in
+        self.down = nn.ModuleList([convs(folded + int(self.told), widths[0])])
         self.pool = nn.ModuleList()
         for prev, width in zip(widths, widths[1:]):
             self.pool.append(nn.Conv2d(prev, width, 2, stride=2))  # learned 2 x 2 downsampling
@@ -93,9 +105,13 @@ class ResidualDenoiser(Autoencoder):
         x = self._padded(x)
         return torch.cat([x, self.noise(x)], 1)
 
-    def noise(self, x):
-        """The predicted noise of x (its size a multiple of self.multiple)."""
+    def noise(self, x, sigma=None):
+        """The predicted noise of x (its size a multiple of self.multiple); sigma ((N,)): its
+        noise level, for a network told it (None: read from x)."""
         h = folded = F.pixel_unshuffle(x, FOLD)
+        if self.told:
+            sigma = noise_level(x) if sigma is None else sigma
+            h = torch.cat([folded, sigma.to(x.device, x.dtype).view(-1, 1, 1, 1).expand(-1, 1, *folded.shape[-2:])], 1)
         skips = []
         for level, convs in enumerate(self.down):
             h = convs(h if level == 0 else self.pool[level - 1](h))
@@ -120,18 +136,24 @@ class ResidualDenoiser(Autoencoder):
     @torch.no_grad()
     def reconstruct(self, x, sigma=None):
         """x less the share of its predicted noise that the noise level sigma ((N,), one per
-        image) calls for (SHRINK). Without sigma, all of it: the network alone, as its test
-        figures were measured (small patches, whose own noise level reads less surely than a
-        photo's); a whole photo goes through apply.run_on_image, which reads its level."""
-        noise = self.noise(self._padded(x))[..., : x.shape[-2], : x.shape[-1]]
+        image) calls for (SHRINK, or SHRINK_TOLD for a network told the level, which is given
+        sigma). Without sigma, all of it: the network alone, as its test figures were measured
+        (small patches, whose own noise level reads less surely than a photo's; a network told
+        the level reads it from each patch); a whole photo goes through apply.run_on_image,
+        which reads its level."""
+        noise = self.noise(self._padded(x), sigma)[..., : x.shape[-2], : x.shape[-1]]
         if sigma is None:
             return (x - noise).clamp(0, 1)
         sigma = sigma.to(x.device, torch.float32)
-        share = (sigma ** 2 / (sigma ** 2 + SHRINK ** 2)).view(-1, 1, 1, 1)
+        shrink = SHRINK_TOLD if self.told else SHRINK
+        share = (sigma ** 2 / (sigma ** 2 + shrink ** 2)).view(-1, 1, 1, 1)
         return (x - share.to(noise.dtype) * noise).clamp(0, 1)
 
     def loss(self, x, target):
-        out = self.decode_logits(self.encode(x))[..., : target.shape[-2], : target.shape[-1]].float()
+        # Told the level: each image's own noise (the clean image is at hand), not a reading of it.
+        sigma = (x - target).flatten(1).float().std(1) if self.told else None
+        x = self._padded(x)
+        out = (x - self.noise(x, sigma))[..., : target.shape[-2], : target.shape[-1]].float()
         if self.cfg.log_error:
             # Minus each image's PSNR, averaged: every noise level counts by the dB it gains. The
             # plain sum lets the heavily noisy images decide (their error is ~100x a sigma-0.05 one's).

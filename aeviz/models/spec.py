@@ -16,6 +16,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "stage_convs": ("stage_convs",),  # the conv family's depth per stage
     "full_size_conv": ("full_size_conv",),  # the conv family's layers at the image's full size
     "log_error": ("log_error",),      # the error per image through its log (colorizer, residual denoiser)
+    "noise_map": ("noise_map",),      # the noise level as an input (residual denoiser)
 }
 
 

@@ -55,7 +55,9 @@ def page():
     if model is None:
         return
     cfg = model.config
-    levels = (f"Gaussian noise of every level from 0 to {cfg.noise_level:g} (a blind denoiser)"
+    told = cfg.noise_map  # told the level it reads from the photo, not asked the user for one
+    levels = (f"Gaussian noise of every level from 0 to {cfg.noise_level:g} "
+              + ("(it reads each photo's noise level and is told it)" if told else "(a blind denoiser)")
               if cfg.noise == "gaussian-range" else f"{cfg.noise} noise at {cfg.noise_level:g} only")
     c2.caption(f"Trained on {cfg.dataset} with {levels}"
                + ("; fully convolutional, so any image size goes through whole." if not row["vector_code"]

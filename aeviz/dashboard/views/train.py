@@ -88,6 +88,11 @@ with st.form("train_form"):
             help="Each image counts by its PSNR, as a user judges each photo. Colorizer: a nearly gray photo "
                  "counts as much as a colorful one (fewer wrong tints on gray photos). Residual denoiser: a lightly "
                  "noisy photo as much as a heavily noisy one (light noise is removed, not smoothed with the texture).")
+    if "noise_map" in applies:
+        chosen["noise_map"] = st.checkbox(
+            "The noise level as an input", value=d.noise_map,
+            help="FFDNet's way: the network is told how noisy the image is (the noise's own level in training, the "
+                 "photo's as read when it denoises), so it need not guess, and takes less texture for noise.")
     if "full_size_conv" in applies:
         chosen["full_size_conv"] = st.checkbox(
             "A conv at the image's full size", value=d.full_size_conv,
