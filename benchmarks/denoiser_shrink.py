@@ -25,7 +25,7 @@ from aeviz.models import residual
 
 from denoise_gains import as_array, model_method, noisy, psnr, shrunk
 
-CHECKPOINT = "residual-debian-photos-04b60bd552cd"
+CHECKPOINT = "residual-debian-photos-694e1e26fcae"
 SIGMAS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3)
 SHRINKS = (0.0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.07)
 

@@ -33,7 +33,7 @@ COMMANDS = [
     "aeviz train --model denoising --dataset mnist5k --fully-conv --hidden 32 --latent-dim 32 --noise gaussian-range --noise-level 0.35 --loss bce --epochs 20",
     "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
     # The residual denoiser, the registry's recipe (each image's error through its log, told the noise
-    # level, 14 epochs): better than the one above at every level on the held-out photos (BENCHMARKS.md,
+    # level, 60 epochs): better than the one above at every level on the held-out photos (BENCHMARKS.md,
     # photo denoisers against the classical ones); the Denoise page's choice for photos.
     "aeviz train --model residual",
     # The colorizer the user steers with hints (a U-Net with a global-hint branch): the registry's recipe.
