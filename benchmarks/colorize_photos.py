@@ -36,7 +36,7 @@ import aeviz
 from aeviz.apply import run_on_image
 from aeviz.evaluation.metrics import psnr
 
-CHECKPOINT = "colorizer-debian-scenes-9b62b70557b6"
+CHECKPOINT = "colorizer-debian-scenes-e6437e22e69b"
 PHOTOS = {
     # None of them is among the debian-scenes photos the shipped colorizer learned from.
     "astronaut": skimage.data.astronaut,

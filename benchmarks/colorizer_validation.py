@@ -8,6 +8,7 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
     python benchmarks/colorizer_validation.py --set schedule=onecycle lr=2e-3   # any recipe setting
     python benchmarks/colorizer_validation.py --best-strength        # and each photo at its own best strength
     python benchmarks/colorizer_validation.py --hints 0,1,10 --steered-strength 1,0.8   # steered, as the test
+    python benchmarks/colorizer_validation.py --epochs 60 --hints 0,1,2,5,10 --own-strength 0.4,0.6   # the shipped rule
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.datasets.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -74,6 +75,9 @@ def main() -> None:
     ap.add_argument("--hints", help="also the gains with that many simulated hints and with the photo as its own "
                                     "reference, on the validation photos at full size (colorize_photos.py's protocol)")
     ap.add_argument("--steered-strength", default="1", help="--hints: the color strengths to report")
+    ap.add_argument("--own-strength", help="--hints: instead, the shipped rule (the guess painted at SATURATION "
+                    "unsteered; steered, its own share at SATURATION and the hints' at full strength) for each "
+                    "SATURATION given")
     ap.add_argument("--set", nargs="*", type=setting, default=[],
                     help="recipe settings changed from the registry's, e.g. schedule=onecycle lr=2e-3")
     ap.add_argument("--best-strength", action="store_true",
@@ -105,9 +109,14 @@ def main() -> None:
               f"mean {np.mean(best):+.2f}", flush=True)
     if args.hints:
         photos = [(p.key, torch.from_numpy(p.pixels.copy()).permute(2, 0, 1).float()[None] / 255.0) for p in val]
-        for s in (float(v) for v in args.steered_strength.split(",")):
-            print(f"\nsteered, at strength {s:g}, the validation photos at full size:\n")
-            print_steered(steered_gains(model, photos, [int(k) for k in args.hints.split(",")], s)[0])
+        ks = [int(k) for k in args.hints.split(",")]
+        for s in (float(v) for v in (args.own_strength or args.steered_strength).split(",")):
+            if args.own_strength:
+                colorizer.SATURATION = s
+                print(f"\nthe shipped rule with SATURATION {s:g}, the validation photos at full size:\n")
+            else:
+                print(f"\nsteered, at strength {s:g}, the validation photos at full size:\n")
+            print_steered(steered_gains(model, photos, ks, None if args.own_strength else s)[0])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ on the held-out photos that benchmarks/denoise_gains.py scores.
 
     python benchmarks/denoiser_shrink.py                    # the shipped one, told the level
     python benchmarks/denoiser_shrink.py --checkpoint ID    # another (the blind one: SHRINK)
+    python benchmarks/denoiser_shrink.py --no-mirror        # the network on the photo alone (MIRROR off)
 
 On every 14th training photo of debian-photos (21), shrunk as denoise_gains.py shrinks them,
 with Gaussian noise of each sigma below (clipped to [0, 1], seeded per photo): what
@@ -25,22 +26,25 @@ from aeviz.models import residual
 
 from denoise_gains import as_array, model_method, noisy, psnr, shrunk
 
-CHECKPOINT = "residual-debian-photos-694e1e26fcae"
+CHECKPOINT = "residual-debian-photos-97573982fc41"
 SIGMAS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3)
-SHRINKS = (0.0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.07)
+SHRINKS = (0.0, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.07)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--checkpoint", default=CHECKPOINT, help="a residual denoiser's id or path")
+    ap.add_argument("--no-mirror", action="store_true", help="the noise read on the photo alone, not also on "
+                    "its mirror image (residual.MIRROR)")
     args = ap.parse_args()
+    residual.MIRROR = not args.no_mirror
     torch.manual_seed(0)
     train = debian_photos.photos("train")
     photos = [as_array(shrunk(p.pixels)) for p in train[::14]]
     model = aeviz.load_checkpoint(args.checkpoint)
     run = model_method(model)
     rule = "SHRINK_TOLD" if model.told else "SHRINK"  # the constant this network's share is read from
-    print(f"{model.checkpoint_id} ({rule}), {len(photos)} training photos (every 14th)\n")
+    print(f"{model.checkpoint_id} ({rule}, MIRROR {residual.MIRROR}), {len(photos)} training photos (every 14th)\n")
     print("| sigma | level read | " + " | ".join(f"SHRINK {s:g}" for s in SHRINKS) + " |")
     print("|---|---|" + "---|" * len(SHRINKS))
     for sigma in SIGMAS:

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import machine_line, print_table  # noqa: E402
 
-DENOISER = "residual-debian-photos-694e1e26fcae"  # the Denoise page's choice for photos (views/denoise.py)
+DENOISER = "residual-debian-photos-97573982fc41"  # the Denoise page's choice for photos (views/denoise.py)
 
 
 def photo_bytes(megapixels: float) -> bytes:

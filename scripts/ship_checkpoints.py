@@ -33,11 +33,11 @@ COMMANDS = [
     "aeviz train --model denoising --dataset mnist5k --fully-conv --hidden 32 --latent-dim 32 --noise gaussian-range --noise-level 0.35 --loss bce --epochs 20",
     "aeviz train --model denoising --dataset debian-photos --fully-conv --latent-dim 48 --noise gaussian-range --noise-level 0.5 --epochs 12",
     # The residual denoiser, the registry's recipe (each image's error through its log, told the noise
-    # level, 60 epochs): better than the one above at every level on the held-out photos (BENCHMARKS.md,
+    # level, 120 epochs): better than the one above at every level on the held-out photos (BENCHMARKS.md,
     # photo denoisers against the classical ones); the Denoise page's choice for photos.
     "aeviz train --model residual",
     # The colorizer the user steers with hints (a U-Net with a global-hint branch): the registry's recipe.
-    "aeviz train --model colorizer --dataset debian-scenes --image-size 32 --hidden 16,32,64 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 2",
+    "aeviz train --model colorizer --dataset debian-scenes --image-size 32 --hidden 16,32,64 --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 60",
     # The VAE's schedule, twice as long: prior samples at a Frechet distance of 65 (BENCHMARKS.md).
     "aeviz train --model aae --dataset mnist5k --batch-size 32 --lr 2e-3 --schedule onecycle --epochs 120",
     "aeviz train --model vae --dataset fashion-mnist --latent-dim 16 --hidden 16,32 --stage-convs 2 --full-size-conv --batch-size 128 --lr 1e-3 --epochs 5",

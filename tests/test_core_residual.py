@@ -27,16 +27,29 @@ def test_the_output_is_the_input_less_its_noise_levels_share_of_the_predicted_no
     with torch.no_grad():
         noise = net.noise(net._padded(x))[..., :37, :53]
         for_levels = net.noise(net._padded(x), levels)[..., :37, :53]  # a network told them sees them
+        # given a level (a photo), the noise is also read on the mirror image (MIRROR)
+        mirrored = net.noise(net._padded(x.flip(-1)), levels)[..., :37, :53].flip(-1)
+        for_levels, alone = (for_levels + mirrored) / 2, for_levels
         given = net.reconstruct(x, levels)
         own = net.reconstruct(x)
     if not told:
-        assert torch.equal(for_levels, noise)
+        assert torch.equal(alone, noise)
     assert torch.allclose(given[0], (x[0] - 0.5 * for_levels[0]).clamp(0, 1), atol=1e-6)
     assert torch.allclose(given[1], (x[1] - for_levels[1]).clamp(0, 1), atol=1e-6)
     assert torch.allclose(own, (x - noise).clamp(0, 1), atol=1e-6)  # no level given: all of it
     torch.nn.init.zeros_(net.to_noise.weight)
     torch.nn.init.zeros_(net.to_noise.bias)
     assert torch.equal(net.reconstruct(x), x), "no predicted noise: the input comes back as it is"
+
+
+@pytest.mark.parametrize("mirror", [True, False])
+def test_a_photo_and_its_mirror_image_come_out_as_each_others_mirror_images(monkeypatch, mirror):
+    net = model(noise_map=True).eval()
+    monkeypatch.setattr(residual, "MIRROR", mirror)
+    x, sigma = torch.rand(1, 3, 37, 53), torch.tensor([0.1])
+    with torch.no_grad():
+        same = torch.allclose(net.reconstruct(x.flip(-1), sigma), net.reconstruct(x, sigma).flip(-1), atol=1e-5)
+    assert same == mirror  # a network on the photo alone has no reason to be
 
 
 def test_a_network_told_the_noise_level_reads_it_beside_the_image_and_learns_from_the_noises_own():
