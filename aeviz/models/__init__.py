@@ -64,7 +64,7 @@ MODELS: dict[str, ModelSpec] = {
                                       "predicts Lab's a and b, any image size",
                            # Half the old automatic colorizer's widths, scenes of 32 px (its working size), batches
                            # of 32 and a one-cycle rate: the U-Net with its hint branch costs more a pixel. 60
-                           # epochs (about 15 minutes on a 2-core CPU) against 2, on validation photos of subjects
+                           # epochs (about 16 minutes on a 2-core CPU) against 2, on validation photos of subjects
                            # it never saw: 10 hints +5.16 dB against +4.26, 5 hints +3.27 against +2.51
                            # (benchmarks/colorizer_validation.py, BENCHMARKS.md, the colorizer on photos).
                            {"dataset": "debian-scenes", "fully_conv": True, "latent_dim": 64, "hidden": (16, 32, 64),
