@@ -24,9 +24,8 @@ from aeviz.datasets import debian_photos
 from aeviz.datasets.corruptions import noise_level
 from aeviz.models import residual
 
-from denoise_gains import as_array, model_method, noisy, psnr, shrunk
+from denoise_gains import CHECKPOINT, as_array, model_method, noisy, psnr, shrunk  # the shipped denoiser
 
-CHECKPOINT = "residual-debian-photos-97573982fc41"
 SIGMAS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3)
 SHRINKS = (0.0, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.07)
 

@@ -149,12 +149,14 @@ class ResidualDenoiser(Autoencoder):
         (small patches, whose own noise level reads less surely than a photo's; a network told
         the level reads it from each patch); a whole photo goes through apply.run_on_image,
         which reads its level, and with sigma the noise is also read on the mirror image (MIRROR)."""
-        noise = self.noise(self._padded(x), sigma)[..., : x.shape[-2], : x.shape[-1]]
+        def noise_of(image):  # padded to whole levels, cropped back
+            return self.noise(self._padded(image), sigma)[..., : x.shape[-2], : x.shape[-1]]
+
+        noise = noise_of(x)
         if sigma is None:
             return (x - noise).clamp(0, 1)
         if MIRROR:
-            mirrored = x.flip(-1)
-            noise = (noise + self.noise(self._padded(mirrored), sigma)[..., : x.shape[-2], : x.shape[-1]].flip(-1)) / 2
+            noise = (noise + noise_of(x.flip(-1)).flip(-1)) / 2
         sigma = sigma.to(x.device, torch.float32)
         shrink = SHRINK_TOLD if self.told else SHRINK
         share = (sigma ** 2 / (sigma ** 2 + shrink ** 2)).view(-1, 1, 1, 1)
