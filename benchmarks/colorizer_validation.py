@@ -9,6 +9,8 @@ gray image on the validation photos, as colorize_photos.py does on the test ones
     python benchmarks/colorizer_validation.py --best-strength        # and each photo at its own best strength
     python benchmarks/colorizer_validation.py --hints 0,1,10 --steered-strength 1,0.8   # steered, as the test
     python benchmarks/colorizer_validation.py --epochs 60 --hints 0,1,2,5,10 --own-strength 0.4,0.6   # the shipped rule
+    python benchmarks/colorizer_validation.py --photos-share 0.25 --epochs 240 --hints 0,1,2,5,10 --own-strength 0.4
+                                             # a quarter of the training photos, as many steps: the learning curve
 
 The validation groups are drawn from the train split's groups the way the test split's are
 drawn from all of them (aeviz.datasets.debian_photos.held_out_groups, seed 3: GCompris' household
@@ -38,19 +40,26 @@ from aeviz.evaluation.metrics import psnr
 from aeviz.models import colorizer
 
 VAL_SEED = 3
+SHARE_SEED = 4  # --photos-share: draws the training photos kept
 
 
-def hold_out_validation() -> list[debian_photos.Photo]:
+def hold_out_validation(share: float = 1.0) -> list[debian_photos.Photo]:
     """Make debian_photos' "train" the train photos outside the validation groups, and its
-    "test" the validation photos (for this process only); returns the validation photos."""
+    "test" the validation photos (for this process only); returns the validation photos.
+    share < 1 keeps that share of the training photos, drawn by SHARE_SEED (the validation
+    photos stay whole): how the gains grow with the number of photos."""
     train = debian_photos.photos("train")
     val = debian_photos.held_out_groups(debian_photos._group_sizes(train), seed=VAL_SEED)
     print(f"validation groups: {', '.join(sorted(val))}")
+    fit = [p for p in train if p.group not in val]
+    if share < 1:
+        keep = np.random.default_rng(SHARE_SEED).permutation(len(fit))[:max(1, round(share * len(fit)))]
+        fit = [fit[i] for i in sorted(keep)]
+    print(f"{len(fit)} training photos")
 
     def photos(split=None):
-        if split is None:
-            return list(train)
-        return [p for p in train if (p.group in val) == (split == "test")]
+        held = [p for p in train if p.group in val]
+        return {None: fit + held, "train": fit, "test": held}[split]
     debian_photos.photos = photos
     return photos("test")
 
@@ -80,11 +89,15 @@ def main() -> None:
                     "SATURATION given")
     ap.add_argument("--set", nargs="*", type=setting, default=[],
                     help="recipe settings changed from the registry's, e.g. schedule=onecycle lr=2e-3")
+    ap.add_argument("--photos-share", type=float, default=1.0,
+                    help="train on this share of the training photos (give --epochs for as many steps)")
     ap.add_argument("--best-strength", action="store_true",
                     help="also the gains with each photo at its own best color strength (0 to 1.5)")
     args = ap.parse_args()
     debian_photos.TRAIN_ZOOMS = tuple(float(z) for z in args.zooms.split(","))
-    val = hold_out_validation()
+    if not 0 < args.photos_share <= 1:
+        ap.error("--photos-share is a share of the training photos, above 0 and at most 1.")
+    val = hold_out_validation(args.photos_share)
     colorizer.SATURATION = 1.0  # the validation MSE after each epoch is that of its whole guess
     chosen = {"log_error": args.log_error, **({"epochs": args.epochs} if args.epochs else {}), **dict(args.set)}
     cfg = aeviz.defaults_for("colorizer", **chosen)
@@ -94,7 +107,7 @@ def main() -> None:
         f"{time.perf_counter() - started:.0f} s", flush=True))
     model.eval()
     print(f"\nzooms {args.zooms}, {cfg.epochs} epochs{''.join(f', {k}={v}' for k, v in args.set)}; "
-          f"{len(val)} validation photos\n")
+          f"{len(debian_photos.photos('train'))} training photos, {len(val)} validation photos\n")
     print("| saturation | median gain (dB) | mean gain (dB) | worst (dB) | photos that gain |\n"
           "|---|---|---|---|---|")
     for s in (float(v) for v in args.saturation.split(",")):
