@@ -51,17 +51,13 @@ def hold_out_validation(share: float = 1.0) -> list[debian_photos.Photo]:
     train = debian_photos.photos("train")
     val = debian_photos.held_out_groups(debian_photos._group_sizes(train), seed=VAL_SEED)
     print(f"validation groups: {', '.join(sorted(val))}")
-    fit = [p for p in train if p.group not in val]
+    fit, held = [p for p in train if p.group not in val], [p for p in train if p.group in val]
     if share < 1:
         keep = np.random.default_rng(SHARE_SEED).permutation(len(fit))[:max(1, round(share * len(fit)))]
         fit = [fit[i] for i in sorted(keep)]
     print(f"{len(fit)} training photos")
-
-    def photos(split=None):
-        held = [p for p in train if p.group in val]
-        return {None: fit + held, "train": fit, "test": held}[split]
-    debian_photos.photos = photos
-    return photos("test")
+    debian_photos.photos = lambda split=None: list({None: fit + held, "train": fit, "test": held}[split])
+    return held
 
 
 def gains(model, photos, saturation: float) -> list[tuple[float, str]]:
